@@ -1,0 +1,190 @@
+#include "io/model_file.h"
+
+#include "core/error.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace bpl {
+
+namespace {
+
+constexpr size_t kMaxFileBytes = 256u << 20;   // no model of this lab comes near it
+
+void put_u32(std::vector<uint8_t>& b, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+void put_f32(std::vector<uint8_t>& b, float f) {
+  uint32_t v;
+  std::memcpy(&v, &f, 4);
+  put_u32(b, v);
+}
+
+class Reader {
+ public:
+  Reader(const uint8_t* p, size_t n) : p_(p), n_(n) {}
+  uint32_t u32(const char* what) {
+    need(4, what);
+    uint32_t v = uint32_t(p_[i_]) | (uint32_t(p_[i_ + 1]) << 8) | (uint32_t(p_[i_ + 2]) << 16) | (uint32_t(p_[i_ + 3]) << 24);
+    i_ += 4;
+    return v;
+  }
+  float f32(const char* what) {
+    uint32_t v = u32(what);
+    float f;
+    std::memcpy(&f, &v, 4);
+    return f;
+  }
+  void need(size_t k, const char* what) {
+    if (n_ - i_ < k) throw FormatError(std::string("model file is truncated (while reading ") + what + ")");
+  }
+  const uint8_t* take(size_t k, const char* what) {
+    need(k, what);
+    const uint8_t* r = p_ + i_;
+    i_ += k;
+    return r;
+  }
+  size_t left() const { return n_ - i_; }
+
+ private:
+  const uint8_t* p_;
+  size_t n_, i_ = 0;
+};
+
+}  // namespace
+
+uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
+  static uint32_t table[256];
+  static bool ready = false;
+  if (!ready) {
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+    ready = true;
+  }
+  crc = ~crc;
+  for (size_t i = 0; i < size; ++i) crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm) {
+  std::vector<uint8_t> payload;
+  std::string spec = model.spec();
+  put_u32(payload, static_cast<uint32_t>(spec.size()));
+  payload.insert(payload.end(), spec.begin(), spec.end());
+  Shape in = model.input_shape();
+  put_u32(payload, in.c);
+  put_u32(payload, in.h);
+  put_u32(payload, in.w);
+  put_u32(payload, static_cast<uint32_t>(norm.kind));
+  put_f32(payload, norm.mean);
+  put_f32(payload, norm.std);
+  auto ps = model.params();
+  put_u32(payload, static_cast<uint32_t>(ps.size()));
+  for (Param* p : ps) {
+    put_u32(payload, static_cast<uint32_t>(p->value.rows()));
+    put_u32(payload, static_cast<uint32_t>(p->value.cols()));
+    for (Eigen::Index i = 0; i < p->value.size(); ++i) put_f32(payload, p->value.data()[i]);
+  }
+  std::vector<uint8_t> out = {'B', 'P', 'L', 'M'};
+  put_u32(out, kModelFormatVersion);
+  put_u32(out, static_cast<uint32_t>(payload.size()));
+  out.insert(out.end(), payload.begin(), payload.end());
+  put_u32(out, crc32(payload.data(), payload.size()));
+  return out;
+}
+
+LoadedModel deserialize_model(const uint8_t* data, size_t size) {
+  if (size < 16) throw FormatError("model file is too short (" + std::to_string(size) + " bytes) to be a Backprop Lab model");
+  if (std::memcmp(data, "BPLM", 4) != 0) throw FormatError("not a Backprop Lab model file (the first bytes are not \"BPLM\")");
+  Reader hdr(data + 4, 8);
+  uint32_t version = hdr.u32("version"), plen = hdr.u32("payload length");
+  if (version == 0 || version > kModelFormatVersion)
+    throw FormatError("model file format version " + std::to_string(version) + " is newer than this app reads (" +
+                      std::to_string(kModelFormatVersion) + ")");
+  if (size > kMaxFileBytes) throw FormatError("model file is larger than the 256 MB cap");
+  if (static_cast<uint64_t>(plen) + 16 != size)
+    throw FormatError("model file is truncated or has extra bytes: the header announces " + std::to_string(plen) +
+                      " payload bytes, the file has " + std::to_string(size >= 16 ? size - 16 : 0));
+  const uint8_t* payload = data + 12;
+  Reader crc_r(payload + plen, 4);
+  uint32_t stored = crc_r.u32("checksum");
+  if (crc32(payload, plen) != stored) throw FormatError("model file checksum mismatch: the file is corrupted");
+
+  Reader r(payload, plen);
+  uint32_t slen = r.u32("layers length");
+  if (slen == 0 || slen > 65536) throw FormatError("model file: layer list length " + std::to_string(slen) + " is not plausible");
+  const uint8_t* s = r.take(slen, "layers");
+  std::string spec(reinterpret_cast<const char*>(s), slen);
+  Shape in;
+  in.c = static_cast<int>(r.u32("input channels"));
+  in.h = static_cast<int>(r.u32("input height"));
+  in.w = static_cast<int>(r.u32("input width"));
+  if (in.c < 1 || in.c > 64 || in.h < 1 || in.h > 1024 || in.w < 1 || in.w > 1024)
+    throw FormatError("model file: input shape " + in.str() + " is out of range");
+  uint32_t nk = r.u32("normalisation");
+  if (nk > 2) throw FormatError("model file: unknown normalisation kind " + std::to_string(nk));
+  LoadedModel out;
+  out.norm.kind = static_cast<NormKind>(nk);
+  out.norm.mean = r.f32("mean");
+  out.norm.std = r.f32("std");
+  if (!std::isfinite(out.norm.mean) || !(out.norm.std > 0.0f) || !std::isfinite(out.norm.std))
+    throw FormatError("model file: normalisation mean/std are not usable");
+  try {
+    out.model = Model::from_text(spec, in, 0);
+  } catch (const ConfigError& e) {
+    throw FormatError(std::string("model file: its layer list does not build: ") + e.what());
+  }
+  auto ps = out.model.params();
+  uint32_t np = r.u32("parameter count");
+  if (np != ps.size())
+    throw FormatError("model file: " + std::to_string(np) + " parameter tensors for a model that has " + std::to_string(ps.size()));
+  for (size_t i = 0; i < ps.size(); ++i) {
+    uint32_t rows = r.u32("rows"), cols = r.u32("cols");
+    if (rows != ps[i]->value.rows() || cols != ps[i]->value.cols())
+      throw FormatError("model file: parameter " + std::to_string(i) + " is " + std::to_string(rows) + "×" + std::to_string(cols) +
+                        ", the layer list needs " + std::to_string(ps[i]->value.rows()) + "×" + std::to_string(ps[i]->value.cols()));
+    const uint8_t* f = r.take(static_cast<size_t>(rows) * cols * 4, "weights");
+    for (Eigen::Index k = 0; k < ps[i]->value.size(); ++k) {
+      float v;
+      std::memcpy(&v, f + 4 * k, 4);
+      if (!std::isfinite(v)) throw FormatError("model file: parameter " + std::to_string(i) + " holds NaN or Inf");
+      ps[i]->value.data()[k] = v;
+    }
+  }
+  if (r.left() != 0) throw FormatError("model file: " + std::to_string(r.left()) + " unexpected bytes after the weights");
+  return out;
+}
+
+void save_model(const std::string& path, Model& model, const Normalizer& norm) {
+  auto bytes = serialize_model(model, norm);
+  std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw FormatError("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw FormatError("cannot write " + path);
+  }
+}
+
+LoadedModel load_model(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw FormatError("cannot open " + path + ": " + std::strerror(errno));
+  std::unique_ptr<FILE, int (*)(FILE*)> guard(f, std::fclose);
+  std::vector<uint8_t> bytes;
+  uint8_t buf[1 << 16];
+  size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    bytes.insert(bytes.end(), buf, buf + got);
+    if (bytes.size() > kMaxFileBytes) throw FormatError(path + ": larger than the 256 MB cap for model files");
+  }
+  return deserialize_model(bytes.data(), bytes.size());
+}
+
+}  // namespace bpl

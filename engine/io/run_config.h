@@ -1,0 +1,42 @@
+// Everything a training run needs, from a preset, an INI file and command-line flags, in
+// that order of precedence (a flag beats the file, the file beats the preset).
+//
+// INI format (R4's habit): sections [model], [training], [data]; "key = value"; '#' or ';'
+// start a comment. Every key is checked; an unknown section or key is refused with its line.
+//   [model]     preset, layers, init_seed
+//   [training]  epochs, batch_size, learning_rate, optimizer, momentum, weight_decay,
+//               early_stop_patience, early_stop_min_delta, restore_best, schedule,
+//               step_epochs, gamma, plateau_patience, plateau_factor, min_lr, seed
+//   [data]      subset, val_fraction, test_fraction, test_subset, normalize
+#pragma once
+
+#include "model/presets.h"
+
+#include <map>
+#include <string>
+
+namespace bpl {
+
+struct RunConfig {
+  std::string preset;        // name of the preset the run started from
+  std::string layers;        // layer list text
+  uint64_t init_seed = 42;   // weight initialisation
+  NormKind norm = NormKind::Unit;
+  int subset = 0, test_subset = 0;
+  double val_frac = 0.0, test_frac = 0.0;
+  TrainConfig train;
+
+  static RunConfig from_preset(const Preset& p);
+};
+
+// "section.key" → value, from INI text; FormatError naming the line on bad syntax,
+// unknown sections or keys, or a key given twice.
+std::map<std::string, std::string> parse_ini(const std::string& text);
+
+// Apply one "section.key" = value to the config with range checks (ConfigError).
+void apply_setting(RunConfig& rc, const std::string& key, const std::string& value);
+
+// The keys apply_setting knows, "section.key".
+const std::vector<std::string>& setting_keys();
+
+}  // namespace bpl

@@ -1,0 +1,51 @@
+#include "layers/dropout.h"
+
+#include <cstdio>
+
+namespace bpl {
+
+std::unique_ptr<Layer> Dropout::from_spec(const LayerSpec& s) {
+  spec_check(s, 1, {"p"});
+  return std::make_unique<Dropout>(spec_double(s, 0, "p", 0.5, 0.0, 0.95));
+}
+
+std::string Dropout::spec() const {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "dropout(%g)", p_);
+  return buf;
+}
+
+std::string Dropout::describe() const {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "Dropout p=%g", p_);
+  return buf;
+}
+
+Shape Dropout::setup(const Shape& in, Rng& rng) {
+  uint64_t seed = (static_cast<uint64_t>(rng.next_u32()) << 32) | rng.next_u32();
+  rng_.reseed(seed, 0x5eed);
+  return in_ = out_ = in;
+}
+
+void Dropout::forward(const Matrix& x, Matrix& y, Mode mode) {
+  last_train_ = (mode == Mode::Train && p_ > 0.0);
+  if (!last_train_) {
+    y = x;
+    return;
+  }
+  const float keep_scale = static_cast<float>(1.0 / (1.0 - p_));
+  // keep when a 32-bit draw is ≥ p·2³²
+  const uint32_t threshold = static_cast<uint32_t>(p_ * 4294967296.0);
+  mask_.resize(x.rows(), x.cols());
+  float* m = mask_.data();
+  for (Eigen::Index i = 0; i < mask_.size(); ++i) m[i] = rng_.next_u32() >= threshold ? keep_scale : 0.0f;
+  y = x.cwiseProduct(mask_);                       // y = x ⊙ m
+}
+
+void Dropout::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx) {
+  if (!dx) return;
+  if (last_train_) *dx = dy.cwiseProduct(mask_);   // ∂L/∂x = ∂L/∂y ⊙ m
+  else *dx = dy;
+}
+
+}  // namespace bpl

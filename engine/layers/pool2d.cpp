@@ -1,0 +1,100 @@
+#include "layers/pool2d.h"
+
+#include "core/error.h"
+
+namespace bpl {
+
+std::unique_ptr<Layer> Pool2D::from_spec(const LayerSpec& s, bool max) {
+  spec_check(s, 2, {"kernel", "stride"});
+  int k = spec_int(s, 0, "kernel", 2, 1, 11);
+  int stride = spec_int(s, 1, "stride", k, 1, 11);
+  return std::make_unique<Pool2D>(max, k, stride);
+}
+
+std::string Pool2D::spec() const {
+  return type() + "(" + std::to_string(k_) + (s_ != k_ ? ", stride=" + std::to_string(s_) : "") + ")";
+}
+
+std::string Pool2D::describe() const {
+  return std::string(max_ ? "MaxPool " : "AvgPool ") + std::to_string(k_) + "×" + std::to_string(k_) +
+         (s_ != k_ ? " stride " + std::to_string(s_) : "");
+}
+
+Shape Pool2D::setup(const Shape& in, Rng&) {
+  in_ = in;
+  if (in.h < k_ || in.w < k_)
+    throw ConfigError(type() + " window " + std::to_string(k_) + "×" + std::to_string(k_) + " is larger than its " +
+                      in.str() + " input");
+  if ((in.h - k_) % s_ != 0 || (in.w - k_) % s_ != 0)
+    throw ConfigError(type() + "(" + std::to_string(k_) + ") on a " + std::to_string(in.h) + "×" +
+                      std::to_string(in.w) + " input: the pooled size (" + std::to_string(in.h) + " − " +
+                      std::to_string(k_) + ") / " + std::to_string(s_) + " + 1 is not whole; change the kernel, "
+                      "stride or the padding of the layer before");
+  out_ = Shape{in.c, (in.h - k_) / s_ + 1, (in.w - k_) / s_ + 1};
+  return out_;
+}
+
+void Pool2D::forward(const Matrix& x, Matrix& y, Mode) {
+  const int B = static_cast<int>(x.cols());
+  const int C = in_.c, H = in_.h, W = in_.w, Ho = out_.h, Wo = out_.w;
+  y.resize(out_.size(), B);
+  if (max_) argmax_.resize(out_.size(), B);
+  const float inv = 1.0f / static_cast<float>(k_ * k_);
+  for (int n = 0; n < B; ++n) {
+    const float* xs = x.col(n).data();
+    float* ys = y.col(n).data();
+    int* am = max_ ? argmax_.col(n).data() : nullptr;
+    for (int c = 0; c < C; ++c)
+      for (int oh = 0; oh < Ho; ++oh)
+        for (int ow = 0; ow < Wo; ++ow) {
+          const int o = (c * Ho + oh) * Wo + ow;
+          const int base = (c * H + oh * s_) * W + ow * s_;
+          if (max_) {
+            int best = base;
+            float bv = xs[base];
+            for (int i = 0; i < k_; ++i)
+              for (int j = 0; j < k_; ++j) {
+                int idx = base + i * W + j;
+                if (xs[idx] > bv) {   // first maximum wins ties, as in the stepper's display
+                  bv = xs[idx];
+                  best = idx;
+                }
+              }
+            ys[o] = bv;               // y = max over the window
+            am[o] = best;
+          } else {
+            float sum = 0.0f;
+            for (int i = 0; i < k_; ++i)
+              for (int j = 0; j < k_; ++j) sum += xs[base + i * W + j];
+            ys[o] = sum * inv;        // y = mean over the window
+          }
+        }
+  }
+}
+
+void Pool2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx) {
+  if (!dx) return;
+  const int B = static_cast<int>(dy.cols());
+  const int C = in_.c, W = in_.w, Ho = out_.h, Wo = out_.w;
+  dx->setZero(in_.size(), B);
+  const float inv = 1.0f / static_cast<float>(k_ * k_);
+  for (int n = 0; n < B; ++n) {
+    const float* g = dy.col(n).data();
+    float* d = dx->col(n).data();
+    if (max_) {
+      const int* am = argmax_.col(n).data();
+      for (long o = 0; o < out_.size(); ++o) d[am[o]] += g[o];   // ∂L/∂x_winner = ∂L/∂y
+    } else {
+      for (int c = 0; c < C; ++c)
+        for (int oh = 0; oh < Ho; ++oh)
+          for (int ow = 0; ow < Wo; ++ow) {
+            const float share = g[(c * Ho + oh) * Wo + ow] * inv;  // ∂L/∂x = ∂L/∂y / k²
+            const int base = (c * in_.h + oh * s_) * W + ow * s_;
+            for (int i = 0; i < k_; ++i)
+              for (int j = 0; j < k_; ++j) d[base + i * W + j] += share;
+          }
+    }
+  }
+}
+
+}  // namespace bpl

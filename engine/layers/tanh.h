@@ -1,0 +1,24 @@
+// Tanh activation, elementwise; shapes of x, y, dy, dx all equal.
+//   forward   y = tanh(x)
+//   backward  ∂L/∂x = ∂L/∂y ⊙ (1 − y²)
+#pragma once
+
+#include "layers/layer.h"
+
+namespace bpl {
+
+class Tanh : public Layer {
+ public:
+  static std::unique_ptr<Layer> from_spec(const LayerSpec& s) {
+    spec_check(s, 0, {});
+    return std::make_unique<Tanh>();
+  }
+  std::string type() const override { return "tanh"; }
+  std::string spec() const override { return "tanh"; }
+  std::string describe() const override { return "Tanh"; }
+  Shape setup(const Shape& in, Rng&) override { return in_ = out_ = in; }
+  void forward(const Matrix& x, Matrix& y, Mode mode) override;
+  void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+};
+
+}  // namespace bpl

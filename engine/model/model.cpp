@@ -1,0 +1,124 @@
+#include "model/model.h"
+
+#include "core/error.h"
+
+#include <chrono>
+
+namespace bpl {
+
+Model Model::from_text(const std::string& text, Shape input, uint64_t seed) {
+  Model m;
+  int i = 0;
+  for (const LayerSpec& s : parse_layer_list(text)) {
+    ++i;
+    try {
+      m.add(make_layer(s));
+    } catch (const ConfigError& e) {
+      throw ConfigError("layer " + std::to_string(i) + " (" + s.str() + "): " + e.what());
+    }
+  }
+  m.build(input, seed);
+  return m;
+}
+
+void Model::add(std::unique_ptr<Layer> layer) {
+  layers_.push_back(std::move(layer));
+  built_ = false;
+}
+
+void Model::build(Shape input, uint64_t seed) {
+  if (layers_.empty()) throw ConfigError("the model has no layers");
+  if (input.c < 1 || input.h < 1 || input.w < 1 || input.size() > 4'000'000)
+    throw ConfigError("input shape " + input.str() + " is not usable");
+  input_ = input;
+  seed_ = seed;
+  Rng rng(seed);
+  Shape s = input;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    try {
+      s = layers_[i]->setup(s, rng);
+    } catch (const ConfigError& e) {
+      throw ConfigError("layer " + std::to_string(i + 1) + " (" + layers_[i]->spec() + "): " + e.what());
+    }
+  }
+  acts_.assign(layers_.size(), Matrix());
+  fwd_ms_.assign(layers_.size(), 0.0);
+  bwd_ms_.assign(layers_.size(), 0.0);
+  grads_.assign(layers_.size(), Matrix());
+  x_ = nullptr;
+  built_ = true;
+}
+
+const Matrix& Model::forward(const Matrix& x, Mode mode) {
+  if (!built_) throw ConfigError("the model is not built");
+  if (x.rows() != input_.size())
+    throw ConfigError("input has " + std::to_string(x.rows()) + " values per sample, the model expects " +
+                      std::to_string(input_.size()) + " (" + input_.str() + ")");
+  x_ = &x;
+  const Matrix* in = &x;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    layers_[i]->forward(*in, acts_[i], mode);   // a_i = f_i(a_{i−1})
+    if (profiling_) fwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    in = &acts_[i];
+  }
+  return acts_.back();
+}
+
+void Model::backward(const Matrix& dlogits, bool need_input_grad) {
+  if (!x_) throw ConfigError("backward before forward");
+  if (dlogits.rows() != acts_.back().rows() || dlogits.cols() != acts_.back().cols())
+    throw ConfigError("backward: gradient shape does not match the last forward");
+  grads_.back() = dlogits;
+  for (int i = static_cast<int>(layers_.size()) - 1; i >= 0; --i) {
+    const Matrix& xin = i == 0 ? *x_ : acts_[i - 1];
+    // the first layer's ∂L/∂x is only needed for saliency and input-gradient checks
+    Matrix* dx = i == 0 ? (need_input_grad ? &input_grad_ : nullptr) : &grads_[i - 1];
+    auto t0 = std::chrono::steady_clock::now();
+    layers_[i]->backward(xin, acts_[i], grads_[i], dx);   // chain rule, layer by layer
+    if (profiling_) bwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+}
+
+std::vector<Param*> Model::params() {
+  std::vector<Param*> out;
+  for (auto& l : layers_)
+    for (Param* p : l->params()) out.push_back(p);
+  return out;
+}
+
+long Model::param_count() {
+  long n = 0;
+  for (auto& l : layers_) n += l->param_count();
+  return n;
+}
+
+std::vector<LayerSummary> Model::summary() {
+  std::vector<LayerSummary> out;
+  for (auto& l : layers_) out.push_back({l->describe(), l->spec(), l->output_shape(), l->param_count()});
+  return out;
+}
+
+std::string Model::spec() const {
+  std::string s;
+  for (const auto& l : layers_) s += (s.empty() ? "" : ", ") + l->spec();
+  return s;
+}
+
+std::vector<Matrix> Model::get_weights() {
+  std::vector<Matrix> w;
+  for (Param* p : params()) w.push_back(p->value);
+  return w;
+}
+
+void Model::set_weights(const std::vector<Matrix>& w) {
+  auto ps = params();
+  if (w.size() != ps.size()) throw ConfigError("set_weights: parameter count differs");
+  for (size_t i = 0; i < ps.size(); ++i) {
+    if (w[i].rows() != ps[i]->value.rows() || w[i].cols() != ps[i]->value.cols())
+      throw ConfigError("set_weights: shape of parameter " + std::to_string(i) + " differs");
+  }
+  for (size_t i = 0; i < ps.size(); ++i) ps[i]->value = w[i];
+}
+
+}  // namespace bpl

@@ -1,0 +1,76 @@
+// A sequential model: layers applied in order to a batch (one sample per column).
+//   build(input, seed)   checks every layer against the shape it receives and initialises
+//                        weights from one Rng seeded with `seed` (ConfigError naming the layer)
+//   forward(x)           logits; every layer's output is kept (activation(i)) for backward
+//                        and for the app's views; x must stay alive until backward
+//   backward(dlogits)    fills every Param::grad; the input gradient too when asked
+#pragma once
+
+#include "layers/layer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bpl {
+
+struct LayerSummary {
+  std::string name;        // "Conv2D 6@5×5 pad valid"
+  std::string spec;        // "conv(6, 5)"
+  Shape output;
+  long params = 0;
+};
+
+class Model {
+ public:
+  Model() = default;
+  Model(Model&&) = default;
+  Model& operator=(Model&&) = default;
+
+  // "conv(6,5), relu, maxpool(2), flatten, dense(10)" on a 1×28×28 input, seeded
+  static Model from_text(const std::string& layers, Shape input, uint64_t seed);
+
+  void add(std::unique_ptr<Layer> layer);
+  void build(Shape input, uint64_t seed);
+  bool built() const { return built_; }
+
+  const Matrix& forward(const Matrix& x, Mode mode);
+  void backward(const Matrix& dlogits, bool need_input_grad = false);
+  const Matrix& input_grad() const { return input_grad_; }
+
+  std::vector<Param*> params();
+  long param_count();
+  std::vector<LayerSummary> summary();
+  std::string spec() const;   // layer list text, parseable by from_text
+
+  int size() const { return static_cast<int>(layers_.size()); }
+  Layer& layer(int i) { return *layers_[i]; }
+  const Layer& layer(int i) const { return *layers_[i]; }
+  const Matrix& activation(int i) const { return acts_[i]; }    // output of layer i
+  const Matrix& gradient(int i) const { return grads_[i]; }     // ∂L/∂(output of layer i)
+  Shape input_shape() const { return input_; }
+  Shape output_shape() const { return layers_.empty() ? input_ : layers_.back()->output_shape(); }
+  uint64_t seed() const { return seed_; }
+
+  // per-layer timing for `bpl bench` (off by default: two clock reads per layer when on)
+  void set_profiling(bool on) { profiling_ = on; fwd_ms_.assign(layers_.size(), 0.0); bwd_ms_.assign(layers_.size(), 0.0); }
+  const std::vector<double>& forward_ms() const { return fwd_ms_; }
+  const std::vector<double>& backward_ms() const { return bwd_ms_; }
+
+  // weights only, in params() order (for best-epoch and divergence roll-back)
+  std::vector<Matrix> get_weights();
+  void set_weights(const std::vector<Matrix>& w);
+
+ private:
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<Matrix> acts_, grads_;
+  Matrix input_grad_;
+  const Matrix* x_ = nullptr;   // the batch of the last forward (not owned)
+  Shape input_{1, 28, 28};
+  uint64_t seed_ = 0;
+  bool built_ = false;
+  bool profiling_ = false;
+  std::vector<double> fwd_ms_, bwd_ms_;
+};
+
+}  // namespace bpl

@@ -1,0 +1,107 @@
+#include "train/optimizer.h"
+
+#include "core/error.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace bpl {
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+// g = ∂L/∂θ + λθ, into a scratch matrix
+const Matrix& decayed_grad(const Param& p, double wd, Matrix& scratch) {
+  if (wd == 0.0 || !p.decay) return p.grad;
+  scratch = p.grad + static_cast<float>(wd) * p.value;
+  return scratch;
+}
+
+class Sgd : public Optimizer {
+ public:
+  using Optimizer::Optimizer;
+  std::string describe() const override {
+    std::string d = cfg_.kind == "sgd" ? "SGD" : cfg_.kind == "nesterov" ? "SGD+Nesterov" : "SGD+momentum";
+    d += " lr " + num(cfg_.lr);
+    if (cfg_.kind != "sgd") d += " μ " + num(cfg_.momentum);
+    if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
+    return d;
+  }
+  void step(const std::vector<Param*>& params) override {
+    ++t_;
+    const float lr = static_cast<float>(cfg_.lr), mu = static_cast<float>(cfg_.momentum);
+    for (Param* p : params) {
+      const Matrix& g = decayed_grad(*p, cfg_.weight_decay, scratch_);
+      if (cfg_.kind == "sgd") {
+        p->value.noalias() -= lr * g;                          // θ ← θ − η·g
+        continue;
+      }
+      if (p->m.size() != p->value.size()) p->m.setZero(p->value.rows(), p->value.cols());
+      p->m = mu * p->m + g;                                    // v ← μ·v + g
+      if (cfg_.kind == "nesterov") p->value.noalias() -= lr * (g + mu * p->m);  // θ ← θ − η(g + μv)
+      else p->value.noalias() -= lr * p->m;                    // θ ← θ − η·v
+    }
+  }
+
+ private:
+  Matrix scratch_;
+};
+
+class Adam : public Optimizer {
+ public:
+  using Optimizer::Optimizer;
+  std::string describe() const override {
+    std::string d = "Adam lr " + num(cfg_.lr);
+    if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
+    return d;
+  }
+  void step(const std::vector<Param*>& params) override {
+    ++t_;
+    const float b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);
+    const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t_));   // bias corrections
+    const double c2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(t_));
+    const float step = static_cast<float>(cfg_.lr / c1), sc2 = static_cast<float>(1.0 / std::sqrt(c2));
+    const float eps = static_cast<float>(cfg_.eps);
+    for (Param* p : params) {
+      const Matrix& g = decayed_grad(*p, cfg_.weight_decay, scratch_);
+      if (p->m.size() != p->value.size()) {
+        p->m.setZero(p->value.rows(), p->value.cols());
+        p->v.setZero(p->value.rows(), p->value.cols());
+      }
+      p->m = b1 * p->m + (1.0f - b1) * g;                                // m ← β₁m + (1−β₁)g
+      p->v = b2 * p->v + (1.0f - b2) * g.cwiseAbs2();                    // v ← β₂v + (1−β₂)g²
+      // θ ← θ − η·m̂/(√v̂ + ε) with m̂ = m/c₁, √v̂ = √v/√c₂
+      p->value.array() -= step * p->m.array() / (p->v.array().sqrt() * sc2 + eps);
+    }
+  }
+
+ private:
+  Matrix scratch_;
+};
+
+}  // namespace
+
+void OptimizerConfig::validate() const {
+  if (kind != "sgd" && kind != "momentum" && kind != "nesterov" && kind != "adam")
+    throw ConfigError("optimizer \"" + kind + "\" is unknown (use sgd, momentum, nesterov or adam)");
+  if (!(lr > 0.0 && lr <= 10.0)) throw ConfigError("learning rate " + num(lr) + " must be in (0, 10]");
+  if (!(momentum >= 0.0 && momentum < 1.0)) throw ConfigError("momentum " + num(momentum) + " must be in [0, 1)");
+  if (!(beta1 >= 0.0 && beta1 < 1.0)) throw ConfigError("beta1 " + num(beta1) + " must be in [0, 1)");
+  if (!(beta2 >= 0.0 && beta2 < 1.0)) throw ConfigError("beta2 " + num(beta2) + " must be in [0, 1)");
+  if (!(eps > 0.0 && eps < 1.0)) throw ConfigError("epsilon " + num(eps) + " must be in (0, 1)");
+  if (!(weight_decay >= 0.0 && weight_decay < 1.0))
+    throw ConfigError("weight decay " + num(weight_decay) + " must be in [0, 1)");
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c) {
+  c.validate();
+  if (c.kind == "adam") return std::make_unique<Adam>(c);
+  return std::make_unique<Sgd>(c);
+}
+
+}  // namespace bpl

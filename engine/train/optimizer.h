@@ -1,0 +1,46 @@
+// Optimizers: a loop over parameters (value, grad and state live in each Param).
+//   L2 weight decay λ (weights only):  g = ∂L/∂θ + λ·θ
+//   SGD                θ ← θ − η·g
+//   SGD + momentum μ   v ← μ·v + g;  θ ← θ − η·v              (PyTorch's form)
+//   Nesterov           v ← μ·v + g;  θ ← θ − η·(g + μ·v)
+//   Adam               m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
+//                      θ ← θ − η · m̂ / (√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
+#pragma once
+
+#include "core/param.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bpl {
+
+struct OptimizerConfig {
+  std::string kind = "sgd";   // sgd | momentum | nesterov | adam
+  double lr = 0.01;
+  double momentum = 0.9;      // for momentum / nesterov
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  double weight_decay = 0.0;
+  void validate() const;      // ConfigError with the valid range
+};
+
+class Optimizer {
+ public:
+  explicit Optimizer(const OptimizerConfig& c) : cfg_(c) {}
+  virtual ~Optimizer() = default;
+  virtual void step(const std::vector<Param*>& params) = 0;
+  virtual std::string describe() const = 0;
+  double lr() const { return cfg_.lr; }
+  void set_lr(double lr) { cfg_.lr = lr; }
+  const OptimizerConfig& config() const { return cfg_; }
+  long steps() const { return t_; }
+  void set_steps(long t) { t_ = t; }   // when state is restored from a snapshot or a file
+
+ protected:
+  OptimizerConfig cfg_;
+  long t_ = 0;
+};
+
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c);
+
+}  // namespace bpl

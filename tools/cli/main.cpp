@@ -1,0 +1,408 @@
+// bpl — the headless trainer of Backprop Lab (native, and as WebAssembly under node).
+//
+//   bpl train    [--preset NAME | --model "dense(128), relu, dense(10)"] [--config run.ini] [flags]
+//   bpl evaluate --load model.bplm
+//   bpl presets
+//   bpl init     --preset NAME --seed N        (prints a hash of the initial weights)
+//   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
+#include "core/error.h"
+#include "data/dataset.h"
+#include "io/model_file.h"
+#include "io/run_config.h"
+#include "layers/conv2d.h"
+#include "layers/dense.h"
+#include "model/model.h"
+#include "model/presets.h"
+#include "train/trainer.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#ifndef BPL_ASSETS_DIR
+#define BPL_ASSETS_DIR "assets"
+#endif
+
+using namespace bpl;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string rate(double per_sec) {
+  char buf[32];
+  if (per_sec >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", per_sec / 1e6);
+  else if (per_sec >= 1e4) std::snprintf(buf, sizeof buf, "%.0fk", per_sec / 1e3);
+  else if (per_sec >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", per_sec / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", per_sec);
+  return buf;
+}
+
+std::string with_commas(long v) {
+  std::string s = std::to_string(v), out;
+  int n = 0;
+  for (auto it = s.rbegin(); it != s.rend(); ++it) {
+    if (n && n % 3 == 0 && *it != '-') out.insert(out.begin(), ',');
+    out.insert(out.begin(), *it);
+    ++n;
+  }
+  return out;
+}
+
+void print_summary(Model& m) {
+  std::printf("  %-34s %-12s %12s\n", "layer", "output", "parameters");
+  std::printf("  %-34s %-12s %12s\n", "input", m.input_shape().str().c_str(), "");
+  for (const LayerSummary& s : m.summary())
+    std::printf("  %-34s %-12s %12s\n", s.name.c_str(), s.output.str().c_str(), with_commas(s.params).c_str());
+  std::printf("  total parameters: %s\n", with_commas(m.param_count()).c_str());
+}
+
+struct Data {
+  Dataset train, test;
+};
+
+Data load_mnist(const std::string& dir) {
+  Data d;
+  d.train = load_dataset(dir + "/train-images-idx3-ubyte", dir + "/train-labels-idx1-ubyte", "MNIST train");
+  d.test = load_dataset(dir + "/t10k-images-idx3-ubyte", dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+  return d;
+}
+
+void print_per_class(const Dataset& d, const std::vector<int>& idx, const EvalResult& r) {
+  int total[10] = {0}, right[10] = {0};
+  for (size_t i = 0; i < idx.size(); ++i) {
+    int y = d.labels[idx[i]];
+    if (y < 10) {
+      total[y]++;
+      right[y] += r.predicted[i] == y;
+    }
+  }
+  std::printf("  per class:");
+  for (int k = 0; k < 10; ++k) std::printf("  %d %.1f%%", k, total[k] ? 100.0 * right[k] / total[k] : 0.0);
+  std::printf("\n");
+}
+
+// ------------------------------------------------------------------ train
+int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save_path, bool progress) {
+  std::printf("Backprop Lab — training preset %s\n", rc.preset.c_str());
+  Model model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
+  auto t_load = Clock::now();
+  Data data = load_mnist(data_dir);
+  Split split = make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
+  Normalizer norm = Normalizer::make(rc.norm, data.train, split.train);
+  std::printf("data: %s — %zu train, %zu validation, %zu test (%s), loaded in %.2f s\n", data_dir.c_str(),
+              split.train.size(), split.val.size(), split.test.size(),
+              split.test_from_train ? "from the training file" : "official test set", seconds_since(t_load));
+  std::printf("normalisation: %s\n", norm.describe().c_str());
+  print_summary(model);
+  Trainer trainer(model, data.train, split, norm, rc.train);
+  std::printf("optimizer: %s, batch %d, %d epochs%s\n", trainer.optimizer().describe().c_str(), rc.train.batch,
+              rc.train.epochs,
+              rc.train.early_stop_patience ? (", early stop patience " + std::to_string(rc.train.early_stop_patience)).c_str() : "");
+  const int E = rc.train.epochs;
+  trainer.on_epoch = [&](const EpochStats& s) {
+    if (progress) std::fprintf(stderr, "\r%*s\r", 72, "");
+    std::printf("Epoch %d/%d  train loss %.4f acc %.4f", s.epoch, E, s.train_loss, s.train_acc);
+    if (!std::isnan(s.val_loss)) std::printf("  val loss %.4f acc %.4f", s.val_loss, s.val_acc);
+    std::printf("  %.1f s  %s img/s  lr %g\n", s.seconds, rate(s.images_per_sec).c_str(), s.lr);
+    if (s.overfitting)
+      std::printf("  warning: overfitting — train accuracy %.1f%% is more than 10 points above validation %.1f%%\n",
+                  100 * s.train_acc, 100 * s.val_acc);
+    std::fflush(stdout);
+  };
+  auto t0 = Clock::now();
+  int last_shown = -1;
+  while (!trainer.finished()) {
+    trainer.step();
+    if (progress) {
+      int b = trainer.batch_in_epoch(), nb = trainer.batches_per_epoch();
+      int pct = nb ? 100 * b / nb : 0;
+      if (pct != last_shown && b > 0) {
+        last_shown = pct;
+        int bars = pct * 30 / 100;
+        std::fprintf(stderr, "\rEpoch %d/%d [%.*s%*s] %3d%%  loss %.4f", trainer.epoch() + 1, E, bars,
+                     "==============================", 30 - bars, "", pct, trainer.batch_losses().back());
+      }
+    }
+  }
+  double total = seconds_since(t0);
+  if (trainer.state() != TrainState::Done) std::printf("%s\n", trainer.message().c_str());
+  if (trainer.state() == TrainState::Diverged) return 3;
+  EvalResult r = evaluate(model, split.test_from_train ? data.train : data.test, split.test, norm);
+  std::printf("test: loss %.4f  accuracy %.4f (%.2f%%) on %d images\n", r.loss, r.accuracy, 100 * r.accuracy, r.count);
+  print_per_class(split.test_from_train ? data.train : data.test, split.test, r);
+  std::printf("time: %.1f s total, %.2f s per epoch of training, %s img/s\n", total,
+              trainer.train_seconds() / std::max<size_t>(1, trainer.history().size()),
+              rate(trainer.images_seen() / std::max(1e-9, trainer.train_seconds())).c_str());
+  if (!save_path.empty()) {
+    save_model(save_path, model, norm);
+    std::printf("saved %s\n", save_path.c_str());
+  }
+  return 0;
+}
+
+// ------------------------------------------------------------------ evaluate
+int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_subset) {
+  LoadedModel lm = load_model(path);
+  std::printf("model %s\n", path.c_str());
+  print_summary(lm.model);
+  Dataset test = load_dataset(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+  Split s = make_split(test, 0, 0.0, 0.0, 0, &test, test_subset);
+  EvalResult r = evaluate(lm.model, test, s.test, lm.norm);
+  std::printf("test: loss %.4f  accuracy %.4f (%.2f%%) on %d images\n", r.loss, r.accuracy, 100 * r.accuracy, r.count);
+  print_per_class(test, s.test, r);
+  return 0;
+}
+
+// ------------------------------------------------------------------ init (determinism check)
+int cmd_init(const std::string& layers, uint64_t seed) {
+  Model m = Model::from_text(layers, Shape{1, 28, 28}, seed);
+  uint64_t h = 1469598103934665603ULL;   // FNV-1a 64 over the float bits
+  for (Param* p : m.params())
+    for (Eigen::Index i = 0; i < p->value.size(); ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, p->value.data() + i, 4);
+      for (int k = 0; k < 4; ++k) {
+        h ^= (bits >> (8 * k)) & 0xFF;
+        h *= 1099511628211ULL;
+      }
+    }
+  const Param* first = m.params().front();
+  std::printf("params %ld  fnv1a64 %016llx  W0[0..2] %.9g %.9g %.9g\n", m.param_count(), (unsigned long long)h,
+              first->value(0, 0), first->value(0, 1), first->value(0, 2));
+  return 0;
+}
+
+// ------------------------------------------------------------------ bench
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+double peak_gemm_gflops(int reps) {
+  const int n = 256;
+  Matrix a = Matrix::Random(n, n), b = Matrix::Random(n, n), c(n, n);
+  std::vector<double> g;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = Clock::now();
+    const int inner = 20;
+    for (int i = 0; i < inner; ++i) c.noalias() = a * b;
+    g.push_back(2.0 * n * n * n * inner / seconds_since(t0) / 1e9);
+  }
+  volatile float sink = c(0, 0);
+  (void)sink;
+  return median(g);
+}
+
+// multiply-adds ×2 of one training step per image: forward, ∂W, and ∂x except for layer 1
+double train_flops_per_image(Model& m) {
+  double f = 0;
+  for (int i = 0; i < m.size(); ++i) {
+    Layer& l = m.layer(i);
+    double fwd = 0;
+    if (auto* d = dynamic_cast<Dense*>(&l)) fwd = 2.0 * d->weights().value.size();
+    if (auto* c = dynamic_cast<Conv2D*>(&l)) fwd = 2.0 * c->weights().value.size() * c->geometry().patches();
+    f += fwd * (i == 0 ? 2 : 3);
+  }
+  return f;
+}
+
+int cmd_bench(const std::string& data_dir, bool quick) {
+#ifdef __EMSCRIPTEN__
+  const char* build = "WebAssembly (node), -O3 -msimd128";
+#else
+  const char* build = "native, -O3 -march=native";
+#endif
+  std::printf("bench: %s, single thread\n", build);
+  const int reps = quick ? 3 : 7;
+  double peak = peak_gemm_gflops(reps);
+  std::printf("peak float GEMM 256³: %.1f GFLOP/s\n", peak);
+  // real MNIST images when available, random pixels otherwise (speed does not depend on them)
+  Dataset d;
+  try {
+    d = load_dataset(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+  } catch (const std::exception&) {
+    d.pixels.resize(2048 * 784);
+    d.labels.resize(2048);
+    Rng r(1);
+    for (auto& p : d.pixels) p = static_cast<uint8_t>(r.below(256));
+    for (auto& l : d.labels) l = static_cast<uint8_t>(r.below(10));
+  }
+  std::vector<int> idx(std::min(d.size(), 4096));
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int>(i);
+  Normalizer norm;
+  struct Case {
+    const char* name;
+    std::string layers;
+  };
+  const Case cases[] = {{"MLP 784-128-10", find_preset("r0-mlp").layers}, {"LeNet-5", find_preset("r0-lenet5").layers}};
+  for (const Case& c : cases) {
+    Model m = Model::from_text(c.layers, Shape{1, 28, 28}, 1);
+    OptimizerConfig oc;
+    oc.kind = "adam";
+    oc.lr = 1e-4;
+    auto opt = make_optimizer(oc);
+    SoftmaxCrossEntropy ce;
+    Matrix x, dz;
+    std::vector<int> y;
+    const int B = 32;
+    int pos = 0;
+    auto train_steps = [&](int steps) {
+      for (int s = 0; s < steps; ++s) {
+        if (pos + B > static_cast<int>(idx.size())) pos = 0;
+        gather_batch(d, idx, pos, B, norm, x, y);
+        pos += B;
+        ce.forward(m.forward(x, Mode::Train), y);
+        ce.backward(dz);
+        m.backward(dz);
+        opt->step(m.params());
+      }
+    };
+    train_steps(quick ? 10 : 30);   // warm-up
+    std::vector<double> ips;
+    const int steps = quick ? 30 : 100;
+    for (int r = 0; r < reps; ++r) {
+      auto t0 = Clock::now();
+      train_steps(steps);
+      ips.push_back(steps * B / seconds_since(t0));
+    }
+    double train_ips = median(ips);
+    double gflops = train_ips * train_flops_per_image(m) / 1e9;
+    auto infer = [&](int batch) {
+      std::vector<double> v;
+      for (int r = 0; r < reps; ++r) {
+        int n = 0;
+        auto t0 = Clock::now();
+        while (seconds_since(t0) < (quick ? 0.05 : 0.2)) {
+          int start = (n * batch) % (static_cast<int>(idx.size()) - batch);
+          gather_batch(d, idx, start, batch, norm, x, y);
+          m.forward(x, Mode::Eval);
+          ++n;
+        }
+        v.push_back(n * batch / seconds_since(t0));
+      }
+      return median(v);
+    };
+    double inf1 = infer(1), inf256 = infer(256);
+    std::printf("\n%s (%s parameters)\n", c.name, with_commas(m.param_count()).c_str());
+    std::printf("  training, batch %d:   %9.0f images/s   %.2f GFLOP/s = %.0f%% of peak GEMM\n", B, train_ips, gflops,
+                100 * gflops / peak);
+    std::printf("  inference, batch 1:   %9.0f images/s\n", inf1);
+    std::printf("  inference, batch 256: %9.0f images/s\n", inf256);
+    // where the time goes
+    m.set_profiling(true);
+    train_steps(steps);
+    double total = 0;
+    for (int i = 0; i < m.size(); ++i) total += m.forward_ms()[i] + m.backward_ms()[i];
+    std::printf("  per layer (ms per batch of %d, forward / backward, share):\n", B);
+    for (int i = 0; i < m.size(); ++i)
+      std::printf("    %-28s %7.3f / %7.3f  %4.1f%%\n", m.layer(i).describe().c_str(), m.forward_ms()[i] / steps,
+                  m.backward_ms()[i] / steps, 100 * (m.forward_ms()[i] + m.backward_ms()[i]) / total);
+    m.set_profiling(false);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Backprop Lab headless trainer: trains the seed reports' MLPs and CNNs on MNIST"};
+  app.require_subcommand(1);
+  std::string data_dir = std::string(BPL_ASSETS_DIR) + "/mnist";
+  app.add_option("--data", data_dir, "folder with the four MNIST IDX files (plain or .gz)");
+
+  // train
+  auto* train = app.add_subcommand("train", "train a model and report test accuracy");
+  std::string preset = "r2-mlp", layers, config_path, save_path, optimizer, schedule, norm;
+  std::map<std::string, std::string> flag_values;   // "section.key" → value, applied after the INI file
+  auto flag = [&](const char* name, const char* key, const char* help) {
+    return train->add_option_function<std::string>(
+        name, [&flag_values, key](const std::string& v) { flag_values[key] = v; }, help);
+  };
+  train->add_option("--preset", preset, "model preset (see `bpl presets`)");
+  flag("--model", "model.layers", "layer list, e.g. \"dense(128), relu, dense(10)\"");
+  train->add_option("--config", config_path, "INI file with [model] [training] [data] sections");
+  flag("--epochs", "training.epochs", "number of epochs");
+  flag("--batch", "training.batch_size", "mini-batch size");
+  flag("--lr", "training.learning_rate", "learning rate");
+  flag("--optimizer", "training.optimizer", "sgd | momentum | nesterov | adam");
+  flag("--momentum", "training.momentum", "momentum μ for momentum/nesterov");
+  flag("--weight-decay", "training.weight_decay", "L2 weight decay λ");
+  flag("--early-stop", "training.early_stop_patience", "early-stopping patience in epochs (0 = off)");
+  flag("--min-delta", "training.early_stop_min_delta", "early-stopping min_delta on the validation loss");
+  flag("--schedule", "training.schedule", "none | step | plateau");
+  flag("--step-epochs", "training.step_epochs", "step schedule: decay every N epochs");
+  flag("--gamma", "training.gamma", "step schedule: multiply the lr by gamma");
+  flag("--seed", "training.seed", "seed of the split and the shuffling");
+  flag("--init-seed", "model.init_seed", "seed of the weight initialisation");
+  flag("--subset", "data.subset", "use only N training images (0 = all)");
+  flag("--val", "data.val_fraction", "validation fraction of the training images");
+  flag("--test-frac", "data.test_fraction", "take a test fraction from the training file (R4)");
+  flag("--test-subset", "data.test_subset", "evaluate on the first N official test images (0 = all)");
+  flag("--normalize", "data.normalize", "unit | symmetric | standard");
+  train->add_option("--save", save_path, "write the trained model to this file");
+  bool no_progress = false;
+  train->add_flag("--no-progress", no_progress, "no progress bar");
+
+  auto* evaluate_cmd = app.add_subcommand("evaluate", "evaluate a saved model on the MNIST test set");
+  std::string load_path;
+  int eval_subset = 0;
+  evaluate_cmd->add_option("--load", load_path, "model file")->required();
+  evaluate_cmd->add_option("--test-subset", eval_subset, "first N test images (0 = all)");
+
+  app.add_subcommand("presets", "list the model presets");
+
+  auto* init = app.add_subcommand("init", "initialise a model and print a hash of its weights");
+  uint64_t init_seed = 42;
+  std::string init_preset = "r0-lenet5";
+  init->add_option("--preset", init_preset, "model preset");
+  init->add_option("--seed", init_seed, "initialisation seed");
+
+  auto* bench = app.add_subcommand("bench", "training and inference speed, and the GEMM peak of this build");
+  bool quick = false;
+  bench->add_flag("--quick", quick, "fewer repetitions");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*train) {
+      std::map<std::string, std::string> ini;
+      if (!config_path.empty()) {
+        std::ifstream f(config_path);
+        if (!f) throw FormatError("cannot open config file " + config_path);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        ini = parse_ini(ss.str());
+      }
+      // precedence: preset < INI file < flags; a preset named in the file or by flag comes first
+      if (ini.count("model.preset")) preset = ini["model.preset"];
+      if (train->count("--preset")) preset = train->get_option("--preset")->as<std::string>();
+      RunConfig rc = RunConfig::from_preset(find_preset(preset));
+      for (const auto& [k, v] : ini)
+        if (k != "model.preset") apply_setting(rc, k, v);
+      for (const auto& [k, v] : flag_values) apply_setting(rc, k, v);
+      return cmd_train(rc, data_dir, save_path, !no_progress && isatty(2));
+    }
+    if (*evaluate_cmd) return cmd_evaluate(load_path, data_dir, eval_subset);
+    if (app.got_subcommand("presets")) {
+      for (const Preset& p : presets())
+        std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(), p.layers.c_str());
+      return 0;
+    }
+    if (*init) return cmd_init(find_preset(init_preset).layers, init_seed);
+    if (*bench) return cmd_bench(data_dir, quick);
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const FormatError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}
