@@ -1,0 +1,133 @@
+#include "gradient_check.h"
+#include "layers/conv2d.h"
+
+#include <catch2/catch.hpp>
+
+using namespace bpl;
+using namespace bpl::test;
+
+namespace {
+
+// Direct convolution by the definition, in double: the reference for the im2col lowering.
+struct Naive {
+  const ConvGeometry& g;
+  int cout;
+  double x(const Matrix& m, int n, int c, int h, int w) const {
+    if (h < 0 || h >= g.h || w < 0 || w >= g.w) return 0.0;
+    return m((c * g.h + h) * g.w + w, n);
+  }
+  // W stored as (Cout × Cin·kh·kw), column (ci·kh + i)·kw + j
+  Matrix forward(const Matrix& in, const Matrix& W, const Matrix& b) const {
+    Matrix y(cout * g.ho * g.wo, in.cols());
+    for (int n = 0; n < in.cols(); ++n)
+      for (int co = 0; co < cout; ++co)
+        for (int oh = 0; oh < g.ho; ++oh)
+          for (int ow = 0; ow < g.wo; ++ow) {
+            double s = b(co, 0);
+            for (int ci = 0; ci < g.cin; ++ci)
+              for (int i = 0; i < g.kh; ++i)
+                for (int j = 0; j < g.kw; ++j)
+                  s += W(co, (ci * g.kh + i) * g.kw + j) * x(in, n, ci, oh * g.stride + i - g.pt, ow * g.stride + j - g.pl);
+            y((co * g.ho + oh) * g.wo + ow, n) = static_cast<float>(s);
+          }
+    return y;
+  }
+  // ∂L/∂x and ∂L/∂W by the definition: every output position adds its share
+  void backward(const Matrix& in, const Matrix& W, const Matrix& dy, Matrix& dx, Matrix& dW) const {
+    Eigen::MatrixXd dxd = Eigen::MatrixXd::Zero(in.rows(), in.cols()), dWd = Eigen::MatrixXd::Zero(W.rows(), W.cols());
+    for (int n = 0; n < in.cols(); ++n)
+      for (int co = 0; co < cout; ++co)
+        for (int oh = 0; oh < g.ho; ++oh)
+          for (int ow = 0; ow < g.wo; ++ow) {
+            const double gy = dy((co * g.ho + oh) * g.wo + ow, n);
+            for (int ci = 0; ci < g.cin; ++ci)
+              for (int i = 0; i < g.kh; ++i)
+                for (int j = 0; j < g.kw; ++j) {
+                  int h = oh * g.stride + i - g.pt, w = ow * g.stride + j - g.pl;
+                  if (h < 0 || h >= g.h || w < 0 || w >= g.w) continue;
+                  const int k = (ci * g.kh + i) * g.kw + j;
+                  dWd(co, k) += gy * in((ci * g.h + h) * g.w + w, n);
+                  dxd((ci * g.h + h) * g.w + w, n) += gy * W(co, k);
+                }
+          }
+    dx = dxd.cast<float>();
+    dW = dWd.cast<float>();
+  }
+};
+
+struct Case {
+  Shape in;
+  int filters;
+  const char* kernel;
+  int stride;
+  const char* pad;
+};
+
+const Case kCases[] = {
+    {{1, 8, 8}, 3, "3", 1, "valid"},  {{2, 7, 9}, 4, "3", 2, "1"},   {{3, 6, 6}, 2, "5", 1, "same"},
+    {{2, 9, 7}, 3, "3x5", 1, "same"}, {{1, 10, 10}, 2, "4", 3, "2"}, {{4, 5, 5}, 5, "1", 1, "valid"},
+    {{1, 11, 11}, 2, "11", 1, "valid"}, {{2, 6, 8}, 3, "2", 2, "same"},
+};
+
+std::unique_ptr<Layer> make(const Case& c) {
+  return make_layer(parse_layer_spec("conv(" + std::to_string(c.filters) + ", " + c.kernel + ", stride=" +
+                                     std::to_string(c.stride) + ", pad=" + c.pad + ")"));
+}
+
+}  // namespace
+
+TEST_CASE("Conv2D equals a direct convolution, forward and backward, on random shapes", "[conv2d]") {
+  Rng rng(11);
+  for (const Case& c : kCases) {
+    auto layer = make(c);
+    auto& conv = static_cast<Conv2D&>(*layer);
+    conv.setup(c.in, rng);
+    conv.bias().value = random_matrix(c.filters, 1, rng);
+    Naive naive{conv.geometry(), c.filters};
+    Matrix x = random_matrix(c.in.size(), 3, rng), y;
+    conv.forward(x, y, Mode::Train);
+    Matrix want = naive.forward(x, conv.weights().value, conv.bias().value);
+    INFO(conv.spec() << " on " << c.in.str());
+    REQUIRE(y.rows() == want.rows());
+    CHECK((y - want).cwiseAbs().maxCoeff() < 1e-4);
+    Matrix dy = random_matrix(y.rows(), y.cols(), rng), dx, dx_ref, dW_ref;
+    conv.backward(x, y, dy, &dx);
+    naive.backward(x, conv.weights().value, dy, dx_ref, dW_ref);
+    CHECK((dx - dx_ref).cwiseAbs().maxCoeff() < 1e-4);
+    CHECK((conv.weights().grad - dW_ref).cwiseAbs().maxCoeff() < 1e-4);
+    CHECK((conv.bias().grad.col(0) - dy.reshaped(conv.geometry().patches(), c.filters * dy.cols())
+                                         .colwise().sum().reshaped(c.filters, dy.cols()).rowwise().sum())
+              .cwiseAbs().maxCoeff() < 1e-3);
+  }
+}
+
+TEST_CASE("Conv2D backward matches finite differences (stride, padding, channels)", "[conv2d][gradcheck]") {
+  Rng rng(12);
+  for (const Case& c : kCases) {
+    auto layer = make(c);
+    layer->setup(c.in, rng);
+    // convolution is linear in x and in W: the central difference is exact up to rounding, so a
+    // larger step keeps the rounding small
+    LayerCheck r = check_layer(*layer, random_matrix(c.in.size(), 2, rng), rng, 40, 1e-2);
+    INFO(layer->spec() << " on " << c.in.str() << ": dx " << r.dx.max_rel << " dW " << r.params[0].max_rel << " db "
+                       << r.params[1].max_rel);
+    CHECK(r.worst() < 1e-2);
+  }
+}
+
+TEST_CASE("Conv2D output shapes and configuration errors", "[conv2d]") {
+  Rng rng(1);
+  auto l = make_layer(parse_layer_spec("conv(16, 3, pad=same)"));
+  CHECK(l->setup(Shape{1, 28, 28}, rng) == Shape{16, 28, 28});
+  auto l2 = make_layer(parse_layer_spec("conv(6, 5)"));
+  CHECK(l2->setup(Shape{1, 28, 28}, rng) == Shape{6, 24, 24});
+  CHECK(l2->param_count() == 6 * 25 + 6);
+  auto l3 = make_layer(parse_layer_spec("conv(4, 3, stride=2, pad=1)"));
+  CHECK(l3->setup(Shape{3, 28, 28}, rng) == Shape{4, 14, 14});
+  auto big = make_layer(parse_layer_spec("conv(4, 7)"));
+  CHECK_THROWS_WITH(big->setup(Shape{1, 5, 5}, rng), Catch::Contains("kernel 7×7 is larger than its 5×5 input"));
+  CHECK_THROWS_WITH(make_layer(parse_layer_spec("conv(4, 12)")), Catch::Contains("1 to 11"));
+  CHECK_THROWS_WITH(make_layer(parse_layer_spec("conv(4, 3, stride=0)")), Catch::Contains("stride"));
+  CHECK_THROWS_WITH(make_layer(parse_layer_spec("conv(4, 3, pad=full)")), Catch::Contains("pad must be"));
+  CHECK_THROWS_WITH(make_layer(parse_layer_spec("conv(4)")), Catch::Contains("kernel size is missing"));
+}

@@ -1,0 +1,100 @@
+#include "core/error.h"
+#include "io/model_file.h"
+#include "model/presets.h"
+#include "test_helpers.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+using namespace bpl;
+using namespace bpl::test;
+
+namespace {
+
+void set_u32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+void fix_crc(std::vector<uint8_t>& b) {
+  uint32_t plen = b[8] | (b[9] << 8) | (b[10] << 16) | (uint32_t(b[11]) << 24);
+  set_u32(b, 12 + plen, crc32(b.data() + 12, plen));
+}
+
+}  // namespace
+
+TEST_CASE("CRC-32 of a known string", "[model-file]") {
+  const char* s = "123456789";
+  CHECK(crc32(reinterpret_cast<const uint8_t*>(s), 9) == 0xCBF43926u);   // the standard check value
+}
+
+TEST_CASE("Save → load gives identical weights and identical outputs", "[model-file]") {
+  for (const char* preset : {"r0-lenet5", "r2-mlp", "r3-cnn"}) {
+    Model m = Model::from_text(find_preset(preset).layers, Shape{1, 28, 28}, 5);
+    Normalizer norm;
+    norm.kind = NormKind::Standard;
+    norm.mean = 0.13f;
+    norm.std = 0.31f;
+    std::string path = temp_path(std::string("roundtrip-") + preset + ".bplm");
+    save_model(path, m, norm);
+    LoadedModel l = load_model(path);
+    CHECK(l.model.spec() == m.spec());
+    CHECK(l.norm.kind == NormKind::Standard);
+    CHECK(l.norm.mean == 0.13f);
+    auto a = m.get_weights(), b = l.model.get_weights();
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == b[i]);
+    Rng rng(1);
+    Matrix x(784, 4);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(rng.uniform());
+    Matrix ya = m.forward(x, Mode::Eval), yb = l.model.forward(x, Mode::Eval);
+    CHECK(ya == yb);
+  }
+}
+
+TEST_CASE("Malformed model files are refused with a clear message", "[model-file]") {
+  Model m = Model::from_text("conv(2, 3), relu, flatten, dense(10)", Shape{1, 28, 28}, 5);
+  const std::vector<uint8_t> good = serialize_model(m, Normalizer{});
+  REQUIRE_NOTHROW(deserialize_model(good.data(), good.size()));
+  auto refuse = [](std::vector<uint8_t> b, const char* msg) {
+    INFO(msg);
+    CHECK_THROWS_WITH(deserialize_model(b.data(), b.size()), Catch::Contains(msg));
+  };
+  std::vector<uint8_t> b;
+  b = good;
+  b[0] = 'X';
+  refuse(b, "not a Backprop Lab model");
+  b = good;
+  set_u32(b, 4, 99);
+  refuse(b, "version 99 is newer");
+  b = good;
+  b.resize(b.size() / 2);
+  refuse(b, "truncated");
+  b = good;
+  b[40] ^= 1;
+  refuse(b, "checksum mismatch");
+  b = good;
+  set_u32(b, 8, 0xFFFFFFF0u);
+  refuse(b, "truncated or has extra bytes");
+  refuse({'B', 'P', 'L'}, "too short");
+  // a layer list the registry does not know, with a valid checksum
+  b = good;
+  const char* spec = "conv(2, 3)";
+  auto it = std::search(b.begin(), b.end(), spec, spec + std::strlen(spec));
+  REQUIRE(it != b.end());
+  std::memcpy(&*it, "cone(2, 3)", 10);
+  fix_crc(b);
+  refuse(b, "unknown layer \"cone\"");
+  // weights of the wrong shape: claim 3 filters
+  b = good;
+  it = std::search(b.begin(), b.end(), spec, spec + std::strlen(spec));
+  std::memcpy(&*it, "conv(3, 3)", 10);
+  fix_crc(b);
+  refuse(b, "parameter 0 is 2×9, the layer list needs 3×9");
+  // NaN weights
+  b = good;
+  uint32_t plen = b[8] | (b[9] << 8) | (b[10] << 16) | (uint32_t(b[11]) << 24);
+  set_u32(b, 12 + plen - 4, 0x7FC00000u);
+  fix_crc(b);
+  refuse(b, "NaN");
+  CHECK_THROWS_WITH(load_model(temp_path("no-such-model.bplm")), Catch::Contains("cannot open"));
+}
