@@ -145,7 +145,7 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
     throw FormatError("model file: " + std::to_string(np) + " parameter tensors for a model that has " + std::to_string(ps.size()));
   for (size_t i = 0; i < ps.size(); ++i) {
     uint32_t rows = r.u32("rows"), cols = r.u32("cols");
-    if (rows != ps[i]->value.rows() || cols != ps[i]->value.cols())
+    if (static_cast<Eigen::Index>(rows) != ps[i]->value.rows() || static_cast<Eigen::Index>(cols) != ps[i]->value.cols())
       throw FormatError("model file: parameter " + std::to_string(i) + " is " + std::to_string(rows) + "×" + std::to_string(cols) +
                         ", the layer list needs " + std::to_string(ps[i]->value.rows()) + "×" + std::to_string(ps[i]->value.cols()));
     const uint8_t* f = r.take(static_cast<size_t>(rows) * cols * 4, "weights");
