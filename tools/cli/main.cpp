@@ -3,7 +3,7 @@
 //   bpl train    [--preset NAME | --model "dense(128), relu, dense(10)"] [--config run.ini] [flags]
 //   bpl evaluate --load model.bplm
 //   bpl presets
-//   bpl init     --preset NAME --seed N        (prints a hash of the initial weights)
+//   bpl init     --preset NAME --seed N [--save F] | --load F   (prints a hash of the weights)
 //   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
 #include "core/error.h"
 #include "data/dataset.h"
@@ -162,8 +162,11 @@ int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_
 }
 
 // ------------------------------------------------------------------ init (determinism check)
-int cmd_init(const std::string& layers, uint64_t seed) {
-  Model m = Model::from_text(layers, Shape{1, 28, 28}, seed);
+int cmd_init(const std::string& layers, uint64_t seed, const std::string& load, const std::string& save) {
+  Model m;
+  if (!load.empty()) m = load_model(load).model;
+  else m = Model::from_text(layers, Shape{1, 28, 28}, seed);
+  if (!save.empty()) save_model(save, m, Normalizer{});
   uint64_t h = 1469598103934665603ULL;   // FNV-1a 64 over the float bits
   for (Param* p : m.params())
     for (Eigen::Index i = 0; i < p->value.size(); ++i) {
@@ -315,6 +318,7 @@ int cmd_bench(const std::string& data_dir, bool quick) {
 int main(int argc, char** argv) {
   CLI::App app{"Backprop Lab headless trainer: trains the seed reports' MLPs and CNNs on MNIST"};
   app.require_subcommand(1);
+  app.fallthrough();   // --data may come before or after the subcommand
   std::string data_dir = std::string(BPL_ASSETS_DIR) + "/mnist";
   app.add_option("--data", data_dir, "folder with the four MNIST IDX files (plain or .gz)");
 
@@ -364,6 +368,9 @@ int main(int argc, char** argv) {
   std::string init_preset = "r0-lenet5";
   init->add_option("--preset", init_preset, "model preset");
   init->add_option("--seed", init_seed, "initialisation seed");
+  std::string init_load, init_save;
+  init->add_option("--load", init_load, "hash the weights of this model file instead");
+  init->add_option("--save", init_save, "also write the model to this file");
 
   auto* bench = app.add_subcommand("bench", "training and inference speed, and the GEMM peak of this build");
   bool quick = false;
@@ -395,7 +402,7 @@ int main(int argc, char** argv) {
         std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(), p.layers.c_str());
       return 0;
     }
-    if (*init) return cmd_init(find_preset(init_preset).layers, init_seed);
+    if (*init) return cmd_init(find_preset(init_preset).layers, init_seed, init_load, init_save);
     if (*bench) return cmd_bench(data_dir, quick);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Backprop Lab: set up everything that is missing, build native and WebAssembly, run every test.
+# Ends with one line "summary: N passed, M failed" and exits non-zero if anything failed.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export NODE_PATH=/usr/share/nodejs
+PASSED=0
+FAILED=0
+FAILURES=()
+pass() { PASSED=$((PASSED + ${2:-1})); echo "  ok: $1"; }
+fail() { FAILED=$((FAILED + ${2:-1})); FAILURES+=("$1"); echo "  FAILED: $1"; }
+t0=$(date +%s)
+
+echo "== setup"
+bash scripts/setup.sh || { echo "setup failed"; echo "summary: 0 passed, 1 failed"; exit 1; }
+
+echo "== build (native, WebAssembly)"
+bash scripts/build.sh native >/tmp/bpl-build-native.log 2>&1 || { tail -40 /tmp/bpl-build-native.log; echo "summary: 0 passed, 1 failed"; exit 1; }
+bash scripts/build.sh web >/tmp/bpl-build-web.log 2>&1 || { tail -40 /tmp/bpl-build-web.log; echo "summary: 0 passed, 1 failed"; exit 1; }
+echo "  built in $(( $(date +%s) - t0 )) s"
+
+# ctest prints "N% tests passed, F tests failed out of T"
+run_ctest() { # label build-dir
+  local out
+  out="$(cd "$2" && ctest --output-on-failure -j"$(nproc)" 2>&1)"
+  local rc=$?
+  local line total failed
+  line="$(echo "$out" | grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' | tail -1)"
+  total="$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')"
+  failed="$(echo "$line" | sed -E 's/.* ([0-9]+) tests? failed.*/\1/')"
+  if [ -z "$line" ]; then echo "$out" | tail -30; fail "$1: ctest ran no test"; return; fi
+  [ "$rc" -ne 0 ] && echo "$out" | grep -E "FAILED|Failed|failed" | head -40
+  [ "$((total - failed))" -gt 0 ] && pass "$1: $((total - failed)) of $total" "$((total - failed))"
+  [ "$failed" -gt 0 ] && fail "$1: $failed of $total" "$failed"
+}
+
+echo "== native unit tests (Catch2 via ctest)"
+run_ctest "native unit tests" build/native
+
+echo "== WebAssembly unit tests under node (the same Catch2 tests)"
+out="$(cd build/web && node bpl_tests.js 2>&1)"
+rc=$?
+line="$(echo "$out" | grep -E 'test cases' | tail -1 | sed 's/\x1b\[[0-9;]*m//g')"
+echo "  $line"
+n="$(echo "$line" | grep -oE '[0-9]+ test cases' | grep -oE '[0-9]+')"
+nf="$(echo "$line" | grep -oE '[0-9]+ failed' | head -1 | grep -oE '[0-9]+')"
+if [ "$rc" -eq 0 ] && [ -n "$n" ]; then pass "node unit tests: $n test cases" "$n"
+else echo "$out" | tail -40; fail "node unit tests (${nf:-?} failed)" "${nf:-1}"; fi
+
+echo "== native ↔ WebAssembly: same seed, same weights; model files cross over"
+tmp="$(mktemp -d)"
+for p in r0-mlp r0-lenet5 r3-cnn r1-cnn-k7; do
+  a="$(build/native/bpl init --preset $p --seed 1234)"
+  b="$(node build/web/bpl.js init --preset $p --seed 1234)"
+  if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "init weights identical for $p ($a)"; else fail "init weights differ for $p: native '$a' node '$b'"; fi
+done
+build/native/bpl init --preset r0-lenet5 --seed 77 --save "$tmp/native.bplm" >/dev/null
+node build/web/bpl.js init --preset r0-lenet5 --seed 78 --save "$tmp/wasm.bplm" >/dev/null
+a="$(build/native/bpl init --preset r0-lenet5 --seed 77)"; b="$(node build/web/bpl.js init --load "$tmp/native.bplm")"
+[ "$a" = "$b" ] && pass "a model file saved natively loads in WebAssembly with identical weights" || fail "native → wasm model file: '$a' vs '$b'"
+a="$(node build/web/bpl.js init --preset r0-lenet5 --seed 78)"; b="$(build/native/bpl init --load "$tmp/wasm.bplm")"
+[ "$a" = "$b" ] && pass "a model file saved in WebAssembly loads natively with identical weights" || fail "wasm → native model file: '$a' vs '$b'"
+
+echo "== CLI: config file, bad input refused with a message"
+cat > "$tmp/r4.ini" <<INI
+[model]
+preset = r4-lenet5
+[training]
+epochs = 2
+batch_size = 16
+learning_rate = 0.05
+early_stop_patience = 5
+early_stop_min_delta = 0.001
+[data]
+subset = 1000
+INI
+if out="$(build/native/bpl train --config "$tmp/r4.ini" --no-progress 2>&1)" && echo "$out" | grep -q "^Epoch 2/2" && echo "$out" | grep -q "^test: "; then
+  pass "bpl train --config (R4's INI) trains and reports"
+else echo "$out" | tail -20; fail "bpl train --config"; fi
+printf '[training]\nepocs = 3\n' > "$tmp/bad.ini"
+out="$(build/native/bpl train --config "$tmp/bad.ini" 2>&1)"; rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q 'unknown key "epocs"' && pass "unknown INI key refused: $out" || fail "bad INI not refused ($rc): $out"
+out="$(build/native/bpl train --lr -1 2>&1)"; rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q 'out of range' && pass "negative learning rate refused: $out" || fail "lr -1 not refused ($rc): $out"
+out="$(build/native/bpl train --model 'conv(6,5), maxpool(2), conv(16,5), maxpool(2), conv(8,5)' 2>&1)"; rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q 'larger than its 4×4 input' && pass "impossible model refused: $out" || fail "bad model not refused ($rc): $out"
+head -c 100 assets/mnist/train-images-idx3-ubyte > "$tmp/train-images-idx3-ubyte"
+cp assets/mnist/train-labels-idx1-ubyte assets/mnist/t10k-* "$tmp/"
+out="$(build/native/bpl train --data "$tmp" --epochs 1 2>&1)"; rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q 'truncated' && pass "truncated IDX file refused: $out" || fail "truncated IDX not refused ($rc): $out"
+out="$(node build/web/bpl.js train --preset r0-mlp --subset 2000 --val 0.1 --epochs 1 --test-subset 500 --no-progress 2>&1)"; rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q '^test: ' && pass "the WebAssembly CLI trains under node" || { echo "$out" | tail; fail "wasm CLI train"; }
+rm -rf "$tmp"
+
+if [ -x scripts/test-more.sh ]; then bash scripts/test-more.sh; fi
+
+echo "== done in $(( $(date +%s) - t0 )) s"
+if [ "$FAILED" -gt 0 ]; then printf '  failed: %s\n' "${FAILURES[@]}"; fi
+echo "summary: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
