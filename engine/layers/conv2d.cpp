@@ -1,6 +1,7 @@
 #include "layers/conv2d.h"
 
 #include "core/error.h"
+#include "core/gemm.h"
 
 #include <cstring>
 
@@ -153,7 +154,9 @@ void col2im(const Matrix& dcol, const ConvGeometry& g, int B, Matrix& dx) {
 void Conv2D::forward(const Matrix& x, Matrix& y, Mode) {
   const int B = static_cast<int>(x.cols()), P = g_.patches();
   im2col(x, g_, col_);
-  gemm_.noalias() = col_ * W_.value.transpose();       // out = col · Wᵀ   (P·B × Cout)
+  gemm_.resize(col_.rows(), filters_);                // out = col · Wᵀ   (P·B × Cout)
+  gemm_abt(col_.data(), static_cast<int>(col_.rows()), W_.value.data(), filters_, gemm_.data(),
+           static_cast<int>(gemm_.rows()), static_cast<int>(col_.rows()), filters_, g_.patch_size());
   y.resize(static_cast<Eigen::Index>(filters_) * P, B);
   for (int n = 0; n < B; ++n)
     for (int co = 0; co < filters_; ++co) {
@@ -171,10 +174,14 @@ void Conv2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx
     for (int co = 0; co < filters_; ++co)
       std::memcpy(dout_.col(co).data() + static_cast<long>(n) * P, dy.col(n).data() + static_cast<long>(co) * P,
                   sizeof(float) * P);
-  W_.grad.noalias() = dout_.transpose() * col_;      // ∂L/∂W = ∂L/∂outᵀ · col
+  gemm_atb(dout_.data(), static_cast<int>(dout_.rows()), col_.data(), static_cast<int>(col_.rows()), W_.grad.data(),
+           filters_, filters_, g_.patch_size(), static_cast<int>(col_.rows()));   // ∂L/∂W = ∂L/∂outᵀ · col
   b_.grad = dout_.colwise().sum().transpose();       // ∂L/∂b = Σ over batch and positions
   if (dx) {
-    dcol_.noalias() = dout_ * W_.value;              // ∂L/∂col = ∂L/∂out · W
+    Wt_ = W_.value.transpose();
+    dcol_.resize(dout_.rows(), g_.patch_size());
+    gemm_abt(dout_.data(), static_cast<int>(dout_.rows()), Wt_.data(), g_.patch_size(), dcol_.data(),
+             static_cast<int>(dcol_.rows()), static_cast<int>(dout_.rows()), g_.patch_size(), filters_);  // ∂L/∂col = ∂L/∂out · W
     col2im(dcol_, g_, B, *dx);                       // ∂L/∂x = col2im(∂L/∂col)
   }
 }

@@ -50,7 +50,7 @@ class Conv2D : public Layer {
   Init init_;
   ConvGeometry g_;
   Param W_{"W"}, b_{"b"};
-  Matrix col_, gemm_, dout_, dcol_;   // reused buffers (gemm_ = col · Wᵀ)
+  Matrix col_, gemm_, dout_, dcol_, Wt_;   // reused buffers (gemm_ = col · Wᵀ, Wt_ = Wᵀ)
 };
 
 }  // namespace bpl
