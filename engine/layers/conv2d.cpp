@@ -39,7 +39,7 @@ std::unique_ptr<Layer> Conv2D::from_spec(const LayerSpec& s) {
     if (*end != '\0' || p < 0 || p > 10)
       throw ConfigError("conv: pad must be valid, same or a whole number 0 to 10, got \"" + pad + "\"");
   }
-  return std::make_unique<Conv2D>(filters, kh, kw, stride, pad, parse_init(spec_string(s, 99, "init", "he")));
+  return std::make_unique<Conv2D>(filters, kh, kw, stride, pad, parse_init(spec_string(s, 99, "init", "xavier")));
 }
 
 std::string Conv2D::spec() const {
@@ -47,7 +47,7 @@ std::string Conv2D::spec() const {
   std::string out = "conv(" + std::to_string(filters_) + ", " + k;
   if (stride_ != 1) out += ", stride=" + std::to_string(stride_);
   if (pad_ != "valid") out += ", pad=" + pad_;
-  if (init_ != Init::He) out += ", init=xavier";
+  if (init_ != Init::Xavier) out += ", init=he";
   return out + ")";
 }
 

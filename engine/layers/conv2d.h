@@ -29,7 +29,7 @@ void col2im(const Matrix& dcol, const ConvGeometry& g, int batch, Matrix& dx);
 class Conv2D : public Layer {
  public:
   // pad: "valid", "same" or a whole number of zeros on every side
-  Conv2D(int filters, int kh, int kw, int stride = 1, std::string pad = "valid", Init init = Init::He);
+  Conv2D(int filters, int kh, int kw, int stride = 1, std::string pad = "valid", Init init = Init::Xavier);
   static std::unique_ptr<Layer> from_spec(const LayerSpec& s);
 
   std::string type() const override { return "conv"; }

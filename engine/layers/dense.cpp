@@ -8,11 +8,11 @@ std::unique_ptr<Layer> Dense::from_spec(const LayerSpec& s) {
   spec_check(s, 1, {"units", "init"});
   int units = spec_int(s, 0, "units", -1, 1, 100000);
   if (units < 0) throw ConfigError("dense: the number of units is missing, e.g. dense(128)");
-  return std::make_unique<Dense>(units, parse_init(spec_string(s, 99, "init", "he")));
+  return std::make_unique<Dense>(units, parse_init(spec_string(s, 99, "init", "xavier")));
 }
 
 std::string Dense::spec() const {
-  return "dense(" + std::to_string(units_) + (init_ == Init::He ? "" : ", init=xavier") + ")";
+  return "dense(" + std::to_string(units_) + (init_ == Init::Xavier ? "" : ", init=he") + ")";
 }
 
 std::string Dense::describe() const {

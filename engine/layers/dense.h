@@ -11,7 +11,7 @@ namespace bpl {
 
 class Dense : public Layer {
  public:
-  Dense(int units, Init init = Init::He) : units_(units), init_(init) {}
+  Dense(int units, Init init = Init::Xavier) : units_(units), init_(init) {}
   static std::unique_ptr<Layer> from_spec(const LayerSpec& s);
 
   std::string type() const override { return "dense"; }

@@ -41,5 +41,6 @@ TEST_CASE("Dense refuses bad specs with a readable message", "[dense]") {
   CHECK_THROWS_WITH(make_layer(parse_layer_spec("dense")), Catch::Contains("number of units is missing"));
   CHECK_THROWS_WITH(make_layer(parse_layer_spec("dense(0)")), Catch::Contains("out of range"));
   CHECK_THROWS_WITH(make_layer(parse_layer_spec("dense(12, size=3)")), Catch::Contains("unknown argument"));
-  CHECK(make_layer(parse_layer_spec("dense(12, init=xavier)"))->spec() == "dense(12, init=xavier)");
+  CHECK(make_layer(parse_layer_spec("dense(12, init=he)"))->spec() == "dense(12, init=he)");
+  CHECK(make_layer(parse_layer_spec("dense(12, init=xavier)"))->spec() == "dense(12)");
 }

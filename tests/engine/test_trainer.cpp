@@ -43,7 +43,7 @@ TEST_CASE("Learning: a small CNN on 3,000 MNIST images reaches ≥ 93% on 1,000 
   const Dataset& train = mnist_train();
   Model m = Model::from_text("conv(8, 5), relu, maxpool(2), flatten, dense(10)", train.shape(), 7);
   Split s = make_split(train, 3000, 0.1, 0.0, 7, &mnist_test(), 1000);
-  Trainer t(m, train, s, Normalizer{}, config("adam", 0.002, 32, 4));
+  Trainer t(m, train, s, Normalizer{}, config("adam", 0.003, 32, 5));
   run(t);
   EvalResult r = evaluate(m, mnist_test(), s.test, Normalizer{});
   INFO("test accuracy " << r.accuracy << ", last val accuracy " << t.history().back().val_acc);
