@@ -93,7 +93,11 @@ out="$(node build/web/bpl.js train --preset r0-mlp --subset 2000 --val 0.1 --epo
 [ $rc -eq 0 ] && echo "$out" | grep -q '^test: ' && pass "the WebAssembly CLI trains under node" || { echo "$out" | tail; fail "wasm CLI train"; }
 rm -rf "$tmp"
 
-if [ -x scripts/test-more.sh ]; then bash scripts/test-more.sh; fi
+echo "== browser: the benchmark page in headless Chromium (figures, not a timed test)"
+if out="$(node tests/browser/bench.mjs build/web --quick 2>&1)" && echo "$out" | grep -q "LeNet-5"; then
+  echo "$out" | grep -E "browser:|peak|training, batch|^[A-Z]" | sed 's/^/  /'
+  pass "bench.html runs the engine in Chromium"
+else echo "$out" | tail -20; fail "bench.html in Chromium"; fi
 
 echo "== done in $(( $(date +%s) - t0 )) s"
 if [ "$FAILED" -gt 0 ]; then printf '  failed: %s\n' "${FAILURES[@]}"; fi

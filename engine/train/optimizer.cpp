@@ -73,10 +73,16 @@ class Adam : public Optimizer {
         p->m.setZero(p->value.rows(), p->value.cols());
         p->v.setZero(p->value.rows(), p->value.cols());
       }
-      p->m = b1 * p->m + (1.0f - b1) * g;                                // m ← β₁m + (1−β₁)g
-      p->v = b2 * p->v + (1.0f - b2) * g.cwiseAbs2();                    // v ← β₂v + (1−β₂)g²
-      // θ ← θ − η·m̂/(√v̂ + ε) with m̂ = m/c₁, √v̂ = √v/√c₂
-      p->value.array() -= step * p->m.array() / (p->v.array().sqrt() * sc2 + eps);
+      // one pass over the elements (plain loop: vectorised in every build)
+      float* w = p->value.data();
+      float* m = p->m.data();
+      float* v = p->v.data();
+      const float* gd = g.data();
+      for (Eigen::Index i = 0, n = p->value.size(); i < n; ++i) {
+        m[i] = b1 * m[i] + (1.0f - b1) * gd[i];                    // m ← β₁m + (1−β₁)g
+        v[i] = b2 * v[i] + (1.0f - b2) * gd[i] * gd[i];            // v ← β₂v + (1−β₂)g²
+        w[i] -= step * m[i] / (std::sqrt(v[i]) * sc2 + eps);       // θ ← θ − η·m̂/(√v̂ + ε)
+      }
     }
   }
 

@@ -223,7 +223,9 @@ double train_flops_per_image(Model& m) {
 }
 
 int cmd_bench(const std::string& data_dir, bool quick) {
-#ifdef __EMSCRIPTEN__
+#if defined(BPL_BROWSER)
+  const char* build = "WebAssembly (browser), -O3 -msimd128";
+#elif defined(__EMSCRIPTEN__)
   const char* build = "WebAssembly (node), -O3 -msimd128";
 #else
   const char* build = "native, -O3 -march=native";
