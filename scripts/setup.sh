@@ -96,15 +96,15 @@ fi
 
 # ---------------------------------------------------------------- fonts
 mkdir -p "$ASSETS/fonts"
-if [ ! -s "$ASSETS/fonts/ui.ttf" ]; then
+if [ ! -s "$ASSETS/fonts/ui.ttf" ] || [ ! -s "$ASSETS/fonts/symbols.ttf" ]; then
   font="$(find /usr/share/fonts -iname 'Inter-Regular.ttf' -o -iname 'Inter-Regular.otf' 2>/dev/null | head -1)"
   [ -n "$font" ] || font="$(find /usr/share/fonts -name 'DejaVuSans.ttf' | head -1)"
   [ -n "$font" ] || die "no UI font found (fonts-inter / fonts-dejavu-core)"
   cp "$font" "$ASSETS/fonts/ui.ttf"
   cp "$(find /usr/share/fonts -name 'DejaVuSansMono.ttf' | head -1)" "$ASSETS/fonts/mono.ttf"
+  cp "$(find /usr/share/fonts -name 'DejaVuSans.ttf' | head -1)" "$ASSETS/fonts/symbols.ttf"
 fi
 
-[ -n "${BPL_SKIP_WEB:-}" ] && { step "done (native only)"; exit 0; }
 
 # ---------------------------------------------------------------- third-party sources (Debian source packages)
 mkdir -p "$DEPS"
@@ -122,13 +122,15 @@ SRC
   fi
   step "fetching Dear ImGui and SDL2 sources (apt-get source)"
   (cd "$DEPS" && apt-get source --download-only imgui libsdl2 >/dev/null 2>&1) \
-    || die "apt-get source imgui libsdl2 failed"
+    || die "apt-get source imgui libsdl2 failed (is the deb-src entry reachable?)"
   rm -rf "$DEPS/imgui" "$DEPS/sdl2-src"
   mkdir -p "$DEPS/imgui" "$DEPS/sdl2-src"
   tar -xJf "$DEPS"/imgui_1.86*.orig.tar.xz -C "$DEPS/imgui" --strip-components=1
   tar -xzf "$DEPS"/libsdl2_2.26.5*.orig.tar.gz -C "$DEPS/sdl2-src" --strip-components=1
   [ -f "$DEPS/imgui/backends/imgui_impl_sdl.cpp" ] || die "imgui sources lack backends/imgui_impl_sdl.cpp"
 fi
+
+[ -n "${BPL_SKIP_WEB:-}" ] && { step "done (native only)"; exit 0; }
 
 # ---------------------------------------------------------------- SDL2 for WebAssembly (once, cached)
 if [ ! -f "$DEPS/sdl2-wasm/lib/libSDL2.a" ]; then

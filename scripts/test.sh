@@ -94,10 +94,33 @@ out="$(node build/web/bpl.js train --preset r0-mlp --subset 2000 --val 0.1 --epo
 rm -rf "$tmp"
 
 echo "== browser: the benchmark page in headless Chromium (figures, not a timed test)"
-if out="$(node tests/browser/bench.mjs build/web --quick 2>&1)" && echo "$out" | grep -q "LeNet-5"; then
+if out="$(node tests/browser/bench.mjs build/web/site --quick 2>&1)" && echo "$out" | grep -q "LeNet-5"; then
   echo "$out" | grep -E "browser:|peak|training, batch|^[A-Z]" | sed 's/^/  /'
   pass "bench.html runs the engine in Chromium"
 else echo "$out" | tail -20; fail "bench.html in Chromium"; fi
+
+echo "== the app in the browser (playwright-core, headless Chromium, real mouse clicks)"
+mkdir -p build/screenshots
+out="$(node tests/browser/app.test.mjs build/web/site build/screenshots 2>&1)"
+echo "$out" | grep -E "^  (ok|FAILED)"
+line="$(echo "$out" | grep -E '^browser: [0-9]+ passed, [0-9]+ failed' | tail -1)"
+if [ -n "$line" ]; then
+  np="$(echo "$line" | sed -E 's/browser: ([0-9]+) passed.*/\1/')"; nf="$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')"
+  [ "$np" -gt 0 ] && pass "browser app test: $np checks" "$np"
+  [ "$nf" -gt 0 ] && fail "browser app test: $nf checks" "$nf"
+else echo "$out" | tail -20; fail "browser app test did not run"; fi
+
+echo "== the app on the desktop (Xvfb): start, train one epoch from a flag, screenshot, exit 0"
+display=":$((90 + RANDOM % 9))"
+Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+rm -f build/screenshots/app-desktop.png
+if out="$(DISPLAY=$display timeout 120 build/native/backprop_lab --train-epochs 1 --screenshot build/screenshots/app-desktop.png 2>&1)" \
+   && [ -s build/screenshots/app-desktop.png ]; then
+  pass "desktop app trained 1 epoch under Xvfb and saved build/screenshots/app-desktop.png"
+else echo "$out" | tail -10; fail "desktop app smoke test"; fi
+kill "$xvfb_pid" 2>/dev/null
 
 echo "== done in $(( $(date +%s) - t0 )) s"
 if [ "$FAILED" -gt 0 ]; then printf '  failed: %s\n' "${FAILURES[@]}"; fi

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dir = path.resolve(process.argv[2] || path.join(here, '../../build/web'));
+const dir = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
 const quick = process.argv.includes('--quick');
 
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

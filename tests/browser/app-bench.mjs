@@ -1,0 +1,30 @@
+// Benchmark mode of the app in headless Chromium: index.html?bench=N trains the default MLP
+// with the UI running for N seconds, then the same build headless for 3 s, and reports frame
+// times and both training rates. Usage: node tests/browser/app-bench.mjs SITE_DIR [SECONDS] [PRESET]
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
+const seconds = Number(process.argv[3] || 10);
+const preset = process.argv[4] || 'r2-mlp';
+const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
+const url = await new Promise((resolve) => server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); }));
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox',
+  '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${url}?bench=${seconds}&preset=${preset}`);
+  await page.waitForFunction(() => window.bplState && window.bplState() && window.bplState().bench, null, { timeout: (seconds + 60) * 1000 });
+  const b = (await page.evaluate(() => window.bplState())).bench;
+  console.log(`app benchmark (${b.model}, ${b.seconds} s, 1280×800, headless Chromium ${await browser.version()}):`);
+  console.log(`  frames ${b.frames}, frame time p50 ${b.frame_p50_ms} ms, p95 ${b.frame_p95_ms} ms, max ${b.frame_max_ms} ms`);
+  console.log(`  training ${b.train_images_per_sec_with_ui} images/s with the UI, ${b.train_images_per_sec_headless} headless: ratio ${b.ratio}`);
+  console.log(`  WebAssembly heap after loading the 10k+2k subset and training: ${b.wasm_heap_mb} MB`);
+} finally {
+  await browser.close();
+  server.kill();
+}

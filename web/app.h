@@ -1,0 +1,120 @@
+// The application state: everything the panels show and change lives here (not in
+// scattered statics), so tests and the browser glue can drive it. The App owns the data,
+// the model and the trainer; panels only read engine state and call App actions.
+#pragma once
+
+#include "data/dataset.h"
+#include "io/run_config.h"
+#include "model/model.h"
+#include "train/trainer.h"
+
+#include <array>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bpl::app {
+
+enum class RunState { Idle, Running, Paused, Done };
+const char* run_state_name(RunState s);
+
+// One row of the MLP builder: a dense layer and its activation.
+struct BuilderLayer {
+  int units = 128;
+  int activation = 0;   // 0 relu, 1 sigmoid, 2 tanh
+};
+
+struct EpochRecord {
+  EpochStats stats;
+  double test_acc = NAN, test_loss = NAN;
+};
+
+struct FrameStats {
+  std::deque<float> frame_ms;      // last few hundred frame intervals
+  double fps = 0;
+  double train_budget_ms = 8;      // adaptive per-frame training budget
+  double ui_ms = 2;                // smoothed cost of a frame without training
+  double images_per_sec = 0;       // training throughput with the UI running (smoothed)
+  double percentile(double p) const;
+};
+
+class App {
+ public:
+  App();
+
+  // ---- data
+  // Hand over one IDX file (kind 0 train images, 1 train labels, 2 test images, 3 test labels);
+  // when all four are in, they become the data set. Bad files are refused with a message and
+  // the current data stay.
+  void receive_idx(int kind, const uint8_t* bytes, size_t size, const std::string& name);
+  bool load_idx_files(const std::string& dir, const std::string& prefix_train, const std::string& prefix_test);
+  bool data_ready() const { return data_ready_; }
+  const Dataset& train_data() const { return train_; }
+  const Dataset& test_data() const { return test_; }
+  std::string data_status;
+  float data_progress = 0.0f;        // 0..1 while downloading (set by the browser glue)
+
+  // ---- model and settings (what the panels edit)
+  RunConfig cfg;                     // preset, layers, training and data settings
+  std::string layers_text;           // editable layer list
+  std::vector<BuilderLayer> builder; // MLP builder rows
+  bool use_builder = false;
+  int val_percent = 10, test_images = 0;   // split settings the panel edits (0 = all)
+  void apply_preset(const std::string& name);
+  void builder_to_text();
+  // Check the current layer list and settings; "" when they can train, else why not.
+  const std::string& validation() const { return validation_; }
+  void revalidate();
+  Model& preview_model() { return preview_; }   // built from the text, for the summary table
+
+  // ---- training
+  void start();        // begin (or resume) training
+  void pause();
+  void step_batch();
+  void step_epoch();
+  void reset();        // back to freshly initialised weights, history cleared
+  void tick(double frame_budget_ms);   // run training for this frame
+  RunState state() const { return state_; }
+  const std::string& message() const { return message_; }
+  Trainer* trainer() { return trainer_.get(); }
+  Model& model() { return model_; }
+  const std::vector<EpochRecord>& history() const { return history_; }
+  const Normalizer& normalizer() const { return norm_; }
+  const Split& split() const { return split_; }
+  long batches_run() const { return trainer_ ? static_cast<long>(trainer_->batch_losses().size()) : 0; }
+  double last_test_accuracy() const { return history_.empty() ? NAN : history_.back().test_acc; }
+
+  // ---- UI preferences and frame statistics
+  bool dark_theme = true;
+  float ui_scale = 1.0f;
+  bool log_loss = false;
+  bool theme_dirty = true, font_dirty = true;
+  FrameStats frames;
+  std::string state_json();   // read-only snapshot for tests and the benchmark mode
+  // where key controls were drawn last frame (x, y, w, h in CSS pixels), so a browser test can
+  // aim real mouse clicks at them
+  std::map<std::string, std::array<float, 4>> ui_rects;
+
+ private:
+  bool ensure_trainer();   // build model + trainer from the settings if needed
+  void on_epoch(const EpochStats& s);
+
+  Dataset train_, test_;
+  IdxImages pending_images_[2];
+  std::vector<uint8_t> pending_labels_[2];
+  int pending_mask_ = 0;
+  bool data_ready_ = false;
+
+  Model preview_, model_;
+  Normalizer norm_;
+  Split split_;
+  std::unique_ptr<Trainer> trainer_;
+  RunState state_ = RunState::Idle;
+  std::string message_, validation_;
+  std::vector<EpochRecord> history_;
+  long step_epoch_target_ = -1;
+};
+
+}  // namespace bpl::app

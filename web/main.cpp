@@ -1,0 +1,360 @@
+// Backprop Lab — platform glue only: SDL2 window, OpenGL 3 (desktop) or WebGL2 (browser)
+// context, Dear ImGui backends, and one frame() shared by the native loop and
+// emscripten_set_main_loop. Everything the user sees is draw_ui(App&) in ui.cpp.
+//
+// Desktop flags: --preset NAME  --train-epochs N (start at once, quit after N epochs)
+//                --screenshot FILE.png (written before quitting)  --frames N (quit after N frames)
+//                --bench SECONDS (train with the UI, then headless, print both rates)
+// Browser: the same through the URL (?bench=10), and the exported functions at the bottom.
+#include "app.h"
+#include "panels/panels.h"
+
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
+
+#ifdef __EMSCRIPTEN__
+#include <GLES3/gl3.h>
+#include <emscripten.h>
+#include <emscripten/heap.h>
+#include <emscripten/html5.h>
+#else
+#include <SDL_opengl.h>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+#endif
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#ifndef BPL_ASSETS_DIR
+#define BPL_ASSETS_DIR "assets"
+#endif
+
+using namespace bpl::app;
+using bpl::Trainer;
+
+// Training takes what is left of a 60 Hz frame on the main thread: the frame's budget is
+// kFrameMs − (time the UI took to build and submit) − a margin for the browser's own work.
+// A frame that came late (the compositor or the machine was busy) shrinks the next budget.
+constexpr double kFrameMs = 16.7, kMarginMs = 4.0;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string preset;
+  int train_epochs = 0;         // > 0: start training at once and quit after this many epochs
+  std::string screenshot;
+  long frames = 0;              // > 0: quit after this many frames
+  double bench_seconds = 0;     // > 0: benchmark mode
+};
+
+struct Platform {
+  SDL_Window* window = nullptr;
+  SDL_GLContext gl = nullptr;
+  bool done = false;
+  int exit_code = 0;
+  App app;
+  Options opt;
+  long frame_no = 0;
+  Clock::time_point last_frame = Clock::now();
+  float dpr = 1.0f;
+  // throughput measurement over ~1 s windows
+  Clock::time_point rate_t0 = Clock::now();
+  long rate_images0 = 0;
+  // benchmark mode
+  int bench_phase = 0;          // 0 off, 1 waiting for data, 2 training with UI, 3 done
+  Clock::time_point bench_t0;
+  long bench_images0 = 0;
+  std::vector<float> bench_frames;
+  std::string bench_result;
+};
+
+Platform* g = nullptr;
+
+void save_screenshot(const std::string& path) {
+#ifndef __EMSCRIPTEN__
+  int w = 0, h = 0;
+  SDL_GL_GetDrawableSize(g->window, &w, &h);
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4), flipped(px.size());
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  for (int y = 0; y < h; ++y) std::memcpy(&flipped[static_cast<size_t>(y) * w * 4], &px[static_cast<size_t>(h - 1 - y) * w * 4], w * 4);
+  if (stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4)) std::printf("screenshot: %s (%d×%d)\n", path.c_str(), w, h);
+  else std::fprintf(stderr, "could not write %s\n", path.c_str());
+#else
+  (void)path;
+#endif
+}
+
+double heap_mb() {
+#ifdef __EMSCRIPTEN__
+  return emscripten_get_heap_size() / 1048576.0;
+#else
+  return 0.0;
+#endif
+}
+
+void bench_step() {
+  App& app = g->app;
+  if (g->bench_phase == 1 && app.data_ready()) {
+    app.apply_preset(g->opt.preset.empty() ? "r2-mlp" : g->opt.preset);
+    app.cfg.train.epochs = 1000;
+    app.start();
+    g->bench_phase = 2;
+    g->bench_t0 = Clock::now();
+    g->bench_images0 = app.trainer() ? app.trainer()->images_seen() : 0;
+    g->bench_frames.clear();
+    return;
+  }
+  if (g->bench_phase != 2) return;
+  const double secs = std::chrono::duration<double>(Clock::now() - g->bench_t0).count();
+  if (secs < g->opt.bench_seconds) return;
+  Trainer* t = app.trainer();
+  const double ui_rate = (t->images_seen() - g->bench_images0) / secs;
+  app.pause();
+  // the same build without the UI: batches back to back for 3 s
+  const long i0 = t->images_seen();
+  auto h0 = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - h0).count() < 3.0) t->step();
+  const double headless = (t->images_seen() - i0) / std::chrono::duration<double>(Clock::now() - h0).count();
+  std::vector<float> f = g->bench_frames;
+  std::sort(f.begin(), f.end());
+  auto pct = [&](double p) { return f.empty() ? 0.0 : f[std::min(f.size() - 1, static_cast<size_t>(p * (f.size() - 1)))]; };
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"model\":\"%s\",\"seconds\":%.1f,\"frames\":%zu,\"frame_p50_ms\":%.2f,\"frame_p95_ms\":%.2f,"
+                "\"frame_max_ms\":%.2f,\"train_images_per_sec_with_ui\":%.0f,\"train_images_per_sec_headless\":%.0f,"
+                "\"ratio\":%.3f,\"wasm_heap_mb\":%.1f}",
+                app.cfg.preset.c_str(), secs, f.size(), pct(0.5), pct(0.95), f.empty() ? 0.0 : f.back(), ui_rate, headless,
+                ui_rate / headless, heap_mb());
+  g->bench_result = buf;
+  std::printf("BENCH %s\n", buf);
+  std::fflush(stdout);
+  g->bench_phase = 3;
+}
+
+void frame() {
+  App& app = g->app;
+  const auto t_start = Clock::now();
+  const float interval = std::chrono::duration<float, std::milli>(t_start - g->last_frame).count();
+  g->last_frame = t_start;
+  if (g->frame_no > 0) {
+    app.frames.frame_ms.push_back(interval);
+    if (app.frames.frame_ms.size() > 600) app.frames.frame_ms.pop_front();
+    app.frames.fps = 0.9 * app.frames.fps + 0.1 * (1000.0 / std::max(1.0f, interval));
+    if (g->bench_phase == 2) g->bench_frames.push_back(interval);
+  }
+
+  SDL_Event e;
+  while (SDL_PollEvent(&e)) {
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    if (e.type == SDL_QUIT) g->done = true;
+    if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE && e.window.windowID == SDL_GetWindowID(g->window))
+      g->done = true;
+  }
+#ifdef __EMSCRIPTEN__
+  {  // follow the page: canvas size in CSS pixels, device pixel ratio for crisp text
+    double cw = 0, ch = 0;
+    emscripten_get_element_css_size("#canvas", &cw, &ch);
+    int w = 0, h = 0;
+    SDL_GetWindowSize(g->window, &w, &h);
+    if (static_cast<int>(cw) != w || static_cast<int>(ch) != h) SDL_SetWindowSize(g->window, static_cast<int>(cw), static_cast<int>(ch));
+    float dpr = static_cast<float>(emscripten_get_device_pixel_ratio());
+    if (dpr != g->dpr) {
+      g->dpr = dpr;
+      app.font_dirty = true;
+    }
+  }
+#endif
+  if (app.font_dirty) {
+    load_fonts(app.ui_scale, g->dpr);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    app.font_dirty = false;
+  }
+  if (app.theme_dirty) {
+    apply_theme(app.dark_theme, app.ui_scale);
+    app.theme_dirty = false;
+  }
+
+  // training for this frame: the budget adapts so the frame interval stays near 16.7 ms
+  if (app.state() == RunState::Running) {
+    FrameStats& fs = app.frames;
+    const double late = std::max(0.0, interval - 2 * kFrameMs);   // a dropped frame beyond the normal cadence
+    const double target = kFrameMs - fs.ui_ms - kMarginMs - late;
+    fs.train_budget_ms = std::clamp(0.7 * fs.train_budget_ms + 0.3 * target, 1.0, kFrameMs - kMarginMs);
+    app.tick(fs.train_budget_ms);
+  }
+  if (Trainer* t = app.trainer()) {
+    const double dt = std::chrono::duration<double>(Clock::now() - g->rate_t0).count();
+    if (dt >= 1.0) {
+      const double r = (t->images_seen() - g->rate_images0) / dt;
+      if (app.state() == RunState::Running) app.frames.images_per_sec = app.frames.images_per_sec > 0 ? 0.5 * app.frames.images_per_sec + 0.5 * r : r;
+      g->rate_t0 = Clock::now();
+      g->rate_images0 = t->images_seen();
+    }
+  }
+  if (g->bench_phase) bench_step();
+
+  const auto t_ui = Clock::now();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  ImGui::NewFrame();
+  draw_ui(app);
+  ImGui::Render();
+  ImGuiIO& io = ImGui::GetIO();
+  glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+             static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);   // the window background, painted by the clear alone
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  app.frames.ui_ms = 0.9 * app.frames.ui_ms + 0.1 * std::chrono::duration<double, std::milli>(Clock::now() - t_ui).count();
+  ++g->frame_no;
+
+  // desktop automation: quit after N epochs or frames, with a screenshot
+  bool quit = false;
+  if (g->opt.train_epochs > 0 && app.trainer() && (app.trainer()->epoch() >= g->opt.train_epochs || app.state() == RunState::Done)) quit = true;
+  if (g->opt.frames > 0 && g->frame_no >= g->opt.frames) quit = true;
+  if (g->opt.bench_seconds > 0 && g->bench_phase == 3) quit = true;
+  if (quit && !g->opt.screenshot.empty()) save_screenshot(g->opt.screenshot);
+  SDL_GL_SwapWindow(g->window);
+  if (quit) {
+    if (g->opt.train_epochs > 0) {
+      std::printf("trained %d epoch(s): %s\n", app.trainer() ? app.trainer()->epoch() : 0, app.state_json().c_str());
+      if (!app.trainer() || app.trainer()->epoch() < 1) g->exit_code = 1;
+    }
+    g->done = true;
+  }
+}
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--preset") o.preset = next();
+    else if (a == "--train-epochs") o.train_epochs = std::atoi(next().c_str());
+    else if (a == "--screenshot") o.screenshot = next();
+    else if (a == "--frames") o.frames = std::atol(next().c_str());
+    else if (a == "--bench") o.bench_seconds = std::atof(next().c_str());
+    else {
+      std::fprintf(stderr, "unknown option %s\n(options: --preset NAME --train-epochs N --screenshot FILE --frames N --bench SECONDS)\n", a.c_str());
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  g = new Platform();
+  g->opt = parse_options(argc, argv);
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+    std::fprintf(stderr, "SDL_Init failed: %s\n", SDL_GetError());
+    return 1;
+  }
+#ifdef __EMSCRIPTEN__
+  const char* glsl = "#version 300 es";
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+#else
+  const char* glsl = "#version 130";
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+#endif
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  auto flags = static_cast<SDL_WindowFlags>(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  g->window = SDL_CreateWindow("Backprop Lab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
+  if (!g->window) {
+    std::fprintf(stderr, "could not open a window: %s\n", SDL_GetError());
+    return 1;
+  }
+  g->gl = SDL_GL_CreateContext(g->window);
+  if (!g->gl) {
+    std::fprintf(stderr, "could not create an OpenGL context: %s\n", SDL_GetError());
+    return 1;
+  }
+  SDL_GL_MakeCurrent(g->window, g->gl);
+#ifndef __EMSCRIPTEN__
+  SDL_GL_SetSwapInterval(1);
+#endif
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;   // the layout is computed, nothing to remember
+  ImGui_ImplSDL2_InitForOpenGL(g->window, g->gl);
+  ImGui_ImplOpenGL3_Init(glsl);
+  if (!g->opt.preset.empty()) g->app.apply_preset(g->opt.preset);
+
+#ifdef __EMSCRIPTEN__
+  // the page fetches the data after the UI is up (index.html) and may ask for the benchmark
+  g->bench_phase = 0;
+  emscripten_set_main_loop(frame, 0, true);
+#else
+  g->app.data_status = "loading…";
+  g->app.load_idx_files(std::string(BPL_ASSETS_DIR) + "/data", "mnist-train-10k", "mnist-test-2k");
+  if (g->opt.bench_seconds > 0) g->bench_phase = 1;
+  if (g->opt.train_epochs > 0) {
+    g->app.cfg.train.epochs = std::max(g->app.cfg.train.epochs, g->opt.train_epochs);
+    g->app.start();
+  }
+  while (!g->done) frame();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+  SDL_GL_DeleteContext(g->gl);
+  SDL_DestroyWindow(g->window);
+  SDL_Quit();
+  return g->exit_code;
+#endif
+}
+
+#ifdef __EMSCRIPTEN__
+// ------------------------------------------------------------------ browser glue
+extern "C" {
+
+// One IDX file from the page (already un-gzipped); kind 0..3 as App::receive_idx.
+EMSCRIPTEN_KEEPALIVE void bpl_receive_idx(int kind, const uint8_t* bytes, int size, const char* name) {
+  if (!g) return;   // main() has not run yet
+  g->app.receive_idx(kind, bytes, static_cast<size_t>(size), name);
+}
+
+EMSCRIPTEN_KEEPALIVE void bpl_data_progress(float fraction, const char* status) {
+  if (!g) return;
+  g->app.data_progress = fraction;
+  g->app.data_status = status;
+}
+
+// A read-only JSON snapshot of the app (tests read it; actions go through real input).
+EMSCRIPTEN_KEEPALIVE const char* bpl_state() {
+  static std::string s;
+  if (!g) return "null";
+  s = g->app.state_json();
+  if (!g->bench_result.empty()) s.insert(s.size() - 1, ",\"bench\":" + g->bench_result);
+  return s.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE void bpl_start_bench(double seconds, const char* preset) {
+  if (!g) return;
+  g->opt.bench_seconds = seconds;
+  g->opt.preset = preset;
+  g->bench_phase = 1;
+}
+
+}  // extern "C"
+#endif

@@ -1,0 +1,22 @@
+// The panels of the app, one file each. Each draws into the rectangle it is given.
+#pragma once
+
+#include "app.h"
+
+#include <imgui.h>
+
+namespace bpl::app {
+
+void draw_ui(App& app);   // the whole frame: menu bar, panels, status bar
+
+void ModelPanel(App& app);
+void TrainingPanel(App& app);
+void CurvesPanel(App& app);
+void StatusBar(App& app, float height);
+
+// theme and fonts (web/theme.cpp)
+void apply_theme(bool dark, float scale);
+void load_fonts(float scale, float dpr);
+ImU32 series_color(int i);   // colour-blind-safe palette (Okabe–Ito)
+
+}  // namespace bpl::app

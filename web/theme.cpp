@@ -1,0 +1,90 @@
+// Light and dark themes, fonts, and the colour-blind-safe series palette.
+#include "panels/panels.h"
+
+#include <cstdio>
+#include <string>
+
+#ifndef BPL_FONTS_DIR
+#define BPL_FONTS_DIR "fonts"
+#endif
+
+namespace bpl::app {
+
+ImU32 series_color(int i) {
+  // Okabe–Ito: blue, orange, bluish green, vermillion, sky blue, reddish purple, yellow
+  static const ImU32 c[] = {IM_COL32(0, 114, 178, 255),  IM_COL32(230, 159, 0, 255), IM_COL32(0, 158, 115, 255),
+                            IM_COL32(213, 94, 0, 200),   IM_COL32(86, 180, 233, 255), IM_COL32(204, 121, 167, 255),
+                            IM_COL32(240, 228, 66, 255)};
+  return c[i % 7];
+}
+
+void apply_theme(bool dark, float scale) {
+  ImGuiStyle style;
+  if (dark) ImGui::StyleColorsDark(&style);
+  else ImGui::StyleColorsLight(&style);
+  style.WindowRounding = 6.0f;
+  style.FrameRounding = 4.0f;
+  style.GrabRounding = 4.0f;
+  style.WindowBorderSize = 0.0f;
+  style.ChildBorderSize = 1.0f;
+  style.ChildRounding = 6.0f;
+  style.FramePadding = ImVec2(8, 5);
+  style.ItemSpacing = ImVec2(8, 5);
+  style.WindowPadding = ImVec2(12, 10);
+  ImVec4* c = style.Colors;
+  if (dark) {
+    c[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
+    c[ImGuiCol_ChildBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
+    c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = ImVec4(0.12f, 0.14f, 0.17f, 1.0f);
+    c[ImGuiCol_FrameBg] = ImVec4(0.14f, 0.16f, 0.19f, 1.0f);
+    c[ImGuiCol_Header] = ImVec4(0.0f, 0.45f, 0.70f, 0.45f);
+    c[ImGuiCol_Button] = ImVec4(0.18f, 0.21f, 0.25f, 1.0f);
+    c[ImGuiCol_MenuBarBg] = ImVec4(0.07f, 0.08f, 0.10f, 1.0f);
+  } else {
+    c[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1.0f);
+    c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = ImVec4(0.90f, 0.91f, 0.92f, 1.0f);
+    c[ImGuiCol_FrameBg] = ImVec4(0.91f, 0.92f, 0.93f, 1.0f);
+    c[ImGuiCol_Button] = ImVec4(0.86f, 0.88f, 0.90f, 1.0f);
+  }
+  c[ImGuiCol_PlotHistogram] = ImVec4(0.0f, 0.62f, 0.45f, 1.0f);
+  // software WebGL (SwiftShader) pays per anti-aliasing fringe triangle; shapes stay crisp without
+  style.AntiAliasedFill = false;
+  style.AntiAliasedLines = false;
+  style.ScaleAllSizes(scale);
+  ImGui::GetStyle() = style;
+}
+
+void load_fonts(float scale, float dpr) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  const float px = 16.0f * scale * dpr;   // rasterise at device pixels for crisp text on high-DPI screens
+  static ImVector<ImWchar> ranges;
+  if (ranges.empty()) {
+    ImFontGlyphRangesBuilder b;
+    b.AddRanges(io.Fonts->GetGlyphRangesDefault());
+    static const ImWchar extra[] = {0x0370, 0x03FF,  // Greek: η μ β λ σ
+                                    0x2000, 0x206F,  // punctuation: — … ·
+                                    0x2070, 0x209F,  // super- and subscripts
+                                    0x2190, 0x21FF,  // arrows
+                                    0x2200, 0x22FF,  // maths: ∂ Σ √ ⊙ ≤
+                                    0x25A0, 0x25FF,  // shapes
+                                    0};
+    b.AddRanges(extra);
+    b.BuildRanges(&ranges);
+  }
+  const std::string dir = BPL_FONTS_DIR;
+  ImFont* f = io.Fonts->AddFontFromFileTTF((dir + "/ui.ttf").c_str(), px, nullptr, ranges.Data);
+  if (f) {
+    ImFontConfig merge;
+    merge.MergeMode = true;   // symbols Inter lacks come from DejaVu Sans
+    io.Fonts->AddFontFromFileTTF((dir + "/symbols.ttf").c_str(), px, &merge, ranges.Data);
+  } else {
+    std::fprintf(stderr, "font %s/ui.ttf not found; using ImGui's built-in font\n", dir.c_str());
+    ImFontConfig cfg;
+    cfg.SizePixels = 13.0f * scale * dpr;
+    io.Fonts->AddFontDefault(&cfg);
+  }
+  io.FontGlobalScale = 1.0f / dpr;
+}
+
+}  // namespace bpl::app

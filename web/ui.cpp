@@ -1,0 +1,67 @@
+// The frame's layout: a menu bar, the Model and Training panels on the left, the Curves on
+// the right, the status line at the bottom. One host window fills the viewport and follows
+// its size; the panels are bordered child regions on the cleared background. No layer is
+// painted under another (no overdraw): software WebGL (headless Chromium's SwiftShader) pays
+// for every blended pixel, and a full-screen window background costs it milliseconds.
+#include "panels/panels.h"
+#include "widgets.h"
+
+namespace bpl::app {
+
+namespace {
+
+void MenuBar(App& app) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "Backprop Lab");
+  ImGui::TextDisabled("watch a network learn MNIST");
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Dark theme", nullptr, app.dark_theme)) {
+      app.dark_theme = !app.dark_theme;
+      app.theme_dirty = true;
+    }
+    float s = app.ui_scale;
+    if (ImGui::SliderFloat("UI scale", &s, 0.75f, 2.0f, "%.2f×")) {
+      app.ui_scale = s;
+    }
+    if (ImGui::IsItemDeactivatedAfterEdit()) app.font_dirty = app.theme_dirty = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void Panel(const char* title, ImVec2 pos, ImVec2 size, void (*body)(App&), App& app) {
+  ImGui::SetCursorScreenPos(pos);
+  ImGui::BeginChild(title, size, true);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.34f, 0.71f, 0.91f, 1.0f));
+  ImGui::TextUnformatted(title);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+  body(app);
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void draw_ui(App& app) {
+  MenuBar(app);
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float status_h = ImGui::GetFrameHeight() + ImGui::GetFontSize() * 0.5f;
+  const float gap = 6.0f * app.ui_scale;
+  const ImVec2 o(vp->WorkPos.x + gap, vp->WorkPos.y + gap);
+  const float W = vp->WorkSize.x - 2 * gap, H = vp->WorkSize.y - status_h - 2 * gap;
+  const float left = std::max(ImGui::GetFontSize() * 26.0f, W * 0.36f);
+  const float model_h = H * 0.45f;
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##root", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove |
+                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  ImGui::PopStyleVar();
+  Panel("Model", o, ImVec2(left, model_h), ModelPanel, app);
+  Panel("Training", ImVec2(o.x, o.y + model_h + gap), ImVec2(left, H - model_h - gap), TrainingPanel, app);
+  Panel("Curves", ImVec2(o.x + left + gap, o.y), ImVec2(W - left - gap, H), CurvesPanel, app);
+  ImGui::End();
+  StatusBar(app, status_h);
+}
+
+}  // namespace bpl::app

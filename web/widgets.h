@@ -1,0 +1,39 @@
+// Small UI pieces shared by the panels: a help marker, a line plot drawn with ImGui's draw
+// lists (ImPlot is not packaged for Debian), and number formatting.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace bpl::app {
+
+// "(?)" that explains a concept on hover (as in imgui_demo.cpp)
+void HelpMarker(const char* text);
+
+struct Series {
+  std::string label;
+  std::vector<float> x, y;
+  ImU32 color = 0;
+  bool markers = false;   // draw a dot at every point (per-epoch values)
+  float thickness = 2.0f;
+};
+
+struct PlotOptions {
+  const char* x_label = "";
+  const char* y_label = "";
+  bool log_y = false;
+  bool y_from_zero = false;
+  float y_max_clamp = 0.0f;   // > 0: never show above this (accuracy ≤ 1)
+  const char* value_format = "%.4f";
+};
+
+// Axes with ticks and labels, the series as lines, a legend, and a hover read-out of the
+// nearest x for every series. Returns true while hovered.
+bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, const PlotOptions& opt);
+
+std::string with_commas(long v);
+std::string human_rate(double per_sec);   // 31k, 1.2M
+
+}  // namespace bpl::app
