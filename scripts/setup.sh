@@ -23,7 +23,7 @@ fi
 # ---------------------------------------------------------------- Debian packages
 PACKAGES=(build-essential cmake pkg-config git ca-certificates xz-utils dpkg-dev
   libeigen3-dev catch2 zlib1g-dev libcli11-dev nlohmann-json3-dev libstb-dev
-  libsdl2-dev libgl-dev libgl1-mesa-dri xvfb imagemagick fonts-inter fonts-dejavu-core
+  libsdl2-dev libgl-dev libgl1-mesa-dri xvfb imagemagick fonts-inter fonts-dejavu-core dataset-fashion-mnist
   clang libclang-rt-14-dev nodejs npm)
 if [ -z "${BPL_SKIP_WEB:-}" ]; then PACKAGES+=(emscripten chromium); fi
 
@@ -84,14 +84,31 @@ subset() { # subset SRC DST COUNT HEADER_BYTES ITEM_BYTES
   { head -c 4 "$src"; be32 "$n"; dd if="$src" bs=1M iflag=skip_bytes,count_bytes skip=8 count=$((hdr - 8 + n * item)) status=none; } > "$dst"
 }
 WEBDATA="$ASSETS/data"
-if [ ! -s "$WEBDATA/mnist-train-10k-images.idx.gz" ]; then
-  step "writing the browser MNIST subset (10k train, 2k test)"
-  mkdir -p "$WEBDATA"
-  subset "$MNIST/train-images-idx3-ubyte" "$WEBDATA/mnist-train-10k-images.idx" 10000 16 784
-  subset "$MNIST/train-labels-idx1-ubyte" "$WEBDATA/mnist-train-10k-labels.idx" 10000 8 1
-  subset "$MNIST/t10k-images-idx3-ubyte"  "$WEBDATA/mnist-test-2k-images.idx" 2000 16 784
-  subset "$MNIST/t10k-labels-idx1-ubyte"  "$WEBDATA/mnist-test-2k-labels.idx" 2000 8 1
-  gzip -9 -f -n "$WEBDATA"/*.idx
+mkdir -p "$WEBDATA"
+make_subset() { # make_subset SRC(.gz or plain) NAME COUNT HEADER_BYTES ITEM_BYTES
+  local src=$1 name=$2 n=$3 hdr=$4 item=$5 tmp
+  [ -s "$WEBDATA/$name.idx.gz" ] && return 0
+  tmp="$(mktemp)"
+  if [[ "$src" == *.gz ]]; then zcat "$src" > "$tmp"; else cp "$src" "$tmp"; fi
+  subset "$tmp" "$WEBDATA/$name.idx" "$n" "$hdr" "$item"
+  rm -f "$tmp"
+  gzip -9 -f -n "$WEBDATA/$name.idx"
+}
+step "browser data sets: MNIST 10k/2k (default), MNIST 60k/10k, Fashion-MNIST 10k/2k"
+make_subset "$MNIST/train-images-idx3-ubyte" mnist-train-10k-images 10000 16 784
+make_subset "$MNIST/train-labels-idx1-ubyte" mnist-train-10k-labels 10000 8 1
+make_subset "$MNIST/t10k-images-idx3-ubyte"  mnist-test-2k-images 2000 16 784
+make_subset "$MNIST/t10k-labels-idx1-ubyte"  mnist-test-2k-labels 2000 8 1
+make_subset "$MNIST/train-images-idx3-ubyte" mnist-train-60k-images 60000 16 784
+make_subset "$MNIST/train-labels-idx1-ubyte" mnist-train-60k-labels 60000 8 1
+make_subset "$MNIST/t10k-images-idx3-ubyte"  mnist-test-10k-images 10000 16 784
+make_subset "$MNIST/t10k-labels-idx1-ubyte"  mnist-test-10k-labels 10000 8 1
+FASHION=/usr/share/datasets/fashion-mnist
+if [ -s "$FASHION/train-images-idx3-ubyte.gz" ]; then
+  make_subset "$FASHION/train-images-idx3-ubyte.gz" fashion-train-10k-images 10000 16 784
+  make_subset "$FASHION/train-labels-idx1-ubyte.gz" fashion-train-10k-labels 10000 8 1
+  make_subset "$FASHION/t10k-images-idx3-ubyte.gz"  fashion-test-2k-images 2000 16 784
+  make_subset "$FASHION/t10k-labels-idx1-ubyte.gz"  fashion-test-2k-labels 2000 8 1
 fi
 
 # ---------------------------------------------------------------- fonts

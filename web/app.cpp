@@ -39,6 +39,15 @@ App::App() {
 }
 
 // ------------------------------------------------------------------ data
+const std::vector<App::DataChoice>& App::data_choices() {
+  static const std::vector<DataChoice> c = {
+      {"MNIST, 10,000 + 2,000 images (default)", "mnist-train-10k", "mnist-test-2k"},
+      {"MNIST, all 60,000 + 10,000 images (11 MB)", "mnist-train-60k", "mnist-test-10k"},
+      {"Fashion-MNIST, 10,000 + 2,000 images", "fashion-train-10k", "fashion-test-2k"},
+  };
+  return c;
+}
+
 void App::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::string& name) {
   try {
     if (kind == 0 || kind == 2) pending_images_[kind / 2] = parse_idx_images(bytes, size, name);
@@ -53,14 +62,15 @@ void App::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::st
   if (pending_mask_ != 0xF) return;
   pending_mask_ = 0;
   try {
-    Dataset tr = make_dataset(std::move(pending_images_[0]), std::move(pending_labels_[0]), "MNIST train");
-    Dataset te = make_dataset(std::move(pending_images_[1]), std::move(pending_labels_[1]), "MNIST test");
+    Dataset tr = make_dataset(std::move(pending_images_[0]), std::move(pending_labels_[0]), pending_dataset_name + " train");
+    Dataset te = make_dataset(std::move(pending_images_[1]), std::move(pending_labels_[1]), pending_dataset_name + " test");
     if (tr.rows != te.rows || tr.cols != te.cols) throw FormatError("training and test images differ in size");
     if (tr.rows != 28 || tr.cols != 28) throw FormatError("the models here take 28×28 images");
     trainer_.reset();   // the trainer refers to the old data
     train_ = std::move(tr);
     test_ = std::move(te);
     data_ready_ = true;
+    dataset_name = pending_dataset_name;
     char buf[160];
     std::snprintf(buf, sizeof buf, "%d training and %d test images", train_.size(), test_.size());
     data_status = buf;
@@ -250,6 +260,7 @@ std::string App::state_json() {
   j["state"] = run_state_name(state_);
   j["data_ready"] = data_ready_;
   j["data_status"] = data_status;
+  j["dataset"] = dataset_name;
   j["train_size"] = train_.size();
   j["test_size"] = test_.size();
   j["preset"] = cfg.preset;

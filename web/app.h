@@ -10,6 +10,7 @@
 
 #include <array>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,6 +56,18 @@ class App {
   const Dataset& test_data() const { return test_; }
   std::string data_status;
   float data_progress = 0.0f;        // 0..1 while downloading (set by the browser glue)
+  std::string dataset_name = "MNIST";
+  std::string pending_dataset_name = "MNIST";   // the name the next four files will carry
+  // The data sets the app offers (files made by scripts/setup.sh), and how the platform
+  // fetches them: the browser downloads and un-gzips, the desktop reads from assets/data.
+  struct DataChoice {
+    const char* label;
+    const char* train;   // file prefix, e.g. "mnist-train-10k"
+    const char* test;
+  };
+  static const std::vector<DataChoice>& data_choices();
+  std::function<void(const DataChoice&)> request_dataset;
+  std::function<void()> request_files;   // the browser's file picker for your own IDX files
 
   // ---- model and settings (what the panels edit)
   RunConfig cfg;                     // preset, layers, training and data settings

@@ -302,6 +302,17 @@ int main(int argc, char** argv) {
   if (!g->opt.preset.empty()) g->app.apply_preset(g->opt.preset);
 
 #ifdef __EMSCRIPTEN__
+  g->app.request_dataset = [](const App::DataChoice& c) {
+    EM_ASM({ window.bplLoad(UTF8ToString($0), UTF8ToString($1)); }, c.train, c.test);
+  };
+  g->app.request_files = []() { EM_ASM({ window.bplPickFiles(); }); };
+#else
+  g->app.request_dataset = [](const App::DataChoice& c) {
+    g->app.load_idx_files(std::string(BPL_ASSETS_DIR) + "/data", c.train, c.test);
+  };
+#endif
+
+#ifdef __EMSCRIPTEN__
   // the page fetches the data after the UI is up (index.html) and may ask for the benchmark
   g->bench_phase = 0;
   emscripten_set_main_loop(frame, 0, true);

@@ -10,10 +10,42 @@ namespace bpl::app {
 
 namespace {
 
+void RecordRect(App& app, const char* name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 void MenuBar(App& app) {
   if (!ImGui::BeginMainMenuBar()) return;
   ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "Backprop Lab");
   ImGui::TextDisabled("watch a network learn MNIST");
+  const bool data_open = ImGui::BeginMenu("Data");
+  RecordRect(app, "menu_data");
+  if (data_open) {
+    const bool busy = app.state() == RunState::Running;
+    int i = 0;
+    for (const App::DataChoice& c : App::data_choices()) {
+      const bool picked = ImGui::MenuItem(c.label, nullptr, false, !busy && app.request_dataset);
+      RecordRect(app, ("data_" + std::to_string(i++)).c_str());
+      if (picked) {
+        app.pending_dataset_name = c.label;
+        app.pending_dataset_name = app.pending_dataset_name.substr(0, app.pending_dataset_name.find(','));
+        app.request_dataset(c);
+      }
+    }
+    if (app.request_files) {
+      ImGui::Separator();
+      if (ImGui::MenuItem("Load your own IDX files…", nullptr, false, !busy)) {
+        app.pending_dataset_name = "your files";
+        app.request_files();
+      }
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Pick four IDX files (images and labels, training and test; .gz is fine).\n"
+                          "They are checked before anything is replaced.");
+    }
+    if (busy) ImGui::TextDisabled("pause training to change the data");
+    ImGui::EndMenu();
+  }
   if (ImGui::BeginMenu("View")) {
     if (ImGui::MenuItem("Dark theme", nullptr, app.dark_theme)) {
       app.dark_theme = !app.dark_theme;

@@ -55,8 +55,14 @@ std::vector<Preset> build() {
   const char* r2cnn = "conv(16, 3, pad=same), relu, maxpool(2), conv(32, 3, pad=same), relu, maxpool(2), flatten, dense(10)";
   p.push_back({"r2-cnn", "CNN 16-32 same (R2)", "R2 — NN and CNN by hand and with a framework", r2cnn, NormKind::Unit,
                0, 0.0, 0.0, tc("sgd", 0.01, 16, 5), 0.9817, "98.17% test (by hand)"});
-  p.push_back({"r2-cnn-adam", "CNN 16-32 same, Adam (R2 framework)", "R2 — NN and CNN by hand and with a framework",
-               r2cnn, NormKind::Unit, 0, 0.0, 0.0, tc("adam", 0.001, 32, 10), 0.9877, "98.77% test (framework)"});
+  // R2's framework CNN: Adam 1e-3, batch 32, 10 epochs as the report; with a step decay of the
+  // learning rate (× 0.3 every 4 epochs) it gets 99.0%, without it 98.72–98.75% (R2: 98.77%)
+  Preset r2adam{"r2-cnn-adam", "CNN 16-32 same, Adam (R2 framework)", "R2 — NN and CNN by hand and with a framework",
+                r2cnn, NormKind::Unit, 0, 0.0, 0.0, tc("adam", 0.001, 32, 10), 0.9877, "98.77% test (framework)"};
+  r2adam.train.schedule.kind = "step";
+  r2adam.train.schedule.step_epochs = 4;
+  r2adam.train.schedule.gamma = 0.3;
+  p.push_back(r2adam);
   // R3: normalize (0.5, 0.5)
   p.push_back({"r3-cnn", "CNN 32-64-128 + dropout (R3)", "R3 — framework CNN vs MLP, full evaluation",
                "conv(32, 3, pad=1), relu, maxpool(2), conv(64, 3, pad=1), relu, maxpool(2), flatten, dense(128), relu, "

@@ -69,6 +69,20 @@ try {
   s = await state();
   check(s.state === 'paused' && s.batches === b1, `Pause stops the batch counter (${b1} → ${s.batches}, state ${s.state})`);
   await page.screenshot({ path: path.join(shots, 'app-browser-paused.png') });
+  // switch the data set through the Data menu: Fashion-MNIST, then back to MNIST
+  for (const [item, name] of [['data_2', 'Fashion-MNIST'], ['data_0', 'MNIST']]) {
+    s = await state();
+    await page.mouse.click(...center(s.ui.menu_data));
+    await page.waitForTimeout(300);
+    s = await state();
+    await page.mouse.click(...center(s.ui[item]));
+    await page.waitForFunction((n) => window.bplState().dataset === n && window.bplState().data_ready, name, { timeout: 30000 })
+      .catch(() => {});
+    s = await state();
+    check(s.dataset === name && s.train_size === 10000 && s.state === 'idle',
+      `Data menu → ${name}: ${s.data_status} (state ${s.state})`);
+    if (name === 'Fashion-MNIST') await page.screenshot({ path: path.join(shots, 'app-browser-fashion.png') });
+  }
   check(errors.length === 0, 'no console errors' + (errors.length ? ': ' + errors.slice(0, 3).join(' | ') : ''));
 } catch (e) {
   check(false, 'browser test crashed: ' + e.message);

@@ -12,7 +12,7 @@ void StatusBar(App& app, float height) {
   ImGui::Begin("##status", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  if (app.data_ready()) ImGui::Text("MNIST · %s", app.data_status.c_str());
+  if (app.data_ready()) ImGui::Text("%s · %s", app.dataset_name.c_str(), app.data_status.c_str());
   else ImGui::TextDisabled("data: %s", app.data_status.c_str());
   ImGui::SameLine(0, ImGui::GetFontSize() * 2);
   ImGui::Text("model: %s · %s parameters", app.cfg.preset.c_str(),
