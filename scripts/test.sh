@@ -122,6 +122,18 @@ if out="$(DISPLAY=$display timeout 120 build/native/backprop_lab --train-epochs 
 else echo "$out" | tail -10; fail "desktop app smoke test"; fi
 kill "$xvfb_pid" 2>/dev/null
 
+echo "== the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
+if cmake -S . -B build/asan -DBPL_SANITIZE=ON -DBPL_BUILD_APP=OFF -DBPL_NATIVE_ARCH=OFF -DCMAKE_BUILD_TYPE=Debug >/tmp/bpl-asan.log 2>&1 \
+   && cmake --build build/asan -j"$(nproc)" --target bpl_tests >>/tmp/bpl-asan.log 2>&1; then
+  run_ctest "unit tests under ASan+UBSan" build/asan
+else tail -30 /tmp/bpl-asan.log; fail "sanitizer build"; fi
+
+echo "== fuzzing the IDX reader, the model loader and the INI reader (libFuzzer, ${FUZZ_SECONDS:-60} s each)"
+if out="$(bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}" 2>&1)"; then
+  echo "$out" | sed 's/^/  /'
+  pass "fuzzing: 3 targets, no crash" 3
+else echo "$out" | tail -20; fail "fuzzing found a crash"; fi
+
 echo "== done in $(( $(date +%s) - t0 )) s"
 if [ "$FAILED" -gt 0 ]; then printf '  failed: %s\n' "${FAILURES[@]}"; fi
 echo "summary: $PASSED passed, $FAILED failed"

@@ -85,6 +85,9 @@ Shape Conv2D::setup(const Shape& in, Rng& rng) {
                       (ph != in.h || pw != in.w ? " padded" : "") + " input (" + in.str() + ")");
   g_.ho = (ph - kh_) / stride_ + 1;
   g_.wo = (pw - kw_) / stride_ + 1;
+  if (static_cast<long>(g_.patch_size()) * g_.patches() > 16'000'000L)
+    throw ConfigError("its im2col matrix (" + std::to_string(g_.patch_size()) + " × " + std::to_string(g_.patches()) +
+                      " per image) is larger than this lab allows");
   out_ = Shape{filters_, g_.ho, g_.wo};
   int K = g_.patch_size();
   W_.resize(filters_, K);

@@ -22,9 +22,9 @@ std::string Dense::describe() const {
 Shape Dense::setup(const Shape& in, Rng& rng) {
   in_ = in;
   out_ = Shape{units_, 1, 1};
-  if (in.size() > 50'000'000 / units_)
+  if (in.size() > 20'000'000 / units_)
     throw ConfigError("dense(" + std::to_string(units_) + "): " + std::to_string(in.size()) + "×" +
-                      std::to_string(units_) + " weights is more than the 50 million this lab allows");
+                      std::to_string(units_) + " weights is more than the 20 million this lab allows");
   W_.resize(units_, static_cast<int>(in.size()));
   b_.resize(units_, 1);
   b_.decay = false;

@@ -34,9 +34,17 @@ void Model::build(Shape input, uint64_t seed) {
   seed_ = seed;
   Rng rng(seed);
   Shape s = input;
+  long params = 0;
   for (size_t i = 0; i < layers_.size(); ++i) {
     try {
       s = layers_[i]->setup(s, rng);
+      params += layers_[i]->param_count();
+      // hard caps, so no layer list (typed, or read from a file) can ask for absurd memory
+      if (s.size() > kMaxActivation)
+        throw ConfigError("its output of " + std::to_string(s.size()) + " values per image is more than the " +
+                          std::to_string(kMaxActivation) + " this lab allows");
+      if (params > kMaxParams)
+        throw ConfigError("the model would have more than " + std::to_string(kMaxParams) + " parameters");
     } catch (const ConfigError& e) {
       throw ConfigError("layer " + std::to_string(i + 1) + " (" + layers_[i]->spec() + "): " + e.what());
     }

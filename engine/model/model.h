@@ -23,6 +23,9 @@ struct LayerSummary {
 
 class Model {
  public:
+  static constexpr long kMaxParams = 20'000'000;      // 80 MB of weights
+  static constexpr long kMaxActivation = 4'000'000;   // values per image after any layer
+
   Model() = default;
   Model(Model&&) = default;
   Model& operator=(Model&&) = default;

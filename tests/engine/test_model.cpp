@@ -149,6 +149,13 @@ TEST_CASE("Model errors name the layer and the problem, at build time", "[model]
   CHECK_THROWS_WITH(Model::from_text("conv(6, 5), maxpool(5)", Shape{1, 28, 28}, 1), Catch::Contains("not whole"));
   CHECK_THROWS_WITH(Model::from_text("dense(10), blah", Shape{1, 28, 28}, 1), Catch::Contains("unknown layer \"blah\""));
   CHECK_THROWS_WITH(Model::from_text("dense(10", Shape{1, 28, 28}, 1), Catch::Contains("parenthes"));
+  CHECK_THROWS_WITH(Model::from_text("dense(20000), dense(2000)", Shape{1, 28, 28}, 1),
+                    Catch::Contains("layer 2") && Catch::Contains("20 million"));
+  CHECK_THROWS_WITH(Model::from_text("dense(15000), relu, dense(1000)", Shape{1, 28, 28}, 1),
+                    Catch::Contains("layer 3") && Catch::Contains("more than 20000000 parameters"));
+  CHECK_THROWS_WITH(Model::from_text("conv(1024, 3, pad=same), conv(1024, 11, pad=same)", Shape{1, 28, 28}, 1),
+                    Catch::Contains("larger than this lab allows"));
+  CHECK_THROWS_WITH(Model::from_text("conv(64, 1)", Shape{3, 300, 300}, 1), Catch::Contains("this lab allows"));
   Model m = Model::from_text("dense(10)", Shape{1, 28, 28}, 1);
   Matrix wrong(100, 2);
   CHECK_THROWS_WITH(m.forward(wrong, Mode::Eval), Catch::Contains("expects 784"));

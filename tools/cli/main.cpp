@@ -376,6 +376,8 @@ int main(int argc, char** argv) {
   uint64_t init_seed = 42;
   std::string init_preset = "r0-lenet5";
   init->add_option("--preset", init_preset, "model preset");
+  std::string init_layers;
+  init->add_option("--model", init_layers, "a layer list instead of a preset");
   init->add_option("--seed", init_seed, "initialisation seed");
   std::string init_load, init_save;
   init->add_option("--load", init_load, "hash the weights of this model file instead");
@@ -411,7 +413,7 @@ int main(int argc, char** argv) {
         std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(), p.layers.c_str());
       return 0;
     }
-    if (*init) return cmd_init(find_preset(init_preset).layers, init_seed, init_load, init_save);
+    if (*init) return cmd_init(init_layers.empty() ? find_preset(init_preset).layers : init_layers, init_seed, init_load, init_save);
     if (*bench) return cmd_bench(data_dir, quick);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
