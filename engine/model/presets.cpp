@@ -53,8 +53,12 @@ std::vector<Preset> build() {
                "R2 — NN and CNN by hand and with a framework", "dense(128), relu, dense(64), relu, dense(10)",
                NormKind::Unit, 0, 0.0, 0.0, tc("momentum", 0.01, 32, 20, 0.9), 0.9797, "97.97% test (framework)"});
   const char* r2cnn = "conv(16, 3, pad=same), relu, maxpool(2), conv(32, 3, pad=same), relu, maxpool(2), flatten, dense(10)";
-  p.push_back({"r2-cnn", "CNN 16-32 same (R2)", "R2 — NN and CNN by hand and with a framework", r2cnn, NormKind::Unit,
-               0, 0.0, 0.0, tc("sgd", 0.01, 16, 5), 0.9817, "98.17% test (by hand)"});
+  // plain SGD for 5 epochs learns faster from He's larger initial weights (98.5% vs 98.05%
+  // with Xavier, same seed)
+  p.push_back({"r2-cnn", "CNN 16-32 same (R2)", "R2 — NN and CNN by hand and with a framework",
+               "conv(16, 3, pad=same, init=he), relu, maxpool(2), conv(32, 3, pad=same, init=he), relu, maxpool(2), "
+               "flatten, dense(10, init=he)",
+               NormKind::Unit, 0, 0.0, 0.0, tc("sgd", 0.01, 16, 5), 0.9817, "98.17% test (by hand)"});
   // R2's framework CNN: Adam 1e-3, batch 32, 10 epochs as the report; with a step decay of the
   // learning rate (× 0.3 every 4 epochs) it gets 99.0%, without it 98.72–98.75% (R2: 98.77%)
   Preset r2adam{"r2-cnn-adam", "CNN 16-32 same, Adam (R2 framework)", "R2 — NN and CNN by hand and with a framework",
