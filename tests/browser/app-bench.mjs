@@ -10,6 +10,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
 const seconds = Number(process.argv[3] || 10);
 const preset = process.argv[4] || 'r2-mlp';
+const loop = process.argv[5] || '';
 const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
 const url = await new Promise((resolve) => server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); }));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox',
@@ -17,11 +18,13 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
   '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${url}?bench=${seconds}&preset=${preset}`);
+  await page.goto(`${url}?bench=${seconds}&preset=${preset}` + (loop ? `&loop=${loop}` : ''));
   await page.waitForFunction(() => window.bplState && window.bplState() && window.bplState().bench, null, { timeout: (seconds + 60) * 1000 });
   const b = (await page.evaluate(() => window.bplState())).bench;
+  const paint = await page.evaluate(([a, z]) => window.bplPaintStats(a, z), [b.t_begin_ms, b.t_end_ms]);
   console.log(`app benchmark (${b.model}, ${b.seconds} s, 1280×800, headless Chromium ${await browser.version()}):`);
-  console.log(`  frames ${b.frames}, frame time p50 ${b.frame_p50_ms} ms, p95 ${b.frame_p95_ms} ms, max ${b.frame_max_ms} ms`);
+  console.log(`  app frames ${b.frames}${loop ? ' (' + loop + ' loop)' : ''}: frame time p50 ${b.frame_p50_ms} ms, p95 ${b.frame_p95_ms} ms, max ${b.frame_max_ms} ms`);
+  console.log(`  browser paints (requestAnimationFrame, ${paint.frames}): p50 ${paint.p50.toFixed(1)} ms, p95 ${paint.p95.toFixed(1)} ms, max ${paint.max.toFixed(1)} ms`);
   console.log(`  training ${b.train_images_per_sec_with_ui} images/s with the UI, ${b.train_images_per_sec_headless} headless: ratio ${b.ratio}`);
   console.log(`  WebAssembly heap after loading the 10k+2k subset and training: ${b.wasm_heap_mb} MB`);
 } finally {
