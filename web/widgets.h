@@ -2,6 +2,8 @@
 // lists (ImPlot is not packaged for Debian), and number formatting.
 #pragma once
 
+#include "core/format.h"
+
 #include <imgui.h>
 
 #include <string>
@@ -33,7 +35,7 @@ struct PlotOptions {
 // nearest x for every series. Returns true while hovered.
 bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, const PlotOptions& opt);
 
-std::string with_commas(long v);
-std::string human_rate(double per_sec);   // 31k, 1.2M
+using bpl::human_rate;
+using bpl::with_commas;
 
 }  // namespace bpl::app

@@ -6,6 +6,7 @@
 //   bpl init     --preset NAME --seed N [--save F] | --load F   (prints a hash of the weights)
 //   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
 #include "core/error.h"
+#include "core/format.h"
 #include "core/gemm.h"
 #include "data/dataset.h"
 #include "io/model_file.h"
@@ -36,26 +37,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::string rate(double per_sec) {
-  char buf[32];
-  if (per_sec >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", per_sec / 1e6);
-  else if (per_sec >= 1e4) std::snprintf(buf, sizeof buf, "%.0fk", per_sec / 1e3);
-  else if (per_sec >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", per_sec / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f", per_sec);
-  return buf;
-}
-
-std::string with_commas(long v) {
-  std::string s = std::to_string(v), out;
-  int n = 0;
-  for (auto it = s.rbegin(); it != s.rend(); ++it) {
-    if (n && n % 3 == 0 && *it != '-') out.insert(out.begin(), ',');
-    out.insert(out.begin(), *it);
-    ++n;
-  }
-  return out;
-}
 
 void print_summary(Model& m) {
   std::printf("  %-34s %-12s %12s\n", "layer", "output", "parameters");
@@ -112,7 +93,7 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
     if (progress) std::fprintf(stderr, "\r%*s\r", 72, "");
     std::printf("Epoch %d/%d  train loss %.4f acc %.4f", s.epoch, E, s.train_loss, s.train_acc);
     if (!std::isnan(s.val_loss)) std::printf("  val loss %.4f acc %.4f", s.val_loss, s.val_acc);
-    std::printf("  %.1f s  %s img/s  lr %g\n", s.seconds, rate(s.images_per_sec).c_str(), s.lr);
+    std::printf("  %.1f s  %s img/s  lr %g\n", s.seconds, human_rate(s.images_per_sec).c_str(), s.lr);
     if (s.overfitting)
       std::printf("  warning: overfitting — train accuracy %.1f%% is more than 10 points above validation %.1f%%\n",
                   100 * s.train_acc, 100 * s.val_acc);
@@ -141,7 +122,7 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
   print_per_class(split.test_from_train ? data.train : data.test, split.test, r);
   std::printf("time: %.1f s total, %.2f s per epoch of training, %s img/s\n", total,
               trainer.train_seconds() / std::max<size_t>(1, trainer.history().size()),
-              rate(trainer.images_seen() / std::max(1e-9, trainer.train_seconds())).c_str());
+              human_rate(trainer.images_seen() / std::max(1e-9, trainer.train_seconds())).c_str());
   if (!save_path.empty()) {
     save_model(save_path, model, norm);
     std::printf("saved %s\n", save_path.c_str());
