@@ -21,6 +21,19 @@ void put_f32(std::vector<uint8_t>& b, float f) {
   std::memcpy(&v, &f, 4);
   put_u32(b, v);
 }
+void put_f64(std::vector<uint8_t>& b, double d) {
+  uint64_t v;
+  std::memcpy(&v, &d, 8);
+  put_u32(b, static_cast<uint32_t>(v));
+  put_u32(b, static_cast<uint32_t>(v >> 32));
+}
+void put_str(std::vector<uint8_t>& b, const std::string& s) {
+  put_u32(b, static_cast<uint32_t>(s.size()));
+  b.insert(b.end(), s.begin(), s.end());
+}
+void put_floats(std::vector<uint8_t>& b, const Matrix& m) {
+  for (Eigen::Index i = 0; i < m.size(); ++i) put_f32(b, m.data()[i]);
+}
 
 class Reader {
  public:
@@ -36,6 +49,29 @@ class Reader {
     float f;
     std::memcpy(&f, &v, 4);
     return f;
+  }
+  double f64(const char* what) {
+    uint64_t lo = u32(what), hi = u32(what);
+    uint64_t v = lo | (hi << 32);
+    double d;
+    std::memcpy(&d, &v, 8);
+    return d;
+  }
+  std::string str(const char* what, uint32_t max_len) {
+    uint32_t n = u32(what);
+    if (n > max_len) throw FormatError(std::string("model file: ") + what + " is implausibly long");
+    const uint8_t* p = take(n, what);
+    return std::string(reinterpret_cast<const char*>(p), n);
+  }
+  // finite floats into m (already sized)
+  void floats(Matrix& m, const char* what) {
+    const uint8_t* f = take(static_cast<size_t>(m.size()) * 4, what);
+    for (Eigen::Index k = 0; k < m.size(); ++k) {
+      float v;
+      std::memcpy(&v, f + 4 * k, 4);
+      if (!std::isfinite(v)) throw FormatError(std::string("model file: ") + what + " holds NaN or Inf");
+      m.data()[k] = v;
+    }
   }
   void need(size_t k, const char* what) {
     if (n_ - i_ < k) throw FormatError(std::string("model file is truncated (while reading ") + what + ")");
@@ -71,7 +107,7 @@ uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
   return ~crc;
 }
 
-std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm) {
+std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const ModelExtras* extras) {
   std::vector<uint8_t> payload;
   std::string spec = model.spec();
   put_u32(payload, static_cast<uint32_t>(spec.size()));
@@ -88,7 +124,33 @@ std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm) {
   for (Param* p : ps) {
     put_u32(payload, static_cast<uint32_t>(p->value.rows()));
     put_u32(payload, static_cast<uint32_t>(p->value.cols()));
-    for (Eigen::Index i = 0; i < p->value.size(); ++i) put_f32(payload, p->value.data()[i]);
+    put_floats(payload, p->value);
+  }
+  // v2 extras
+  ModelExtras none;
+  const ModelExtras& x = extras ? *extras : none;
+  put_str(payload, x.dataset);
+  put_u32(payload, x.has_optimizer ? 1 : 0);
+  if (x.has_optimizer) {
+    put_str(payload, x.optimizer.kind);
+    for (double d : {x.optimizer.lr, x.optimizer.momentum, x.optimizer.beta1, x.optimizer.beta2, x.optimizer.eps,
+                     x.optimizer.weight_decay})
+      put_f64(payload, d);
+    put_u32(payload, static_cast<uint32_t>(x.steps));
+    put_u32(payload, static_cast<uint32_t>(static_cast<uint64_t>(x.steps) >> 32));
+    for (Param* p : ps) {
+      const bool has = p->m.size() == p->value.size() && (p->v.size() == p->value.size() || p->v.size() == 0);
+      put_u32(payload, has ? 1 : 0);
+      if (!has) continue;
+      put_floats(payload, p->m);
+      if (p->v.size() == p->value.size()) put_floats(payload, p->v);
+      else put_floats(payload, Matrix::Zero(p->value.rows(), p->value.cols()));
+    }
+  }
+  put_u32(payload, static_cast<uint32_t>(x.history.size()));
+  for (const EpochStats& e : x.history) {
+    put_u32(payload, static_cast<uint32_t>(e.epoch));
+    for (double d : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds, e.images_per_sec, e.lr}) put_f64(payload, d);
   }
   std::vector<uint8_t> out = {'B', 'P', 'L', 'M'};
   put_u32(out, kModelFormatVersion);
@@ -148,20 +210,69 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
     if (static_cast<Eigen::Index>(rows) != ps[i]->value.rows() || static_cast<Eigen::Index>(cols) != ps[i]->value.cols())
       throw FormatError("model file: parameter " + std::to_string(i) + " is " + std::to_string(rows) + "×" + std::to_string(cols) +
                         ", the layer list needs " + std::to_string(ps[i]->value.rows()) + "×" + std::to_string(ps[i]->value.cols()));
-    const uint8_t* f = r.take(static_cast<size_t>(rows) * cols * 4, "weights");
-    for (Eigen::Index k = 0; k < ps[i]->value.size(); ++k) {
-      float v;
-      std::memcpy(&v, f + 4 * k, 4);
-      if (!std::isfinite(v)) throw FormatError("model file: parameter " + std::to_string(i) + " holds NaN or Inf");
-      ps[i]->value.data()[k] = v;
+    try {
+      r.floats(ps[i]->value, "weights");
+    } catch (const FormatError& e) {
+      if (std::string(e.what()).find("NaN") == std::string::npos) throw;
+      throw FormatError("model file: parameter " + std::to_string(i) + " holds NaN or Inf");
+    }
+  }
+  out.version = version;
+  if (version >= 2) {
+    ModelExtras& x = out.extras;
+    x.dataset = r.str("dataset name", 256);
+    uint32_t has_opt = r.u32("optimizer flag");
+    if (has_opt > 1) throw FormatError("model file: bad optimizer flag");
+    if (has_opt) {
+      x.has_optimizer = true;
+      x.optimizer.kind = r.str("optimizer kind", 32);
+      x.optimizer.lr = r.f64("lr");
+      x.optimizer.momentum = r.f64("momentum");
+      x.optimizer.beta1 = r.f64("beta1");
+      x.optimizer.beta2 = r.f64("beta2");
+      x.optimizer.eps = r.f64("eps");
+      x.optimizer.weight_decay = r.f64("weight decay");
+      try {
+        x.optimizer.validate();
+      } catch (const ConfigError& e) {
+        throw FormatError(std::string("model file: its optimizer settings are invalid: ") + e.what());
+      }
+      uint64_t lo = r.u32("steps"), hi = r.u32("steps");
+      const uint64_t steps = lo | (hi << 32);
+      if (steps > (1ull << 40)) throw FormatError("model file: implausible optimizer step count");
+      x.steps = static_cast<long>(steps);
+      for (size_t i = 0; i < ps.size(); ++i) {
+        uint32_t has = r.u32("optimizer state flag");
+        if (has > 1) throw FormatError("model file: bad optimizer state flag");
+        if (!has) continue;
+        ps[i]->m.resize(ps[i]->value.rows(), ps[i]->value.cols());
+        ps[i]->v.resize(ps[i]->value.rows(), ps[i]->value.cols());
+        r.floats(ps[i]->m, "optimizer state");
+        r.floats(ps[i]->v, "optimizer state");
+      }
+    }
+    uint32_t epochs = r.u32("history length");
+    if (epochs > 100000) throw FormatError("model file: implausible history length");
+    if (static_cast<uint64_t>(epochs) * 60 > r.left()) throw FormatError("model file is truncated (while reading history)");
+    for (uint32_t e = 0; e < epochs; ++e) {
+      EpochStats st;
+      st.epoch = static_cast<int>(r.u32("epoch"));
+      st.train_loss = r.f64("history");
+      st.train_acc = r.f64("history");
+      st.val_loss = r.f64("history");
+      st.val_acc = r.f64("history");
+      st.seconds = r.f64("history");
+      st.images_per_sec = r.f64("history");
+      st.lr = r.f64("history");
+      x.history.push_back(st);
     }
   }
   if (r.left() != 0) throw FormatError("model file: " + std::to_string(r.left()) + " unexpected bytes after the weights");
   return out;
 }
 
-void save_model(const std::string& path, Model& model, const Normalizer& norm) {
-  auto bytes = serialize_model(model, norm);
+void save_model(const std::string& path, Model& model, const Normalizer& norm, const ModelExtras* extras) {
+  auto bytes = serialize_model(model, norm, extras);
   std::string tmp = path + ".tmp";
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw FormatError("cannot write " + tmp + ": " + std::strerror(errno));

@@ -1,12 +1,20 @@
-// Model files (.bplm), version 1. All integers little-endian u32, floats IEEE-754 f32 LE.
+// Model files (.bplm), version 2 (version 1 = the same without the extras). All integers
+// little-endian u32, floats IEEE-754 f32 LE, "f64" IEEE-754 doubles LE, strings u32 length + UTF-8.
 //   offset  field
 //   0       magic "BPLM"
-//   4       format version (1)
+//   4       format version (2)
 //   8       payload length P in bytes
 //   12      payload:
-//             layers text (u32 length + UTF-8), input shape c, h, w,
+//             layers text, input shape c, h, w,
 //             normalisation kind (0 unit, 1 symmetric, 2 standard) + mean f32 + std f32,
 //             parameter count N, then N × (rows, cols, rows·cols floats, column-major)
+//           v2 extras:
+//             dataset name (string)
+//             optimizer present (0/1); if 1: kind (string), lr, momentum, beta1, beta2, eps,
+//               weight decay (6 × f64), steps taken (2 × u32: low, high), then for each of the N
+//               parameters: state present (0/1) and, if 1, m and v (2 × rows·cols floats)
+//             history count E (≤ 100,000), E × (epoch u32, train loss, train acc, val loss,
+//               val acc, seconds, images/s, lr: 7 × f64)
 //   12+P    CRC-32 (IEEE 802.3, as zlib's crc32) of the payload
 // Loading validates everything (magic, version, lengths, caps, the layer list, every shape,
 // the checksum) into a new Model before the caller replaces anything.
@@ -14,6 +22,7 @@
 
 #include "data/dataset.h"
 #include "model/model.h"
+#include "train/trainer.h"
 
 #include <cstdint>
 #include <string>
@@ -21,16 +30,27 @@
 
 namespace bpl {
 
-constexpr uint32_t kModelFormatVersion = 1;
+constexpr uint32_t kModelFormatVersion = 2;
+
+// What a file may carry besides the weights, so training can resume where it stopped.
+struct ModelExtras {
+  std::string dataset;
+  bool has_optimizer = false;
+  OptimizerConfig optimizer;   // state (m, v) travels in the model's Params
+  long steps = 0;
+  std::vector<EpochStats> history;
+};
 
 struct LoadedModel {
   Model model;
   Normalizer norm;
+  ModelExtras extras;
+  uint32_t version = 0;
 };
 
-std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm);
+std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const ModelExtras* extras = nullptr);
 LoadedModel deserialize_model(const uint8_t* data, size_t size);   // FormatError / ConfigError
-void save_model(const std::string& path, Model& model, const Normalizer& norm);
+void save_model(const std::string& path, Model& model, const Normalizer& norm, const ModelExtras* extras = nullptr);
 LoadedModel load_model(const std::string& path);
 
 uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc = 0);

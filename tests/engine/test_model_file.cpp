@@ -1,5 +1,6 @@
 #include "core/error.h"
 #include "io/model_file.h"
+#include "loss/softmax_cross_entropy.h"
 #include "model/presets.h"
 #include "test_helpers.h"
 
@@ -93,8 +94,70 @@ TEST_CASE("Malformed model files are refused with a clear message", "[model-file
   // NaN weights
   b = good;
   uint32_t plen = b[8] | (b[9] << 8) | (b[10] << 16) | (uint32_t(b[11]) << 24);
-  set_u32(b, 12 + plen - 4, 0x7FC00000u);
+  set_u32(b, 12 + plen - 16, 0x7FC00000u);   // the last weight, before the 12 bytes of empty extras
   fix_crc(b);
   refuse(b, "NaN");
   CHECK_THROWS_WITH(load_model(temp_path("no-such-model.bplm")), Catch::Contains("cannot open"));
+}
+
+TEST_CASE("Optimizer state, history and dataset survive the file: training resumes bit for bit", "[model-file]") {
+  const Dataset& train = mnist_train();
+  Split s = make_split(train, 640, 0.1, 0.0, 3, nullptr, 0);
+  TrainConfig c;
+  c.optimizer.kind = "adam";
+  c.optimizer.lr = 0.002;
+  c.batch = 32;
+  c.epochs = 2;
+  Model a = Model::from_text("conv(4, 5), relu, maxpool(2), flatten, dense(10)", train.shape(), 9);
+  Trainer ta(a, train, s, Normalizer{}, c);
+  while (!ta.finished()) ta.step();
+  ModelExtras x;
+  x.dataset = "MNIST";
+  x.has_optimizer = true;
+  x.optimizer = ta.optimizer().config();
+  x.steps = ta.optimizer().steps();
+  x.history = ta.history();
+  auto bytes = serialize_model(a, Normalizer{}, &x);
+  LoadedModel l = deserialize_model(bytes.data(), bytes.size());
+  CHECK(l.version == 2);
+  CHECK(l.extras.dataset == "MNIST");
+  CHECK(l.extras.steps == x.steps);
+  CHECK(l.extras.optimizer.kind == "adam");
+  REQUIRE(l.extras.history.size() == 2);
+  CHECK(l.extras.history[1].val_acc == ta.history()[1].val_acc);
+  auto pa = a.params(), pb = l.model.params();
+  for (size_t i = 0; i < pa.size(); ++i) {
+    CHECK(pa[i]->m == pb[i]->m);
+    CHECK(pa[i]->v == pb[i]->v);
+  }
+  // one more identical step on both: same batch, same state → the same weights, bit for bit
+  auto one_step = [&](Model& m, long steps) {
+    auto opt = make_optimizer(c.optimizer);
+    opt->set_steps(steps);
+    Matrix xb, dz;
+    std::vector<int> yb;
+    gather_batch(train, s.train, 0, 32, Normalizer{}, xb, yb);
+    SoftmaxCrossEntropy ce;
+    ce.forward(m.forward(xb, Mode::Train), yb);
+    ce.backward(dz);
+    m.backward(dz);
+    opt->step(m.params());
+  };
+  one_step(a, x.steps);
+  one_step(l.model, l.extras.steps);
+  auto wa = a.get_weights(), wb = l.model.get_weights();
+  for (size_t i = 0; i < wa.size(); ++i) CHECK(wa[i] == wb[i]);
+}
+
+TEST_CASE("Version 1 files (no extras) still load", "[model-file]") {
+  Model m = Model::from_text("dense(8), relu, dense(10)", Shape{1, 28, 28}, 4);
+  std::vector<uint8_t> b = serialize_model(m, Normalizer{});
+  // v2 without extras ends with: dataset "" (4 bytes), no optimizer (4), no history (4), CRC (4)
+  b.erase(b.end() - 16, b.end() - 4);
+  set_u32(b, 4, 1);
+  set_u32(b, 8, static_cast<uint32_t>(b.size() - 16));
+  fix_crc(b);
+  LoadedModel l = deserialize_model(b.data(), b.size());
+  CHECK(l.version == 1);
+  CHECK(l.model.get_weights()[0] == m.get_weights()[0]);
 }

@@ -72,9 +72,25 @@ void print_per_class(const Dataset& d, const std::vector<int>& idx, const EvalRe
 }
 
 // ------------------------------------------------------------------ train
-int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save_path, bool progress) {
-  std::printf("Backprop Lab — training preset %s\n", rc.preset.c_str());
-  Model model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
+// keep_optimizer: the flags/INI named no optimizer settings, so a loaded model's optimizer
+// (and its state) carries on
+int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save_path, const std::string& load_path,
+              bool keep_optimizer, bool progress) {
+  Model model;
+  ModelExtras resumed;
+  if (!load_path.empty()) {
+    // continue from a saved model: its layers, weights, normalisation and optimizer state
+    LoadedModel lm = load_model(load_path);
+    model = std::move(lm.model);
+    rc.layers = model.spec();
+    rc.norm = lm.norm.kind;
+    resumed = lm.extras;
+    if (resumed.has_optimizer && keep_optimizer) rc.train.optimizer = resumed.optimizer;
+    std::printf("Backprop Lab — continuing %s (%zu epochs trained before)\n", load_path.c_str(), resumed.history.size());
+  } else {
+    std::printf("Backprop Lab — training preset %s\n", rc.preset.c_str());
+    model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
+  }
   auto t_load = Clock::now();
   Data data = load_mnist(data_dir);
   Split split = make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
@@ -85,6 +101,7 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
   std::printf("normalisation: %s\n", norm.describe().c_str());
   print_summary(model);
   Trainer trainer(model, data.train, split, norm, rc.train);
+  if (resumed.has_optimizer && resumed.optimizer.kind == rc.train.optimizer.kind) trainer.optimizer().set_steps(resumed.steps);
   std::printf("optimizer: %s, batch %d, %d epochs%s\n", trainer.optimizer().describe().c_str(), rc.train.batch,
               rc.train.epochs,
               rc.train.early_stop_patience ? (", early stop patience " + std::to_string(rc.train.early_stop_patience)).c_str() : "");
@@ -124,7 +141,17 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
               trainer.train_seconds() / std::max<size_t>(1, trainer.history().size()),
               human_rate(trainer.images_seen() / std::max(1e-9, trainer.train_seconds())).c_str());
   if (!save_path.empty()) {
-    save_model(save_path, model, norm);
+    ModelExtras x;
+    x.dataset = "MNIST";
+    x.has_optimizer = true;
+    x.optimizer = trainer.optimizer().config();
+    x.steps = trainer.optimizer().steps();
+    x.history = resumed.history;
+    for (EpochStats e : trainer.history()) {
+      e.epoch += static_cast<int>(resumed.history.size());
+      x.history.push_back(e);
+    }
+    save_model(save_path, model, norm, &x);
     std::printf("saved %s\n", save_path.c_str());
   }
   return 0;
@@ -133,7 +160,8 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
 // ------------------------------------------------------------------ evaluate
 int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_subset) {
   LoadedModel lm = load_model(path);
-  std::printf("model %s\n", path.c_str());
+  std::printf("model %s (format v%u%s%s, %zu epochs of history)\n", path.c_str(), lm.version,
+              lm.extras.dataset.empty() ? "" : ", trained on ", lm.extras.dataset.c_str(), lm.extras.history.size());
   print_summary(lm.model);
   Dataset test = load_dataset(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte", "MNIST test");
   Split s = make_split(test, 0, 0.0, 0.0, 0, &test, test_subset);
@@ -341,7 +369,9 @@ int main(int argc, char** argv) {
   flag("--test-frac", "data.test_fraction", "take a test fraction from the training file (R4)");
   flag("--test-subset", "data.test_subset", "evaluate on the first N official test images (0 = all)");
   flag("--normalize", "data.normalize", "unit | symmetric | standard");
-  train->add_option("--save", save_path, "write the trained model to this file");
+  train->add_option("--save", save_path, "write the trained model (weights, optimizer state, history) to this file");
+  std::string train_load;
+  train->add_option("--load", train_load, "continue training a saved model");
   bool no_progress = false;
   train->add_flag("--no-progress", no_progress, "no progress bar");
 
@@ -386,7 +416,11 @@ int main(int argc, char** argv) {
       for (const auto& [k, v] : ini)
         if (k != "model.preset") apply_setting(rc, k, v);
       for (const auto& [k, v] : flag_values) apply_setting(rc, k, v);
-      return cmd_train(rc, data_dir, save_path, !no_progress && isatty(2));
+      bool keep_optimizer = true;
+      for (const auto& src : {ini, flag_values})
+        for (const char* k : {"training.optimizer", "training.learning_rate", "training.momentum", "training.weight_decay"})
+          keep_optimizer &= !src.count(k);
+      return cmd_train(rc, data_dir, save_path, train_load, keep_optimizer, !no_progress && isatty(2));
     }
     if (*evaluate_cmd) return cmd_evaluate(load_path, data_dir, eval_subset);
     if (app.got_subcommand("presets")) {
