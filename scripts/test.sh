@@ -110,6 +110,16 @@ if [ -n "$line" ]; then
   [ "$nf" -gt 0 ] && fail "browser app test: $nf checks" "$nf"
 else echo "$out" | tail -20; fail "browser app test did not run"; fi
 
+echo "== never lose work, in the browser: autosave + reload, save/load files, shareable links"
+out="$(node tests/browser/persist.test.mjs build/web/site build/screenshots 2>&1)"
+echo "$out" | grep -E "^  (ok|FAILED)"
+line="$(echo "$out" | grep -E '^browser: [0-9]+ passed, [0-9]+ failed' | tail -1)"
+if [ -n "$line" ]; then
+  np="$(echo "$line" | sed -E 's/browser: ([0-9]+) passed.*/\1/')"; nf="$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')"
+  [ "$np" -gt 0 ] && pass "browser persistence test: $np checks" "$np"
+  [ "$nf" -gt 0 ] && fail "browser persistence test: $nf checks" "$nf"
+else echo "$out" | tail -20; fail "browser persistence test did not run"; fi
+
 echo "== the app on the desktop (Xvfb): start, train one epoch from a flag, screenshot, exit 0"
 display=":$((90 + RANDOM % 9))"
 Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &

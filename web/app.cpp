@@ -1,6 +1,10 @@
 #include "app.h"
 
 #include "core/error.h"
+#include "io/model_file.h"
+
+#include <cstring>
+#include <sstream>
 
 #include <algorithm>
 #include <chrono>
@@ -163,15 +167,19 @@ bool App::ensure_trainer() {
     return false;
   }
   try {
-    if (!trainer_) {
+    if (!trainer_ && (!model_.built() || model_.spec() != preview_.spec())) {
+      // the layer list changed since the model was made: a fresh model
       model_ = Model::from_text(layers_text, Shape{1, 28, 28}, cfg.init_seed);
       history_.clear();
+      epoch_offset_ = 0;
+      resume_steps_ = 0;
     }
     split_ = make_split(train_, 0, val_percent / 100.0, 0.0, cfg.train.seed, &test_, test_images);
     norm_ = Normalizer::make(cfg.norm, train_, split_.train);
     TrainConfig tc = cfg.train;
     if (trainer_) tc.epochs = cfg.train.epochs + trainer_->epoch();   // "train more" after done
     auto t = std::make_unique<Trainer>(model_, train_, split_, norm_, tc);
+    if (!trainer_ && resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);   // a loaded model's Adam state
     t->on_epoch = [this](const EpochStats& s) { on_epoch(s); };
     trainer_ = std::move(t);
     message_.clear();
@@ -185,6 +193,8 @@ bool App::ensure_trainer() {
 void App::on_epoch(const EpochStats& s) {
   EpochRecord r;
   r.stats = s;
+  r.stats.epoch += epoch_offset_;
+  autosave_due = true;
   EvalResult t = evaluate(model_, test_, split_.test, norm_);
   r.test_acc = t.accuracy;
   r.test_loss = t.loss;
@@ -201,7 +211,10 @@ void App::start() {
 }
 
 void App::pause() {
-  if (state_ == RunState::Running) state_ = RunState::Paused;
+  if (state_ == RunState::Running) {
+    state_ = RunState::Paused;
+    autosave_due = true;
+  }
 }
 
 void App::step_batch() {
@@ -219,6 +232,8 @@ void App::step_epoch() {
 void App::reset() {
   trainer_.reset();
   history_.clear();
+  epoch_offset_ = 0;
+  resume_steps_ = 0;
   message_.clear();
   step_epoch_target_ = -1;
   state_ = RunState::Idle;
@@ -255,6 +270,195 @@ void App::tick(double budget_ms) {
   }
 }
 
+// ------------------------------------------------------------------ save, restore, share
+std::vector<uint8_t> App::save_model_bytes() {
+  ModelExtras x;
+  x.dataset = dataset_name;
+  if (trainer_) {
+    x.has_optimizer = true;
+    x.optimizer = trainer_->optimizer().config();
+    x.steps = trainer_->optimizer().steps();
+  } else if (resume_steps_ > 0) {
+    x.has_optimizer = true;
+    x.optimizer = cfg.train.optimizer;
+    x.steps = resume_steps_;
+  }
+  for (const EpochRecord& r : history_) {
+    EpochStats e = r.stats;
+    e.test_loss = r.test_loss;
+    e.test_acc = r.test_acc;
+    x.history.push_back(e);
+  }
+  return serialize_model(model_, norm_, &x);
+}
+
+std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::string& name) {
+  if (state_ == RunState::Running) return "pause training before loading a model";
+  LoadedModel l;
+  try {
+    l = deserialize_model(bytes, size);
+    if (l.model.input_shape() != Shape{1, 28, 28} || l.model.output_shape().size() != 10)
+      throw FormatError("the model takes " + l.model.input_shape().str() + " inputs and gives " +
+                        std::to_string(l.model.output_shape().size()) + " outputs; this app needs 1×28×28 → 10");
+  } catch (const std::exception& e) {
+    notice = std::string("could not load ") + name + ": " + e.what() + " — the current model is unchanged";
+    return notice;
+  }
+  trainer_.reset();
+  model_ = std::move(l.model);
+  norm_ = l.norm;
+  layers_text = model_.spec();
+  cfg.preset = "loaded";
+  cfg.norm = norm_.kind;
+  if (l.extras.has_optimizer) cfg.train.optimizer = l.extras.optimizer;
+  history_.clear();
+  for (const EpochStats& e : l.extras.history) {
+    EpochRecord r;
+    r.stats = e;
+    r.test_acc = e.test_acc;
+    r.test_loss = e.test_loss;
+    history_.push_back(r);
+  }
+  epoch_offset_ = static_cast<int>(history_.size());
+  resume_steps_ = l.extras.has_optimizer ? l.extras.steps : 0;
+  use_builder = false;
+  revalidate();
+  state_ = history_.empty() ? RunState::Idle : RunState::Paused;
+  message_.clear();
+  notice = "loaded " + name + " (" + std::to_string(history_.size()) + " epochs trained" +
+           (l.extras.dataset.empty() ? "" : " on " + l.extras.dataset) + ")";
+  return "";
+}
+
+namespace {
+
+std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string url_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else out += s[i];
+  }
+  return out;
+}
+
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+std::string App::settings_query() const {
+  const TrainConfig& t = cfg.train;
+  std::vector<std::pair<std::string, std::string>> kv = {
+      {"model.preset", cfg.preset},
+      {"model.layers", layers_text},
+      {"model.init_seed", std::to_string(cfg.init_seed)},
+      {"training.optimizer", t.optimizer.kind},
+      {"training.learning_rate", num(t.optimizer.lr)},
+      {"training.momentum", num(t.optimizer.momentum)},
+      {"training.weight_decay", num(t.optimizer.weight_decay)},
+      {"training.batch_size", std::to_string(t.batch)},
+      {"training.epochs", std::to_string(t.epochs)},
+      {"training.seed", std::to_string(t.seed)},
+      {"training.early_stop_patience", std::to_string(t.early_stop_patience)},
+      {"training.early_stop_min_delta", num(t.early_stop_min_delta)},
+      {"training.schedule", t.schedule.kind},
+      {"training.step_epochs", std::to_string(t.schedule.step_epochs)},
+      {"training.gamma", num(t.schedule.gamma)},
+      {"data.val_fraction", num(val_percent / 100.0)},
+      {"data.normalize", cfg.norm == NormKind::Unit ? "unit" : cfg.norm == NormKind::Symmetric ? "symmetric" : "standard"},
+  };
+  std::string q;
+  for (const auto& [k, v] : kv) q += (q.empty() ? "" : "&") + k + "=" + url_encode(v);
+  return q;
+}
+
+std::string App::apply_settings_query(const std::string& query_in) {
+  std::string query = query_in;
+  if (!query.empty() && (query[0] == '#' || query[0] == '?')) query = query.substr(1);
+  if (query.empty()) return "";
+  RunConfig rc = cfg;
+  std::string layers = layers_text;
+  int val = val_percent;
+  try {
+    if (query.size() > 8192) throw ConfigError("the link is too long");
+    std::vector<std::pair<std::string, std::string>> kv;
+    std::stringstream ss(query);
+    std::string item;
+    while (std::getline(ss, item, '&')) {
+      if (item.empty()) continue;
+      size_t eq = item.find('=');
+      if (eq == std::string::npos) throw ConfigError("\"" + url_decode(item) + "\" is not key=value");
+      kv.emplace_back(url_decode(item.substr(0, eq)), url_decode(item.substr(eq + 1)));
+    }
+    // a preset first (it resets the rest), then everything else over it
+    for (const auto& [k, v] : kv)
+      if (k == "model.preset" && v != "custom" && v != "loaded") {
+        rc = RunConfig::from_preset(find_preset(v));
+        layers = rc.layers;
+      }
+    for (const auto& [k, v] : kv) {
+      if (k == "model.preset") continue;
+      const auto& keys = setting_keys();
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) throw ConfigError("unknown setting \"" + k + "\"");
+      apply_setting(rc, k, v);
+      if (k == "model.layers") layers = v;
+      if (k == "data.val_fraction") val = static_cast<int>(std::lround(rc.val_frac * 100));
+    }
+    Model probe = Model::from_text(layers, Shape{1, 28, 28}, rc.init_seed);
+    if (probe.output_shape().size() != 10) throw ConfigError("the model must end with 10 outputs");
+    rc.train.validate(1 << 20);
+    if (val > 50) throw ConfigError("validation share above 50%");
+  } catch (const std::exception& e) {
+    notice = std::string("the link's settings were ignored: ") + e.what();
+    return notice;
+  }
+  const bool preset_named = query.find("model.preset=") != std::string::npos;
+  cfg = rc;
+  if (!preset_named) cfg.preset = "custom";
+  layers_text = layers;
+  val_percent = val;
+  use_builder = false;
+  revalidate();
+  reset();
+  notice = "settings from the link applied";
+  return "";
+}
+
+uint64_t App::weights_hash() {
+  uint64_t h = 1469598103934665603ULL;
+  for (Param* p : model_.params())
+    for (Eigen::Index i = 0; i < p->value.size(); ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, p->value.data() + i, 4);
+      for (int k = 0; k < 4; ++k) {
+        h ^= (bits >> (8 * k)) & 0xFF;
+        h *= 1099511628211ULL;
+      }
+    }
+  return h;
+}
+
 std::string App::state_json() {
   nlohmann::json j;
   j["state"] = run_state_name(state_);
@@ -270,7 +474,7 @@ std::string App::state_json() {
   j["message"] = message_;
   j["batches"] = batches_run();
   j["images_seen"] = trainer_ ? trainer_->images_seen() : 0;
-  j["epoch"] = trainer_ ? trainer_->epoch() : 0;
+  j["epoch"] = history_.empty() ? 0 : history_.back().stats.epoch;
   j["train_seconds"] = trainer_ ? trainer_->train_seconds() : 0.0;
   auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   j["test_accuracy"] = num(last_test_accuracy());
@@ -283,6 +487,15 @@ std::string App::state_json() {
   j["ui_ms"] = frames.ui_ms;
   j["images_per_sec"] = frames.images_per_sec;
   j["theme"] = dark_theme ? "dark" : "light";
+  j["lr"] = cfg.train.optimizer.lr;
+  j["batch_size"] = cfg.train.batch;
+  j["optimizer"] = cfg.train.optimizer.kind;
+  j["history_epochs"] = history_.size();
+  j["notice"] = notice;
+  j["restore_offer"] = restore_offer;
+  char hbuf[24];
+  std::snprintf(hbuf, sizeof hbuf, "%016llx", static_cast<unsigned long long>(model_.built() ? weights_hash() : 0));
+  j["weights_hash"] = hbuf;
   j["ui_scale"] = ui_scale;
 #ifdef __EMSCRIPTEN__
   j["wasm_heap_mb"] = emscripten_get_heap_size() / 1048576.0;

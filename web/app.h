@@ -100,6 +100,26 @@ class App {
   long batches_run() const { return trainer_ ? static_cast<long>(trainer_->batch_losses().size()) : 0; }
   double last_test_accuracy() const { return history_.empty() ? NAN : history_.back().test_acc; }
 
+  // ---- saving, restoring and sharing (issue: never lose work)
+  // The model as a .bplm file (weights, optimizer state, history, dataset name).
+  std::vector<uint8_t> save_model_bytes();
+  // Load a .bplm file; everything is checked first, and on any error the current model,
+  // data and settings stay as they were. Returns "" or the reason it was refused.
+  std::string load_model_bytes(const uint8_t* bytes, size_t size, const std::string& name);
+  // The settings (not the weights) as "key=value&…" with the INI keys, for links and autosave.
+  std::string settings_query() const;
+  // Apply settings from such a text; all or nothing. Returns "" or why it was ignored.
+  std::string apply_settings_query(const std::string& query);
+  std::function<void(const std::vector<uint8_t>&, const std::string&)> request_download;   // browser: save a file
+  std::function<void()> request_model_file;   // browser: file picker for a model
+  std::function<void(const std::string&)> request_share_link;   // browser: put the settings in the URL
+  std::function<void()> request_autosave;     // browser: store the model and settings (IndexedDB)
+  std::function<void(bool)> answer_restore;   // browser: the learner chose restore (true) or start fresh
+  bool autosave_due = false;
+  std::string restore_offer;                  // non-empty: ask whether to restore this saved session
+  std::string notice;                         // a one-line message about files, links, storage
+  uint64_t weights_hash();                    // FNV-1a of the weights (tests compare before/after reload)
+
   // ---- UI preferences and frame statistics
   bool dark_theme = true;
   float ui_scale = 1.0f;
@@ -129,6 +149,8 @@ class App {
   std::string message_, validation_;
   std::vector<EpochRecord> history_;
   long step_epoch_target_ = -1;
+  int epoch_offset_ = 0;       // epochs trained before a loaded model came in
+  long resume_steps_ = 0;      // the optimizer's step count from a loaded file
 };
 
 }  // namespace bpl::app

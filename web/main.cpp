@@ -2,11 +2,12 @@
 // context, Dear ImGui backends, and one frame() shared by the native loop and
 // emscripten_set_main_loop. Everything the user sees is draw_ui(App&) in ui.cpp.
 //
-// Desktop flags: --preset NAME  --train-epochs N (start at once, quit after N epochs)
+// Desktop flags: --preset NAME  --load MODEL.bplm  --train-epochs N (start at once, quit after N epochs)
 //                --screenshot FILE.png (written before quitting)  --frames N (quit after N frames)
 //                --bench SECONDS (train with the UI, then headless, print both rates)
 // Browser: the same through the URL (?bench=10), and the exported functions at the bottom.
 #include "app.h"
+#include "data/idx.h"
 #include "panels/panels.h"
 
 #include <SDL.h>
@@ -27,6 +28,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -53,6 +55,7 @@ struct Options {
   std::string screenshot;
   long frames = 0;              // > 0: quit after this many frames
   double bench_seconds = 0;     // > 0: benchmark mode
+  std::string load;             // a .bplm model to open
 };
 
 struct Platform {
@@ -216,6 +219,10 @@ void frame() {
     }
   }
   if (g->bench_phase) bench_step();
+  if (app.autosave_due && app.request_autosave) {
+    app.autosave_due = false;
+    app.request_autosave();
+  }
 
   // Repaint less often while training when painting is expensive. A painted frame costs the
   // main thread the time the browser needs to draw and composite it; with software WebGL
@@ -283,6 +290,7 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--screenshot") o.screenshot = next();
     else if (a == "--frames") o.frames = std::atol(next().c_str());
     else if (a == "--bench") o.bench_seconds = std::atof(next().c_str());
+    else if (a == "--load") o.load = next();
     else {
       std::fprintf(stderr, "unknown option %s\n(options: --preset NAME --train-epochs N --screenshot FILE --frames N --bench SECONDS)\n", a.c_str());
       std::exit(2);
@@ -339,9 +347,30 @@ int main(int argc, char** argv) {
     EM_ASM({ window.bplLoad(UTF8ToString($0), UTF8ToString($1)); }, c.train, c.test);
   };
   g->app.request_files = []() { EM_ASM({ window.bplPickFiles(); }); };
+  g->app.request_download = [](const std::vector<uint8_t>& bytes, const std::string& name) {
+    EM_ASM({ window.bplDownload(HEAPU8.slice($0, $0 + $1), UTF8ToString($2)); }, bytes.data(), bytes.size(), name.c_str());
+  };
+  g->app.request_model_file = []() { EM_ASM({ window.bplPickModel(); }); };
+  g->app.request_share_link = [](const std::string& q) { EM_ASM({ window.bplShare(UTF8ToString($0)); }, q.c_str()); };
+  g->app.request_autosave = []() {
+    std::vector<uint8_t> bytes = g->app.save_model_bytes();
+    const std::string q = g->app.settings_query();
+    char summary[256];
+    std::snprintf(summary, sizeof summary, "%s · %zu epoch(s) trained · test accuracy %.2f%%", g->app.layers_text.c_str(),
+                  g->app.history().size(), 100 * (std::isfinite(g->app.last_test_accuracy()) ? g->app.last_test_accuracy() : 0.0));
+    EM_ASM({ window.bplStore(HEAPU8.slice($0, $0 + $1), UTF8ToString($2), UTF8ToString($3)); }, bytes.data(), bytes.size(),
+           q.c_str(), summary);
+  };
+  g->app.answer_restore = [](bool yes) { EM_ASM({ window.bplAnswerRestore($0); }, yes ? 1 : 0); };
 #else
   g->app.request_dataset = [](const App::DataChoice& c) {
     g->app.load_idx_files(std::string(BPL_ASSETS_DIR) + "/data", c.train, c.test);
+  };
+  g->app.request_download = [](const std::vector<uint8_t>& bytes, const std::string& name) {
+    FILE* f = std::fopen(name.c_str(), "wb");
+    const bool ok = f && std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    if (f) std::fclose(f);
+    g->app.notice = ok ? "saved " + name + " in the current folder" : "could not write " + name;
   };
 #endif
 
@@ -356,6 +385,14 @@ int main(int argc, char** argv) {
   g->app.data_status = "loading…";
   g->app.load_idx_files(std::string(BPL_ASSETS_DIR) + "/data", "mnist-train-10k", "mnist-test-2k");
   if (g->opt.bench_seconds > 0) g->bench_phase = 1;
+  if (!g->opt.load.empty()) {
+    try {
+      auto bytes = bpl::read_file_bytes(g->opt.load);
+      g->app.load_model_bytes(bytes.data(), bytes.size(), g->opt.load);
+    } catch (const std::exception& e) {
+      g->app.notice = std::string("could not load ") + g->opt.load + ": " + e.what();
+    }
+  }
   if (g->opt.train_epochs > 0) {
     g->app.cfg.train.epochs = std::max(g->app.cfg.train.epochs, g->opt.train_epochs);
     g->app.start();
@@ -394,6 +431,32 @@ EMSCRIPTEN_KEEPALIVE const char* bpl_state() {
   s = g->app.state_json();
   if (!g->bench_result.empty()) s.insert(s.size() - 1, ",\"bench\":" + g->bench_result);
   return s.c_str();
+}
+
+// A .bplm file from the page (file picker, drag and drop, or the autosave store).
+EMSCRIPTEN_KEEPALIVE int bpl_load_model(const uint8_t* bytes, int size, const char* name) {
+  if (!g) return 0;
+  return g->app.load_model_bytes(bytes, static_cast<size_t>(size), name).empty() ? 1 : 0;
+}
+
+// Settings from the page's address (#model.layers=…&training.learning_rate=…); invalid ones are
+// reported in the status line and ignored.
+EMSCRIPTEN_KEEPALIVE int bpl_apply_settings(const char* query) {
+  if (!g) return 0;
+  return g->app.apply_settings_query(query).empty() ? 1 : 0;
+}
+
+// The page found an autosaved session: ask the learner (summary shown in the dialog).
+EMSCRIPTEN_KEEPALIVE void bpl_offer_restore(const char* summary) {
+  if (g) g->app.restore_offer = summary;
+}
+
+EMSCRIPTEN_KEEPALIVE void bpl_autosave_now() {
+  if (g && g->app.request_autosave && (g->app.trainer() || !g->app.history().empty())) g->app.request_autosave();
+}
+
+EMSCRIPTEN_KEEPALIVE void bpl_notice(const char* text) {
+  if (g) g->app.notice = text;
 }
 
 EMSCRIPTEN_KEEPALIVE void bpl_start_bench(double seconds, const char* preset) {

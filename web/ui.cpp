@@ -19,6 +19,25 @@ void MenuBar(App& app) {
   if (!ImGui::BeginMainMenuBar()) return;
   ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "Backprop Lab");
   ImGui::TextDisabled("watch a network learn MNIST");
+  const bool file_open = ImGui::BeginMenu("File");
+  RecordRect(app, "menu_file");
+  if (file_open) {
+    const bool busy = app.state() == RunState::Running;
+    const bool save = ImGui::MenuItem("Save the model", nullptr, false, !busy && app.request_download);
+    RecordRect(app, "menu_save");
+    if (save) app.request_download(app.save_model_bytes(), "backprop-lab-model.bplm");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("A .bplm file: layers, weights, optimizer state, training history.\nLoad it here or with `bpl evaluate --load`.");
+    if (app.request_model_file && ImGui::MenuItem("Load a model…", nullptr, false, !busy)) app.request_model_file();
+    RecordRect(app, "menu_load_model");
+    if (app.request_share_link) {
+      ImGui::Separator();
+      if (ImGui::MenuItem("Share these settings as a link")) app.request_share_link(app.settings_query());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Puts the model and hyper-parameters (not the weights) in the page's address,\nready to copy and send.");
+    }
+    ImGui::EndMenu();
+  }
   const bool data_open = ImGui::BeginMenu("Data");
   RecordRect(app, "menu_data");
   if (data_open) {
@@ -61,6 +80,32 @@ void MenuBar(App& app) {
   ImGui::EndMainMenuBar();
 }
 
+// Asks once per page load whether to continue the autosaved session.
+void RestorePopup(App& app) {
+  if (app.restore_offer.empty()) return;
+  if (!ImGui::IsPopupOpen("Continue where you left off?")) ImGui::OpenPopup("Continue where you left off?");
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  if (ImGui::BeginPopupModal("Continue where you left off?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("Your last session was saved in this browser:");
+    ImGui::TextDisabled("%s", app.restore_offer.c_str());
+    ImGui::Spacing();
+    if (ImGui::Button("Restore it", ImVec2(ImGui::GetFontSize() * 9, 0))) {
+      app.restore_offer.clear();
+      if (app.answer_restore) app.answer_restore(true);
+      ImGui::CloseCurrentPopup();
+    }
+    RecordRect(app, "restore_yes");
+    ImGui::SameLine();
+    if (ImGui::Button("Start fresh", ImVec2(ImGui::GetFontSize() * 9, 0))) {
+      app.restore_offer.clear();
+      if (app.answer_restore) app.answer_restore(false);
+      ImGui::CloseCurrentPopup();
+    }
+    RecordRect(app, "restore_no");
+    ImGui::EndPopup();
+  }
+}
+
 void Panel(const char* title, ImVec2 pos, ImVec2 size, void (*body)(App&), App& app) {
   ImGui::SetCursorScreenPos(pos);
   ImGui::BeginChild(title, size, true);
@@ -94,6 +139,7 @@ void draw_ui(App& app) {
   Panel("Curves", ImVec2(o.x + left + gap, o.y), ImVec2(W - left - gap, H), CurvesPanel, app);
   ImGui::End();
   StatusBar(app, status_h);
+  RestorePopup(app);
 }
 
 }  // namespace bpl::app

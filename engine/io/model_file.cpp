@@ -150,7 +150,8 @@ std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const
   put_u32(payload, static_cast<uint32_t>(x.history.size()));
   for (const EpochStats& e : x.history) {
     put_u32(payload, static_cast<uint32_t>(e.epoch));
-    for (double d : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds, e.images_per_sec, e.lr}) put_f64(payload, d);
+    for (double d : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds, e.images_per_sec, e.lr, e.test_loss, e.test_acc})
+      put_f64(payload, d);
   }
   std::vector<uint8_t> out = {'B', 'P', 'L', 'M'};
   put_u32(out, kModelFormatVersion);
@@ -253,7 +254,7 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
     }
     uint32_t epochs = r.u32("history length");
     if (epochs > 100000) throw FormatError("model file: implausible history length");
-    if (static_cast<uint64_t>(epochs) * 60 > r.left()) throw FormatError("model file is truncated (while reading history)");
+    if (static_cast<uint64_t>(epochs) * 76 > r.left()) throw FormatError("model file is truncated (while reading history)");
     for (uint32_t e = 0; e < epochs; ++e) {
       EpochStats st;
       st.epoch = static_cast<int>(r.u32("epoch"));
@@ -264,6 +265,8 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
       st.seconds = r.f64("history");
       st.images_per_sec = r.f64("history");
       st.lr = r.f64("history");
+      st.test_loss = r.f64("history");
+      st.test_acc = r.f64("history");
       x.history.push_back(st);
     }
   }

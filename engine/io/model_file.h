@@ -14,7 +14,7 @@
 //               weight decay (6 × f64), steps taken (2 × u32: low, high), then for each of the N
 //               parameters: state present (0/1) and, if 1, m and v (2 × rows·cols floats)
 //             history count E (≤ 100,000), E × (epoch u32, train loss, train acc, val loss,
-//               val acc, seconds, images/s, lr: 7 × f64)
+//               val acc, seconds, images/s, lr, test loss, test acc: 9 × f64; NaN = not measured)
 //   12+P    CRC-32 (IEEE 802.3, as zlib's crc32) of the payload
 // Loading validates everything (magic, version, lengths, caps, the layer list, every shape,
 // the checksum) into a new Model before the caller replaces anything.

@@ -50,6 +50,7 @@ struct EpochStats {
   double images_per_sec = 0;
   double lr = 0;                // learning rate used during the epoch
   bool overfitting = false;     // train acc − val acc > 10 points
+  double test_loss = NAN, test_acc = NAN;   // filled in by whoever evaluates a test set (the app)
 };
 
 struct EvalResult {

@@ -19,6 +19,12 @@ void StatusBar(App& app, float height) {
               app.preview_model().built() ? with_commas(app.preview_model().param_count()).c_str() : "–");
   ImGui::SameLine(0, ImGui::GetFontSize() * 2);
   ImGui::Text("state: %s", run_state_name(app.state()));
+  if (!app.notice.empty()) {
+    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+    const bool bad = app.notice.find("could not") != std::string::npos || app.notice.find("ignored") != std::string::npos ||
+                     app.notice.find("failed") != std::string::npos;
+    ImGui::TextColored(bad ? ImVec4(0.90f, 0.38f, 0.0f, 1.0f) : ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "%s", app.notice.c_str());
+  }
   const char* fps = "";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.0f fps", app.frames.fps);
