@@ -50,9 +50,8 @@ inline std::vector<uint8_t> idx_labels(const std::vector<uint8_t>& labels, uint3
   return b;
 }
 
-inline std::string temp_path(const std::string& name) {
-  return std::string(BPL_TESTDATA_DIR) + "/../../build/" + name;
-}
+// scratch files go to the build folder of the test binary
+inline std::string temp_path(const std::string& name) { return std::string(BPL_TEST_TMP_DIR) + "/" + name; }
 
 inline void write_bytes(const std::string& path, const std::vector<uint8_t>& b) {
   std::ofstream f(path, std::ios::binary);
