@@ -110,6 +110,13 @@ if [ -n "$line" ]; then
   [ "$nf" -gt 0 ] && fail "browser app test: $nf checks" "$nf"
 else echo "$out" | tail -20; fail "browser app test did not run"; fi
 
+echo "== the local web server (127.0.0.1 only, built folder only, .wasm MIME type)"
+out="$(node tests/browser/server.test.mjs build/web/site 2>&1)"
+echo "$out" | grep -E "^  (ok|FAILED)"
+line="$(echo "$out" | grep -E '^server: [0-9]+ passed, [0-9]+ failed' | tail -1)"
+np="$(echo "$line" | sed -E 's/server: ([0-9]+) passed.*/\1/')"; nf="$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')"
+if [ -n "$line" ]; then [ "$np" -gt 0 ] && pass "server checks: $np" "$np"; [ "$nf" -gt 0 ] && fail "server checks: $nf" "$nf"; else fail "server test did not run"; fi
+
 echo "== never lose work, in the browser: autosave + reload, save/load files, shareable links"
 out="$(node tests/browser/persist.test.mjs build/web/site build/screenshots 2>&1)"
 echo "$out" | grep -E "^  (ok|FAILED)"

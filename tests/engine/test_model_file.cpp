@@ -91,6 +91,14 @@ TEST_CASE("Malformed model files are refused with a clear message", "[model-file
   std::memcpy(&*it, "conv(3, 3)", 10);
   fix_crc(b);
   refuse(b, "parameter 0 is 2×9, the layer list needs 3×9");
+  // a layer list that does not chain (the pooled size is not whole), with a valid checksum
+  b = good;
+  const char* tail = "flatten, dense(10)";
+  it = std::search(b.begin(), b.end(), tail, tail + std::strlen(tail));
+  REQUIRE(it != b.end());
+  std::memcpy(&*it, "maxpool(5), dense(", 18);   // "maxpool(5), dense(10)": 26×26 does not pool by 5
+  fix_crc(b);
+  refuse(b, "does not build");
   // NaN weights
   b = good;
   uint32_t plen = b[8] | (b[9] << 8) | (b[10] << 16) | (uint32_t(b[11]) << 24);
