@@ -140,3 +140,21 @@ TEST_CASE("Invalid training settings are refused before anything runs", "[traine
   auto after = m.get_weights();
   for (size_t i = 0; i < after.size(); ++i) CHECK(after[i] == before[i]);
 }
+
+TEST_CASE("Reduce-on-plateau lowers the learning rate when the validation loss stops improving", "[trainer][schedule]") {
+  const Dataset& train = mnist_train();
+  Model m = Model::from_text("dense(256), relu, dense(10)", train.shape(), 3);
+  Split s = make_split(train, 300, 0.5, 0.0, 3, nullptr, 0);   // overfits fast: the val loss turns up
+  TrainConfig c = config("adam", 0.01, 16, 12);
+  c.schedule.kind = "plateau";
+  c.schedule.plateau_patience = 2;
+  c.schedule.plateau_factor = 0.5;
+  Trainer t(m, train, s, Normalizer{}, c);
+  run(t);
+  REQUIRE(t.history().size() == 12);
+  const double first = t.history().front().lr, last = t.history().back().lr;
+  INFO("lr first " << first << " last " << last);
+  CHECK(first == Approx(0.01));
+  CHECK(last < first);
+  for (size_t i = 1; i < t.history().size(); ++i) CHECK(t.history()[i].lr <= t.history()[i - 1].lr);
+}
