@@ -89,6 +89,13 @@ head -c 100 assets/mnist/train-images-idx3-ubyte > "$tmp/train-images-idx3-ubyte
 cp assets/mnist/train-labels-idx1-ubyte assets/mnist/t10k-* "$tmp/"
 out="$(build/native/bpl train --data "$tmp" --epochs 1 2>&1)"; rc=$?
 [ $rc -eq 2 ] && echo "$out" | grep -q 'truncated' && pass "truncated IDX file refused: $out" || fail "truncated IDX not refused ($rc): $out"
+rep="$tmp/report"; mkdir -p "$rep"
+if build/native/bpl train --preset r3-mlp --subset 3000 --epochs 2 --test-subset 1000 --save "$tmp/m.bplm" --no-progress >/dev/null 2>&1 \
+   && out="$(build/native/bpl report --load "$tmp/m.bplm" --test-subset 1000 --out "$rep" 2>&1)" \
+   && echo "$out" | grep -q "macro avg" && [ -s "$rep/confusion.png" ] && [ -s "$rep/report.csv" ] \
+   && [ "$(awk -F, 'NR>1 && NR<12 {s+=$5} END {print s}' "$rep/report.csv")" = 1000 ]; then
+  pass "bpl report: confusion matrix, per-class precision/recall/F1 (supports add up to 1000), CSV and PNG"
+else echo "$out" | tail -10; fail "bpl report"; fi
 out="$(node build/web/bpl.js train --preset r0-mlp --subset 2000 --val 0.1 --epochs 1 --test-subset 500 --no-progress 2>&1)"; rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q '^test: ' && pass "the WebAssembly CLI trains under node" || { echo "$out" | tail; fail "wasm CLI train"; }
 rm -rf "$tmp"

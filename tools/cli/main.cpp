@@ -2,6 +2,7 @@
 //
 //   bpl train    [--preset NAME | --model "dense(128), relu, dense(10)"] [--config run.ini] [flags]
 //   bpl evaluate --load model.bplm
+//   bpl report   --load model.bplm [--out DIR]  (confusion matrix, precision/recall/F1, mistakes)
 //   bpl presets
 //   bpl init     --preset NAME --seed N [--save F] | --load F   (prints a hash of the weights)
 //   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
@@ -13,11 +14,15 @@
 #include "io/run_config.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
+#include "metrics/metrics.h"
 #include "model/model.h"
 #include "model/presets.h"
 #include "train/trainer.h"
 
 #include <CLI/CLI.hpp>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
 
 #include <algorithm>
 #include <chrono>
@@ -168,6 +173,96 @@ int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_
   EvalResult r = evaluate(lm.model, test, s.test, lm.norm);
   std::printf("test: loss %.4f  accuracy %.4f (%.2f%%) on %d images\n", r.loss, r.accuracy, 100 * r.accuracy, r.count);
   print_per_class(test, s.test, r);
+  return 0;
+}
+
+// ------------------------------------------------------------------ report
+// R3's evaluation report from a saved model: confusion matrix (counts and row-normalised),
+// precision/recall/F1/support with macro and weighted averages, R0's per-class accuracy, R2's most
+// confident mistakes; with --out DIR also as CSV files and a confusion-matrix PNG.
+int cmd_report(const std::string& path, const std::string& data_dir, int test_subset, const std::string& out_dir) {
+  LoadedModel lm = load_model(path);
+  Dataset test = load_dataset(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+  Split s = make_split(test, 0, 0.0, 0.0, 0, &test, test_subset);
+  EvalResult r = evaluate(lm.model, test, s.test, lm.norm);
+  std::vector<int> truth(s.test.size());
+  for (size_t i = 0; i < s.test.size(); ++i) truth[i] = test.labels[s.test[i]];
+  ConfusionMatrix cm = confusion_matrix(truth, r.predicted, 10);
+  ClassificationReport rep = classification_report(cm);
+  std::printf("model %s on %d test images: accuracy %.4f, loss %.4f\n\n", path.c_str(), r.count, r.accuracy, r.loss);
+  std::printf("confusion matrix (rows: true digit, columns: predicted)\n      ");
+  for (int p = 0; p < 10; ++p) std::printf("%6d", p);
+  std::printf("\n");
+  for (int t = 0; t < 10; ++t) {
+    std::printf("  %d | ", t);
+    for (int p = 0; p < 10; ++p) std::printf("%6ld", cm.at(t, p));
+    std::printf("\n");
+  }
+  std::printf("\nrow-normalised (share of each true digit)\n");
+  for (int t = 0; t < 10; ++t) {
+    std::printf("  %d | ", t);
+    for (int p = 0; p < 10; ++p) std::printf(" %5.3f", cm.row_normalized(t, p));
+    std::printf("\n");
+  }
+  std::printf("\n  class  precision  recall  f1-score  support\n");
+  for (int k = 0; k < 10; ++k)
+    std::printf("  %5d  %9.4f  %6.4f  %8.4f  %7ld\n", k, rep.precision[k], rep.recall[k], rep.f1[k], rep.support[k]);
+  std::printf("  macro avg  %9.4f  %6.4f  %8.4f  %7ld\n", rep.macro_precision, rep.macro_recall, rep.macro_f1, cm.total());
+  std::printf("  weighted   %9.4f  %6.4f  %8.4f  %7ld\n", rep.weighted_precision, rep.weighted_recall, rep.weighted_f1,
+              cm.total());
+  std::printf("  accuracy %.4f, micro-F1 %.4f, macro-F1 %.4f\n", rep.accuracy, rep.micro_f1, rep.macro_f1);
+  // the most confident mistakes
+  std::vector<size_t> wrong;
+  for (size_t i = 0; i < truth.size(); ++i)
+    if (r.predicted[i] != truth[i]) wrong.push_back(i);
+  std::sort(wrong.begin(), wrong.end(), [&](size_t a, size_t b) { return r.confidence[a] > r.confidence[b]; });
+  std::printf("\nmost confident mistakes (test index: true → predicted, confidence)\n");
+  for (size_t j = 0; j < std::min<size_t>(10, wrong.size()); ++j)
+    std::printf("  #%d: %d → %d  %.3f\n", s.test[wrong[j]], truth[wrong[j]], r.predicted[wrong[j]], r.confidence[wrong[j]]);
+  if (out_dir.empty()) return 0;
+  auto open = [&](const std::string& name) {
+    std::string f = out_dir + "/" + name;
+    FILE* fp = std::fopen(f.c_str(), "w");
+    if (!fp) throw FormatError("cannot write " + f);
+    return fp;
+  };
+  FILE* f = open("confusion.csv");
+  std::fprintf(f, "true\\predicted");
+  for (int p = 0; p < 10; ++p) std::fprintf(f, ",%d", p);
+  std::fprintf(f, "\n");
+  for (int t = 0; t < 10; ++t) {
+    std::fprintf(f, "%d", t);
+    for (int p = 0; p < 10; ++p) std::fprintf(f, ",%ld", cm.at(t, p));
+    std::fprintf(f, "\n");
+  }
+  std::fclose(f);
+  f = open("report.csv");
+  std::fprintf(f, "class,precision,recall,f1,support\n");
+  for (int k = 0; k < 10; ++k) std::fprintf(f, "%d,%.6f,%.6f,%.6f,%ld\n", k, rep.precision[k], rep.recall[k], rep.f1[k], rep.support[k]);
+  std::fprintf(f, "macro avg,%.6f,%.6f,%.6f,%ld\n", rep.macro_precision, rep.macro_recall, rep.macro_f1, cm.total());
+  std::fprintf(f, "weighted avg,%.6f,%.6f,%.6f,%ld\n", rep.weighted_precision, rep.weighted_recall, rep.weighted_f1, cm.total());
+  std::fclose(f);
+  f = open("mistakes.csv");
+  std::fprintf(f, "test_index,true,predicted,confidence\n");
+  for (size_t i : wrong) std::fprintf(f, "%d,%d,%d,%.6f\n", s.test[i], truth[i], r.predicted[i], r.confidence[i]);
+  std::fclose(f);
+  // confusion matrix as a heatmap: 10×10 cells of 32 px, row-normalised, white → blue
+  const int cell = 32, W = 10 * cell;
+  std::vector<unsigned char> img(static_cast<size_t>(W) * W * 3);
+  for (int t = 0; t < 10; ++t)
+    for (int p = 0; p < 10; ++p) {
+      const double v = std::sqrt(cm.row_normalized(t, p));   // sqrt: the rare confusions stay visible
+      const unsigned char rr = static_cast<unsigned char>(255 - v * 255), gg = static_cast<unsigned char>(255 - v * 141),
+                          bb = static_cast<unsigned char>(255 - v * 77);
+      for (int y = 1; y < cell; ++y)
+        for (int x = 1; x < cell; ++x) {
+          unsigned char* px = &img[(static_cast<size_t>(t * cell + y) * W + p * cell + x) * 3];
+          px[0] = rr, px[1] = gg, px[2] = bb;
+        }
+    }
+  const std::string png = out_dir + "/confusion.png";
+  if (!stbi_write_png(png.c_str(), W, W, 3, img.data(), W * 3)) throw FormatError("cannot write " + png);
+  std::printf("\nwrote %s/confusion.csv, report.csv, mistakes.csv, confusion.png\n", out_dir.c_str());
   return 0;
 }
 
@@ -381,6 +476,13 @@ int main(int argc, char** argv) {
   evaluate_cmd->add_option("--load", load_path, "model file")->required();
   evaluate_cmd->add_option("--test-subset", eval_subset, "first N test images (0 = all)");
 
+  auto* report = app.add_subcommand("report", "evaluation report of a saved model: confusion matrix, per-class metrics");
+  std::string report_load, report_out;
+  int report_subset = 0;
+  report->add_option("--load", report_load, "model file")->required();
+  report->add_option("--test-subset", report_subset, "first N test images (0 = all)");
+  report->add_option("--out", report_out, "also write CSV files and confusion.png into this folder");
+
   app.add_subcommand("presets", "list the model presets");
 
   auto* init = app.add_subcommand("init", "initialise a model and print a hash of its weights");
@@ -423,6 +525,7 @@ int main(int argc, char** argv) {
       return cmd_train(rc, data_dir, save_path, train_load, keep_optimizer, !no_progress && isatty(2));
     }
     if (*evaluate_cmd) return cmd_evaluate(load_path, data_dir, eval_subset);
+    if (*report) return cmd_report(report_load, data_dir, report_subset, report_out);
     if (app.got_subcommand("presets")) {
       for (const Preset& p : presets())
         std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(), p.layers.c_str());
