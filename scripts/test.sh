@@ -20,6 +20,19 @@ bash scripts/build.sh native >/tmp/bpl-build-native.log 2>&1 || { tail -40 /tmp/
 bash scripts/build.sh web >/tmp/bpl-build-web.log 2>&1 || { tail -40 /tmp/bpl-build-web.log; echo "summary: 0 passed, 1 failed"; exit 1; }
 echo "  built in $(( $(date +%s) - t0 )) s"
 
+# a test script that prints "ok"/"FAILED" lines and ends with "WORD: N passed, M failed"
+run_counted() { # label word command...
+  local label=$1 word=$2 out line np nf
+  shift 2
+  out="$("$@" 2>&1)"
+  echo "$out" | grep -E "^  (ok|FAILED)"
+  line="$(echo "$out" | grep -E "^$word: [0-9]+ passed, [0-9]+ failed" | tail -1)"
+  if [ -z "$line" ]; then echo "$out" | tail -20; fail "$label did not run"; return; fi
+  np="$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')"; nf="$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')"
+  [ "$np" -gt 0 ] && pass "$label: $np checks" "$np"
+  [ "$nf" -gt 0 ] && fail "$label: $nf checks" "$nf"
+}
+
 # ctest prints "N% tests passed, F tests failed out of T"
 run_ctest() { # label build-dir
   local out
@@ -108,31 +121,13 @@ else echo "$out" | tail -20; fail "bench.html in Chromium"; fi
 
 echo "== the app in the browser (playwright-core, headless Chromium, real mouse clicks)"
 mkdir -p build/screenshots
-out="$(node tests/browser/app.test.mjs build/web/site build/screenshots 2>&1)"
-echo "$out" | grep -E "^  (ok|FAILED)"
-line="$(echo "$out" | grep -E '^browser: [0-9]+ passed, [0-9]+ failed' | tail -1)"
-if [ -n "$line" ]; then
-  np="$(echo "$line" | sed -E 's/browser: ([0-9]+) passed.*/\1/')"; nf="$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')"
-  [ "$np" -gt 0 ] && pass "browser app test: $np checks" "$np"
-  [ "$nf" -gt 0 ] && fail "browser app test: $nf checks" "$nf"
-else echo "$out" | tail -20; fail "browser app test did not run"; fi
+run_counted "browser app test" browser node tests/browser/app.test.mjs build/web/site build/screenshots
 
 echo "== the local web server (127.0.0.1 only, built folder only, .wasm MIME type)"
-out="$(node tests/browser/server.test.mjs build/web/site 2>&1)"
-echo "$out" | grep -E "^  (ok|FAILED)"
-line="$(echo "$out" | grep -E '^server: [0-9]+ passed, [0-9]+ failed' | tail -1)"
-np="$(echo "$line" | sed -E 's/server: ([0-9]+) passed.*/\1/')"; nf="$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')"
-if [ -n "$line" ]; then [ "$np" -gt 0 ] && pass "server checks: $np" "$np"; [ "$nf" -gt 0 ] && fail "server checks: $nf" "$nf"; else fail "server test did not run"; fi
+run_counted "server checks" server node tests/browser/server.test.mjs build/web/site
 
 echo "== never lose work, in the browser: autosave + reload, save/load files, shareable links"
-out="$(node tests/browser/persist.test.mjs build/web/site build/screenshots 2>&1)"
-echo "$out" | grep -E "^  (ok|FAILED)"
-line="$(echo "$out" | grep -E '^browser: [0-9]+ passed, [0-9]+ failed' | tail -1)"
-if [ -n "$line" ]; then
-  np="$(echo "$line" | sed -E 's/browser: ([0-9]+) passed.*/\1/')"; nf="$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')"
-  [ "$np" -gt 0 ] && pass "browser persistence test: $np checks" "$np"
-  [ "$nf" -gt 0 ] && fail "browser persistence test: $nf checks" "$nf"
-else echo "$out" | tail -20; fail "browser persistence test did not run"; fi
+run_counted "browser persistence test" browser node tests/browser/persist.test.mjs build/web/site build/screenshots
 
 echo "== the app on the desktop (Xvfb): start, train one epoch from a flag, screenshot, exit 0"
 display=":$((90 + RANDOM % 9))"

@@ -445,19 +445,7 @@ std::string App::apply_settings_query(const std::string& query_in) {
   return "";
 }
 
-uint64_t App::weights_hash() {
-  uint64_t h = 1469598103934665603ULL;
-  for (Param* p : model_.params())
-    for (Eigen::Index i = 0; i < p->value.size(); ++i) {
-      uint32_t bits;
-      std::memcpy(&bits, p->value.data() + i, 4);
-      for (int k = 0; k < 4; ++k) {
-        h ^= (bits >> (8 * k)) & 0xFF;
-        h *= 1099511628211ULL;
-      }
-    }
-  return h;
-}
+uint64_t App::weights_hash() { return model_.weights_hash(); }
 
 std::string App::state_json() {
   nlohmann::json j;

@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <chrono>
+#include <cstring>
 
 namespace bpl {
 
@@ -111,6 +112,20 @@ std::string Model::spec() const {
   std::string s;
   for (const auto& l : layers_) s += (s.empty() ? "" : ", ") + l->spec();
   return s;
+}
+
+uint64_t Model::weights_hash() {
+  uint64_t h = 1469598103934665603ULL;
+  for (Param* p : params())
+    for (Eigen::Index i = 0; i < p->value.size(); ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, p->value.data() + i, 4);
+      for (int k = 0; k < 4; ++k) {
+        h ^= (bits >> (8 * k)) & 0xFF;
+        h *= 1099511628211ULL;
+      }
+    }
+  return h;
 }
 
 std::vector<Matrix> Model::get_weights() {

@@ -60,6 +60,10 @@ class Model {
   const std::vector<double>& forward_ms() const { return fwd_ms_; }
   const std::vector<double>& backward_ms() const { return bwd_ms_; }
 
+  // FNV-1a over the bits of every weight: equal hashes ⇔ (practically) equal weights; used to
+  // check determinism across builds and that a reload restored the same model
+  uint64_t weights_hash();
+
   // weights only, in params() order (for best-epoch and divergence roll-back)
   std::vector<Matrix> get_weights();
   void set_weights(const std::vector<Matrix>& w);

@@ -272,16 +272,7 @@ int cmd_init(const std::string& layers, uint64_t seed, const std::string& load, 
   if (!load.empty()) m = load_model(load).model;
   else m = Model::from_text(layers, Shape{1, 28, 28}, seed);
   if (!save.empty()) save_model(save, m, Normalizer{});
-  uint64_t h = 1469598103934665603ULL;   // FNV-1a 64 over the float bits
-  for (Param* p : m.params())
-    for (Eigen::Index i = 0; i < p->value.size(); ++i) {
-      uint32_t bits;
-      std::memcpy(&bits, p->value.data() + i, 4);
-      for (int k = 0; k < 4; ++k) {
-        h ^= (bits >> (8 * k)) & 0xFF;
-        h *= 1099511628211ULL;
-      }
-    }
+  const uint64_t h = m.weights_hash();   // FNV-1a 64 over the float bits
   const Param* first = m.params().front();
   std::printf("params %ld  fnv1a64 %016llx  W0[0..2] %.9g %.9g %.9g\n", m.param_count(), (unsigned long long)h,
               first->value(0, 0), first->value(0, 1), first->value(0, 2));
