@@ -109,6 +109,9 @@ if build/native/bpl train --preset r3-mlp --subset 3000 --epochs 2 --test-subset
    && [ "$(awk -F, 'NR>1 && NR<12 {s+=$5} END {print s}' "$rep/report.csv")" = 1000 ]; then
   pass "bpl report: confusion matrix, per-class precision/recall/F1 (supports add up to 1000), CSV and PNG"
 else echo "$out" | tail -10; fail "bpl report"; fi
+if out="$(build/native/bpl compare r0 --max-epochs 1 2>&1)" && echo "$out" | grep -q "LeNet-5 (R0)" && echo "$out" | grep -q "★"; then
+  pass "bpl compare r0 prints the MLP-vs-LeNet table with the report's figures and a winner"
+else echo "$out" | tail -10; fail "bpl compare"; fi
 out="$(node build/web/bpl.js train --preset r0-mlp --subset 2000 --val 0.1 --epochs 1 --test-subset 500 --no-progress 2>&1)"; rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q '^test: ' && pass "the WebAssembly CLI trains under node" || { echo "$out" | tail; fail "wasm CLI train"; }
 rm -rf "$tmp"

@@ -3,6 +3,7 @@
 //   bpl train    [--preset NAME | --model "dense(128), relu, dense(10)"] [--config run.ini] [flags]
 //   bpl evaluate --load model.bplm
 //   bpl report   --load model.bplm [--out DIR]  (confusion matrix, precision/recall/F1, mistakes)
+//   bpl compare  r0|r1-mlp|r1-cnn|r2|r3     (a report's comparison table, ours beside the report's)
 //   bpl presets
 //   bpl init     --preset NAME --seed N [--save F] | --load F   (prints a hash of the weights)
 //   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
@@ -266,6 +267,67 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
   return 0;
 }
 
+// ------------------------------------------------------------------ compare
+// A seed report's comparison (R0's Table V): its presets one after another with their own
+// settings, the test accuracy measured after every epoch, and a table with the report's figure
+// beside ours. "Epochs to converge" = the first epoch whose test accuracy is within 0.5 points of
+// the last epoch's.
+int cmd_compare(const std::string& which, const std::string& data_dir, int max_epochs) {
+  std::vector<std::string> names;
+  for (const Preset& p : presets()) {
+    const std::string r = p.name.substr(0, 2);
+    if (which == "r0" ? r == "r0" : which == "r1-mlp" ? p.name.rfind("r1-mlp", 0) == 0
+                                  : which == "r1-cnn" ? p.name.rfind("r1-cnn", 0) == 0
+                                  : which == "r2" ? r == "r2" : which == "r3" ? r == "r3" : false)
+      names.push_back(p.name);
+  }
+  if (names.empty()) throw ConfigError("compare: unknown comparison \"" + which + "\" (use r0, r1-mlp, r1-cnn, r2 or r3)");
+  Data data = load_mnist(data_dir);
+  struct Row {
+    std::string name, title;
+    long params;
+    int epochs, converged;
+    double seconds, acc, report;
+  };
+  std::vector<Row> rows;
+  for (const std::string& name : names) {
+    const Preset& p = find_preset(name);
+    RunConfig rc = RunConfig::from_preset(p);
+    if (max_epochs > 0) rc.train.epochs = std::min(rc.train.epochs, max_epochs);
+    Model model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
+    Split split = make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
+    const Dataset& test = split.test_from_train ? data.train : data.test;
+    Normalizer norm = Normalizer::make(rc.norm, data.train, split.train);
+    Trainer t(model, data.train, split, norm, rc.train);
+    std::vector<double> accs;
+    t.on_epoch = [&](const EpochStats&) { accs.push_back(evaluate(model, test, split.test, norm).accuracy); };
+    std::printf("%-18s training %d epoch(s)…\n", name.c_str(), rc.train.epochs);
+    std::fflush(stdout);
+    while (!t.finished()) t.step();
+    if (t.state() == TrainState::Diverged) throw ConfigError(name + ": " + t.message());
+    const double final_acc = evaluate(model, test, split.test, norm).accuracy;
+    int converged = static_cast<int>(accs.size());
+    for (size_t e = 0; e < accs.size(); ++e)
+      if (accs[e] >= accs.back() - 0.005) {
+        converged = static_cast<int>(e) + 1;
+        break;
+      }
+    rows.push_back({name, p.title, model.param_count(), static_cast<int>(t.history().size()), converged, t.train_seconds(),
+                    final_acc, p.report_accuracy});
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < rows.size(); ++i)
+    if (rows[i].acc > rows[best].acc || (rows[i].acc == rows[best].acc && rows[i].params < rows[best].params)) best = i;
+  std::printf("\n%-46s %11s %7s %10s %10s %9s %9s  %s\n", "model", "parameters", "epochs", "converged", "train time",
+              "test acc", "report", "winner");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    std::printf("%-46s %11s %7d %10d %9.1fs %8.2f%% %8.2f%%  %s\n", r.title.c_str(), with_commas(r.params).c_str(), r.epochs,
+                r.converged, r.seconds, 100 * r.acc, 100 * r.report, i == best ? "★" : "");
+  }
+  return 0;
+}
+
 // ------------------------------------------------------------------ init (determinism check)
 int cmd_init(const std::string& layers, uint64_t seed, const std::string& load, const std::string& save) {
   Model m;
@@ -474,6 +536,12 @@ int main(int argc, char** argv) {
   report->add_option("--test-subset", report_subset, "first N test images (0 = all)");
   report->add_option("--out", report_out, "also write CSV files and confusion.png into this folder");
 
+  auto* compare = app.add_subcommand("compare", "run a seed report's comparison and print it beside the report's figures");
+  std::string compare_which;
+  int compare_epochs = 0;
+  compare->add_option("report", compare_which, "r0 | r1-mlp | r1-cnn | r2 | r3")->required();
+  compare->add_option("--max-epochs", compare_epochs, "cap every model's epochs (0 = the report's)");
+
   app.add_subcommand("presets", "list the model presets");
 
   auto* init = app.add_subcommand("init", "initialise a model and print a hash of its weights");
@@ -517,6 +585,7 @@ int main(int argc, char** argv) {
     }
     if (*evaluate_cmd) return cmd_evaluate(load_path, data_dir, eval_subset);
     if (*report) return cmd_report(report_load, data_dir, report_subset, report_out);
+    if (*compare) return cmd_compare(compare_which, data_dir, compare_epochs);
     if (app.got_subcommand("presets")) {
       for (const Preset& p : presets())
         std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(), p.layers.c_str());
