@@ -176,10 +176,14 @@ bool App::ensure_trainer() {
     }
     split_ = make_split(train_, 0, val_percent / 100.0, 0.0, cfg.train.seed, &test_, test_images);
     norm_ = Normalizer::make(cfg.norm, train_, split_.train);
-    TrainConfig tc = cfg.train;
-    if (trainer_) tc.epochs = cfg.train.epochs + trainer_->epoch();   // "train more" after done
-    auto t = std::make_unique<Trainer>(model_, train_, split_, norm_, tc);
-    if (!trainer_ && resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);   // a loaded model's Adam state
+    if (trainer_) {
+      // a finished run (diverged, then resumed) goes on with the same model: the epochs count
+      // on, and the optimizer keeps its step count (its m and v are in the Params)
+      epoch_offset_ = history_.empty() ? 0 : history_.back().stats.epoch;
+      resume_steps_ = trainer_->optimizer().steps();
+    }
+    auto t = std::make_unique<Trainer>(model_, train_, split_, norm_, cfg.train);
+    if (resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);   // a loaded or resumed model's Adam state
     t->on_epoch = [this](const EpochStats& s) { on_epoch(s); };
     trainer_ = std::move(t);
     message_.clear();
@@ -203,8 +207,7 @@ void App::on_epoch(const EpochStats& s) {
 
 void App::start() {
   if (state_ == RunState::Done && trainer_ && trainer_->finished()) {
-    trainer_.reset();   // start over with new weights (Reset) or continue? Done → a fresh run
-    reset();
+    reset();   // Start after a finished run begins a fresh one
   }
   if (!ensure_trainer()) return;
   state_ = RunState::Running;
@@ -246,27 +249,14 @@ void App::reset() {
 
 void App::tick(double budget_ms) {
   if (state_ != RunState::Running || !trainer_) return;
-  const long before = trainer_->images_seen();
-  auto t0 = std::chrono::steady_clock::now();
-  if (step_epoch_target_ >= 0) {
-    auto deadline = t0 + std::chrono::microseconds(static_cast<long>(budget_ms * 1000));
-    while (!trainer_->finished() && trainer_->epoch() < step_epoch_target_ && std::chrono::steady_clock::now() < deadline)
-      trainer_->step();
-    if (trainer_->epoch() >= step_epoch_target_) {
-      step_epoch_target_ = -1;
-      state_ = RunState::Paused;
-    }
-  } else {
-    trainer_->run_for_ms(budget_ms);
+  trainer_->run_for_ms(budget_ms, static_cast<int>(step_epoch_target_));
+  if (step_epoch_target_ >= 0 && trainer_->epoch() >= step_epoch_target_) {
+    step_epoch_target_ = -1;
+    state_ = RunState::Paused;
   }
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  (void)s;
-  const long done = trainer_->images_seen() - before;
-  (void)done;
   if (trainer_->finished()) {
-    state_ = RunState::Done;
+    state_ = trainer_->state() == TrainState::Diverged ? RunState::Paused : RunState::Done;
     message_ = trainer_->message();
-    if (trainer_->state() == TrainState::Diverged) state_ = RunState::Paused;
   }
 }
 

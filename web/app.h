@@ -38,7 +38,6 @@ struct FrameStats {
   double train_budget_ms = 8;      // adaptive per-frame training budget
   double ui_ms = 2;                // smoothed cost of a frame without training
   double images_per_sec = 0;       // training throughput with the UI running (smoothed)
-  double paint_cost_ms = 0;        // main-thread time the browser takes per painted frame
   double percentile(double p) const;
 };
 

@@ -45,6 +45,8 @@ using bpl::Trainer;
 // kFrameMs − (time the UI takes to build and submit, smoothed) − a margin for the browser's
 // own work on the main thread.
 constexpr double kFrameMs = 16.7, kMarginMs = 4.0;
+// a painted frame that overruns 60 Hz by more than this (smoothed) counts as expensive to paint
+constexpr double kExpensivePaintMs = 4.0;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -66,7 +68,7 @@ struct Platform {
   App app;
   Options opt;
   long frame_no = 0;
-  Clock::time_point last_frame = Clock::now(), last_frame_end = Clock::now();
+  Clock::time_point last_frame = Clock::now();
   bool painted_last = false;
   int since_paint = 0;
   double paint_cost_ms = 0;
@@ -203,7 +205,7 @@ void frame() {
 
   // training for this frame: what is left of 16.7 ms after the interface (and none on a frame
   // that paints when painting is expensive: that frame is long already)
-  if (app.state() == RunState::Running && g->paint_cost_ms <= 8.0) {
+  if (app.state() == RunState::Running && g->paint_cost_ms <= kExpensivePaintMs) {
     FrameStats& fs = app.frames;
     const double target = kFrameMs - fs.ui_ms - kMarginMs;
     fs.train_budget_ms = std::clamp(0.7 * fs.train_budget_ms + 0.3 * target, 1.0, kFrameMs - kMarginMs);
@@ -226,16 +228,15 @@ void frame() {
 
   // Repaint less often while training when painting is expensive. A painted frame costs the
   // main thread the time the browser needs to draw and composite it; with software WebGL
-  // (headless Chromium's SwiftShader) that is ~20 ms, with a GPU under 1 ms. The gap after a
-  // painted frame measures it: when it is large, two of three frames train for their whole
-  // budget and only the third paints (~20 fps of curves), and any input paints at once.
-  const double gap = std::chrono::duration<double, std::milli>(t_start - g->last_frame_end).count();
-  if (g->painted_last) g->paint_cost_ms = 0.8 * g->paint_cost_ms + 0.2 * gap;
+  // (headless Chromium's SwiftShader) that is ~20 ms, with a GPU under 1 ms. How far a painted
+  // frame's interval overran a 60 Hz frame measures it (waiting for vsync is not a cost): when
+  // painting is expensive, two of three frames train for their whole budget and only the third
+  // paints (~20 fps of curves), and any input paints at once.
+  if (g->painted_last) g->paint_cost_ms = 0.8 * g->paint_cost_ms + 0.2 * std::max(0.0, interval - kFrameMs);
   g->painted_last = false;
-  const int paint_every = g->paint_cost_ms > 8.0 ? 3 : 1;
-  if (app.state() == RunState::Running && !input && ++g->since_paint < paint_every && !app.font_dirty) {
+  const bool expensive_paint = g->paint_cost_ms > kExpensivePaintMs;
+  if (app.state() == RunState::Running && !input && ++g->since_paint < (expensive_paint ? 3 : 1) && !app.font_dirty) {
     app.tick(kFrameMs - 2.7);   // the frame's whole budget, less the browser's share
-    g->last_frame_end = Clock::now();
     return;
   }
   g->since_paint = 0;
@@ -264,7 +265,6 @@ void frame() {
   if (g->opt.bench_seconds > 0 && g->bench_phase == 3) quit = true;
   if (quit && !g->opt.screenshot.empty()) save_screenshot(g->opt.screenshot);
   SDL_GL_SwapWindow(g->window);
-  g->last_frame_end = Clock::now();
   if (quit) {
     if (g->opt.train_epochs > 0) {
       std::printf("trained %d epoch(s): %s\n", app.trainer() ? app.trainer()->epoch() : 0, app.state_json().c_str());

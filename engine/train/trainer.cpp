@@ -157,10 +157,10 @@ Trainer::StepResult Trainer::step() {
   return r;
 }
 
-int Trainer::run_for_ms(double budget_ms) {
+int Trainer::run_for_ms(double budget_ms, int stop_at_epoch) {
   auto t0 = Clock::now();
   int batches = 0;
-  while (!finished()) {
+  while (!finished() && (stop_at_epoch < 0 || epoch_ < stop_at_epoch)) {
     step();
     ++batches;
     if (ms_since(t0) >= budget_ms) break;

@@ -77,7 +77,9 @@ class Trainer {
     bool epoch_end = false;
   };
   StepResult step();
-  int run_for_ms(double budget_ms);
+  // batches until budget_ms is spent, training is finished, or (stop_at_epoch ≥ 0) that many
+  // epochs are complete; returns the number of batches run
+  int run_for_ms(double budget_ms, int stop_at_epoch = -1);
   void finish_epoch_now();    // used by tests: evaluate + record as if the epoch ended
 
   TrainState state() const { return state_; }

@@ -124,6 +124,10 @@ TEST_CASE("Trainer steps one batch at a time and reports progress", "[trainer]")
   CHECK(t.history().size() == 1);
   CHECK(t.images_seen() == 100);
   CHECK(t.run_for_ms(1000.0) >= 1);
+  Trainer u(m, train, s, Normalizer{}, config("sgd", 0.1, 32, 3));
+  CHECK(u.run_for_ms(60000.0, 1) == 4);   // stops at the end of epoch 1, however long the budget
+  CHECK(u.epoch() == 1);
+  CHECK_FALSE(u.finished());
 }
 
 TEST_CASE("Invalid training settings are refused before anything runs", "[trainer]") {

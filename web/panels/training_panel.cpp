@@ -139,8 +139,8 @@ void TrainingPanel(App& app) {
   double ips = app.frames.images_per_sec;
   double eta = 0;
   if (t && ips > 0) eta = ((epochs - epoch) * static_cast<double>(t->split().train.size()) - b * t->config().batch) / ips;
-  std::snprintf(overlay, sizeof overlay, "epoch %d/%d · batch %d/%d%s", std::min(epoch + (t && !t->finished() ? 1 : 0), epochs),
-                epochs, b, nb, st == RunState::Running && eta > 0 ? "" : "");
+  std::snprintf(overlay, sizeof overlay, "epoch %d/%d · batch %d/%d", std::min(epoch + (t && !t->finished() ? 1 : 0), epochs),
+                epochs, b, nb);
   ImGui::ProgressBar(std::min(1.0f, frac), ImVec2(-1, 0), overlay);
   if (st == RunState::Running && ips > 0) ImGui::Text("%s images/s · about %.0f s left", human_rate(ips).c_str(), eta);
   else if (st == RunState::Running) ImGui::TextDisabled("training… (measuring the speed)");
