@@ -36,6 +36,10 @@ void Dropout::forward(const Matrix& x, Matrix& y, Mode mode) {
   const float keep_scale = static_cast<float>(1.0 / (1.0 - p_));
   // keep when a 32-bit draw is ≥ p·2³²
   const uint32_t threshold = static_cast<uint32_t>(p_ * 4294967296.0);
+  if (hold_ && mask_.rows() == x.rows() && mask_.cols() == x.cols()) {
+    y = x.cwiseProduct(mask_);
+    return;
+  }
   mask_.resize(x.rows(), x.cols());
   float* m = mask_.data();
   for (Eigen::Index i = 0; i < mask_.size(); ++i) m[i] = rng_.next_u32() >= threshold ? keep_scale : 0.0f;

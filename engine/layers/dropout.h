@@ -20,12 +20,16 @@ class Dropout : public Layer {
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
   const Matrix& mask() const { return mask_; }
+  // the backprop stepper re-runs one sample many times (what-if, finite differences): while
+  // held, a training forward of the same shape reuses the last mask instead of drawing anew
+  void hold_mask(bool on) { hold_ = on; }
 
  private:
   double p_;
   Rng rng_;
   Matrix mask_;
   bool last_train_ = false;
+  bool hold_ = false;
 };
 
 }  // namespace bpl
