@@ -170,6 +170,7 @@ bool App::ensure_trainer() {
     if (!trainer_ && (!model_.built() || model_.spec() != preview_.spec())) {
       // the layer list changed since the model was made: a fresh model
       model_ = Model::from_text(layers_text, Shape{1, 28, 28}, cfg.init_seed);
+      ++model_changes;
       history_.clear();
       epoch_offset_ = 0;
       resume_steps_ = 0;
@@ -242,6 +243,7 @@ void App::reset() {
   state_ = RunState::Idle;
   try {
     model_ = Model::from_text(layers_text, Shape{1, 28, 28}, cfg.init_seed);
+    ++model_changes;
   } catch (const std::exception&) {
     // the text is invalid: validation() says why; the old model stays
   }
@@ -296,6 +298,7 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
   }
   trainer_.reset();
   model_ = std::move(l.model);
+  ++model_changes;
   norm_ = l.norm;
   layers_text = model_.spec();
   cfg.preset = "loaded";
@@ -478,6 +481,36 @@ std::string App::state_json() {
 #ifdef __EMSCRIPTEN__
   j["wasm_heap_mb"] = emscripten_get_heap_size() / 1048576.0;
 #endif
+  j["view"] = view == 1 ? "stepper" : "train";
+  {
+    const Stepper& st = stepper;
+    nlohmann::json sj;
+    sj["ready"] = !st.trace.empty();
+    sj["message"] = st.message;
+    if (!st.trace.empty()) {
+      const TraceOp& op = st.trace.ops()[st.op];
+      sj["op"] = st.op;
+      sj["ops"] = st.trace.ops().size();
+      sj["kind"] = op_kind_name(op.kind);
+      sj["layer"] = op.layer;
+      sj["layer_type"] = op.layer >= 0 ? st.trace.model().layer(op.layer).type() : "loss";
+      sj["title"] = op.title;
+      sj["equation"] = op.equation;
+      sj["loss_before"] = st.trace.loss_before();
+      sj["loss_after"] = st.trace.loss_after();
+      sj["sample"] = st.sample;
+      sj["batch"] = st.trace.batch();
+      sj["label"] = st.trace.labels()[0];
+      sj["predicted"] = st.predicted.empty() ? -1 : st.predicted[0];
+      sj["edits"] = st.trace.edit_count();
+      sj["applied"] = st.applied;
+      sj["playing"] = st.playing;
+      sj["checks"] = nlohmann::json::array();
+      for (const GradCheckResult& c : st.checks)
+        sj["checks"].push_back({{"label", c.label}, {"analytic", c.analytic}, {"numeric", c.numeric}, {"rel_error", c.rel_error}, {"kink", c.kink}});
+    }
+    j["stepper"] = sj;
+  }
   for (const auto& [k, r] : ui_rects) j["ui"][k] = {r[0], r[1], r[2], r[3]};
   return j.dump();
 }

@@ -6,6 +6,7 @@
 #include "data/dataset.h"
 #include "io/run_config.h"
 #include "model/model.h"
+#include "trace/trace.h"
 #include "train/trainer.h"
 
 #include <array>
@@ -93,6 +94,7 @@ class App {
   const std::string& message() const { return message_; }
   Trainer* trainer() { return trainer_.get(); }
   Model& model() { return model_; }
+  uint64_t model_changes = 0;   // bumped whenever model_ is replaced (reset, load, new layers)
   const std::vector<EpochRecord>& history() const { return history_; }
   const Normalizer& normalizer() const { return norm_; }
   const Split& split() const { return split_; }
@@ -123,12 +125,47 @@ class App {
   bool dark_theme = true;
   float ui_scale = 1.0f;
   bool log_loss = false;
+  int view = 0;             // 0 Train, 1 Backprop stepper
+  int view_request = -1;    // select this view on the next frame (menu, command line, tests)
   bool theme_dirty = true, font_dirty = true;
   FrameStats frames;
   std::string state_json();   // read-only snapshot for tests and the benchmark mode
   // where key controls were drawn last frame (x, y, w, h in CSS pixels), so a browser test can
   // aim real mouse clicks at them
   std::map<std::string, std::array<float, 4>> ui_rects;
+
+  // ---- the backprop stepper (web/app_stepper.cpp): one training step of the current model
+  // on test image(s), traced by the engine on a copy; the model changes only on apply
+  struct Stepper {
+    Trace trace;
+    uint64_t version = 0;       // bumped on every capture or edit (views re-upload textures)
+    int op = 0;                 // the current operation
+    int sample = 0;             // first test image of the traced batch
+    int batch = 1;
+    bool playing = false;
+    float speed = 3.0f;         // operations per second when playing
+    double play_ms = 0;
+    std::vector<int> predicted; // argmax of ŷ per sample of the batch, before the update
+    std::string message;        // why the stepper cannot run, or what just happened
+    int applied = 0;            // updates applied to the model from the stepper
+    std::vector<GradCheckResult> checks;
+    int sel_tensor = -1, sel_sample = 0, sel_index = -1;   // the selected value (what-if, checks)
+    float edit_value = 0;
+    bool show_numbers = false;
+    bool visible = false;       // the stepper tab was drawn this frame
+    long at_batches = -1;       // what the trace was taken of: batches trained, model version
+    uint64_t at_model = 0;
+  } stepper;
+  // Trace one step on test images [first, first + batch); false (and stepper.message) if not possible.
+  bool stepper_capture(int first, int batch);
+  bool stepper_recapture() { return stepper_capture(stepper.sample, stepper.batch); }
+  // the next test image after the current one that the model gets wrong
+  bool stepper_next_misclassified();
+  void stepper_random();
+  // write the traced update into the model (and the optimizer's state), then trace again
+  void stepper_apply();
+  void stepper_set_op(int op);
+  void stepper_tick(double dt_ms);   // playback
 
  private:
   bool ensure_trainer();   // build model + trainer from the settings if needed

@@ -5,9 +5,11 @@
 // Desktop flags: --preset NAME  --load MODEL.bplm  --train-epochs N (start at once, quit after N epochs)
 //                --screenshot FILE.png (written before quitting)  --frames N (quit after N frames)
 //                --bench SECONDS (train with the UI, then headless, print both rates)
+//                --view stepper (open the backprop stepper)  --stepper-op N (show its operation N, 1-based)
 // Browser: the same through the URL (?bench=10), and the exported functions at the bottom.
 #include "app.h"
 #include "data/idx.h"
+#include "heatmap.h"
 #include "panels/panels.h"
 
 #include <SDL.h>
@@ -58,6 +60,8 @@ struct Options {
   long frames = 0;              // > 0: quit after this many frames
   double bench_seconds = 0;     // > 0: benchmark mode
   std::string load;             // a .bplm model to open
+  int view = -1;                // 1: open the backprop stepper
+  int stepper_op = -1;          // ≥ 0: the stepper's operation to show (0-based)
 };
 
 struct Platform {
@@ -242,6 +246,15 @@ void frame() {
   g->since_paint = 0;
   g->painted_last = true;
 
+  if (g->opt.view >= 0) {
+    app.view_request = g->opt.view;
+    g->opt.view = -1;
+  }
+  if (g->opt.stepper_op >= 0 && !app.stepper.trace.empty()) {
+    app.stepper_set_op(g->opt.stepper_op);
+    g->opt.stepper_op = -1;
+  }
+  app.stepper_tick(interval);
   const auto t_ui = Clock::now();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
@@ -255,6 +268,7 @@ void frame() {
   glClearColor(bg.x, bg.y, bg.z, 1.0f);   // the window background, painted by the clear alone
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  textures().end_frame();
   app.frames.ui_ms = 0.9 * app.frames.ui_ms + 0.1 * std::chrono::duration<double, std::milli>(Clock::now() - t_ui).count();
   ++g->frame_no;
 
@@ -291,8 +305,16 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--frames") o.frames = std::atol(next().c_str());
     else if (a == "--bench") o.bench_seconds = std::atof(next().c_str());
     else if (a == "--load") o.load = next();
+    else if (a == "--view") {
+      const std::string v = next();
+      o.view = v == "stepper" ? 1 : v == "train" ? 0 : -1;
+      if (o.view < 0) {
+        std::fprintf(stderr, "--view: train or stepper\n");
+        std::exit(2);
+      }
+    } else if (a == "--stepper-op") o.stepper_op = std::atoi(next().c_str()) - 1;
     else {
-      std::fprintf(stderr, "unknown option %s\n(options: --preset NAME --train-epochs N --screenshot FILE --frames N --bench SECONDS)\n", a.c_str());
+      std::fprintf(stderr, "unknown option %s\n(options: --preset NAME --load FILE --train-epochs N --screenshot FILE --frames N --bench SECONDS --view stepper --stepper-op N)\n", a.c_str());
       std::exit(2);
     }
   }

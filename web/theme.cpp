@@ -62,7 +62,10 @@ void load_fonts(float scale, float dpr) {
   if (ranges.empty()) {
     ImFontGlyphRangesBuilder b;
     b.AddRanges(io.Fonts->GetGlyphRangesDefault());
-    static const ImWchar extra[] = {0x0370, 0x03FF,  // Greek: η μ β λ σ
+    static const ImWchar extra[] = {0x0100, 0x017F,  // Latin Extended-A: ŷ
+                                    0x0300, 0x036F,  // combining marks: m̂ v̂
+                                    0x0370, 0x03FF,  // Greek: η μ β λ σ
+                                    0x1D00, 0x1DBF,  // phonetic extensions: ᵀ
                                     0x2000, 0x206F,  // punctuation: — … ·
                                     0x2070, 0x209F,  // super- and subscripts
                                     0x2190, 0x21FF,  // arrows

@@ -1,5 +1,5 @@
-// The frame's layout: a menu bar, the Model and Training panels on the left, the Curves on
-// the right, the status line at the bottom. One host window fills the viewport and follows
+// The frame's layout: a menu bar, the views as tabs (Train: the Model and Training panels on
+// the left, the Curves on the right; Backprop stepper: the whole width), the status line. One host window fills the viewport and follows
 // its size; the panels are bordered child regions on the cleared background. No layer is
 // painted under another (no overdraw): software WebGL (headless Chromium's SwiftShader) pays
 // for every blended pixel, and a full-screen window background costs it milliseconds.
@@ -124,19 +124,44 @@ void draw_ui(App& app) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeight() + ImGui::GetFontSize() * 0.5f;
   const float gap = 6.0f * app.ui_scale;
-  const ImVec2 o(vp->WorkPos.x + gap, vp->WorkPos.y + gap);
-  const float W = vp->WorkSize.x - 2 * gap, H = vp->WorkSize.y - status_h - 2 * gap;
-  const float left = std::max(ImGui::GetFontSize() * 26.0f, W * 0.36f);
-  const float model_h = H * 0.45f;
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("##root", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
   ImGui::PopStyleVar();
-  Panel("Model", o, ImVec2(left, model_h), ModelPanel, app);
-  Panel("Training", ImVec2(o.x, o.y + model_h + gap), ImVec2(left, H - model_h - gap), TrainingPanel, app);
-  Panel("Curves", ImVec2(o.x + left + gap, o.y), ImVec2(W - left - gap, H), CurvesPanel, app);
+  // the views, as tabs across the window
+  ImGui::SetCursorScreenPos(ImVec2(vp->WorkPos.x + gap, vp->WorkPos.y + gap * 0.5f));
+  int view = app.view;
+  if (ImGui::BeginTabBar("views")) {
+    static const char* names[] = {"Train", "Backprop stepper"};
+    static const char* keys[] = {"tab_train", "tab_stepper"};
+    for (int i = 0; i < 2; ++i) {
+      const ImGuiTabItemFlags f = app.view_request == i ? ImGuiTabItemFlags_SetSelected : 0;
+      const bool open = ImGui::BeginTabItem(names[i], nullptr, f);
+      RecordRect(app, keys[i]);
+      if (open) {
+        view = i;
+        ImGui::EndTabItem();
+      }
+    }
+    ImGui::EndTabBar();
+  }
+  app.view_request = -1;
+  app.view = view;
+  app.stepper.visible = false;
+  const float top = ImGui::GetCursorScreenPos().y;
+  const ImVec2 o(vp->WorkPos.x + gap, top);
+  const float W = vp->WorkSize.x - 2 * gap, H = vp->WorkPos.y + vp->WorkSize.y - status_h - gap - top;
+  if (view == 1) {
+    Panel("Backprop stepper: one training step, one operation at a time", o, ImVec2(W, H), StepperPanel, app);
+  } else {
+    const float left = std::max(ImGui::GetFontSize() * 26.0f, W * 0.36f);
+    const float model_h = H * 0.45f;
+    Panel("Model", o, ImVec2(left, model_h), ModelPanel, app);
+    Panel("Training", ImVec2(o.x, o.y + model_h + gap), ImVec2(left, H - model_h - gap), TrainingPanel, app);
+    Panel("Curves", ImVec2(o.x + left + gap, o.y), ImVec2(W - left - gap, H), CurvesPanel, app);
+  }
   ImGui::End();
   StatusBar(app, status_h);
   RestorePopup(app);

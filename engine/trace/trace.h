@@ -94,6 +94,7 @@ class Trace {
   int batch() const { return static_cast<int>(labels_.size()); }
   const std::vector<int>& labels() const { return labels_; }
   Model& model() { return *work_; }
+  const Model& model() const { return *work_; }
 
   double loss_before() const { return loss_before_; }   // mean loss of the batch before the update
   double loss_after() const { return loss_after_; }     // … and after it, same batch, same masks
@@ -102,6 +103,11 @@ class Trace {
   int input_tensor() const { return input_; }
   int probs_tensor() const { return probs_; }
   int input_grad_tensor() const { return input_grad_; }
+  // max-pool layer `layer`: for each output (row) and sample (column), the index of the input
+  // that won its window in the traced forward pass (empty for other layers)
+  const Eigen::MatrixXi& winners(int layer) const { return winners_[layer]; }
+  const OptimizerConfig& optimizer() const { return opt_cfg_; }
+  long steps() const { return steps_; }
 
   // ---- what-if
   // Change one value of an editable tensor (sample s for the input) and re-run the step.

@@ -12,6 +12,7 @@ void draw_ui(App& app);   // the whole frame: menu bar, panels, status bar
 void ModelPanel(App& app);
 void TrainingPanel(App& app);
 void CurvesPanel(App& app);
+void StepperPanel(App& app);
 void StatusBar(App& app, float height);
 
 // theme and fonts (web/theme.cpp)

@@ -1,0 +1,130 @@
+// The App's backprop-stepper actions: choose the sample, trace a step, play, apply.
+// The maths is the engine's (engine/trace): this file only picks inputs and moves the cursor.
+#include "app.h"
+
+#include "core/error.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace bpl::app {
+
+bool App::stepper_capture(int first, int batch) {
+  Stepper& st = stepper;
+  st.playing = false;
+  if (!data_ready_) {
+    st.message = "the data are still loading";
+    return false;
+  }
+  if (state_ == RunState::Running) {
+    st.message = "pause training to step through it (the stepper works on the current weights)";
+    return false;
+  }
+  if (!trainer_ && !ensure_trainer()) {
+    st.message = message_.empty() ? "the model cannot be built: " + validation_ : message_;
+    return false;
+  }
+  const int n = test_.size();
+  batch = std::clamp(batch, 1, 8);
+  first = std::clamp(first, 0, std::max(0, n - batch));
+  std::vector<int> idx;
+  for (int i = 0; i < batch; ++i) idx.push_back(first + i);
+  Matrix x;
+  std::vector<int> y;
+  gather_batch(test_, idx, 0, batch, norm_, x, y);
+  try {
+    // the trainer's optimizer as it stands: its current learning rate and step count
+    Trace t;
+    t.capture(model_, trainer_->optimizer().config(), trainer_->optimizer().steps(), x, y);
+    st.trace = std::move(t);
+  } catch (const std::exception& e) {
+    st.message = std::string("cannot trace this step: ") + e.what();
+    return false;
+  }
+  const bool same_shape = st.sample == first && st.batch == batch;
+  st.sample = first;
+  st.batch = batch;
+  st.op = same_shape ? std::clamp(st.op, 0, static_cast<int>(st.trace.ops().size()) - 1) : 0;
+  st.checks.clear();
+  st.sel_tensor = st.sel_index = -1;
+  st.predicted.clear();
+  const TraceTensor& p = st.trace.tensor(st.trace.probs_tensor());
+  for (int s = 0; s < batch; ++s) {
+    Eigen::Index arg = 0;
+    p.data.col(s).maxCoeff(&arg);
+    st.predicted.push_back(static_cast<int>(arg));
+  }
+  st.message.clear();
+  st.at_batches = batches_run();
+  st.at_model = model_changes;
+  ++st.version;
+  return true;
+}
+
+bool App::stepper_next_misclassified() {
+  if (!data_ready_ || (!trainer_ && !ensure_trainer())) return false;
+  const int n = test_.size();
+  // scan forward from the image after the current one, a chunk at a time, wrapping around
+  for (int done = 0; done < n; done += 512) {
+    std::vector<int> idx;
+    for (int i = 0; i < 512 && done + i < n; ++i) idx.push_back((stepper.sample + 1 + done + i) % n);
+    EvalResult r = evaluate(model_, test_, idx, norm_);
+    for (size_t i = 0; i < idx.size(); ++i)
+      if (r.predicted[i] != test_.labels[idx[i]]) return stepper_capture(idx[i], 1);
+  }
+  stepper.message = "the model gets every test image right";
+  return false;
+}
+
+void App::stepper_random() {
+  if (!data_ready_) return;
+  static uint64_t state = 0x9e3779b97f4a7c15ULL;
+  state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+  stepper_capture(static_cast<int>((state >> 33) % std::max(1, test_.size())), stepper.batch);
+}
+
+void App::stepper_apply() {
+  Stepper& st = stepper;
+  if (st.trace.empty() || !trainer_) return;
+  if (state_ == RunState::Running) {
+    st.message = "pause training first";
+    return;
+  }
+  try {
+    const double before = st.trace.loss_before(), after = st.trace.loss_after();
+    const long steps = st.trace.apply_to(model_);
+    trainer_->optimizer().set_steps(steps);
+    ++st.applied;
+    autosave_due = true;
+    const int op = st.op;
+    stepper_capture(st.sample, st.batch);
+    st.op = std::min(op, static_cast<int>(st.trace.ops().size()) - 1);
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "applied: the model took this step (loss on this sample %.4f → %.4f)", before, after);
+    st.message = buf;
+  } catch (const std::exception& e) {
+    st.message = std::string("not applied: ") + e.what();
+  }
+}
+
+void App::stepper_set_op(int op) {
+  if (stepper.trace.empty()) return;
+  stepper.op = std::clamp(op, 0, static_cast<int>(stepper.trace.ops().size()) - 1);
+}
+
+void App::stepper_tick(double dt_ms) {
+  Stepper& st = stepper;
+  if (!st.playing || st.trace.empty()) return;
+  st.play_ms += dt_ms;
+  const double every = 1000.0 / std::max(0.25f, st.speed);
+  while (st.play_ms >= every) {
+    st.play_ms -= every;
+    if (st.op + 1 >= static_cast<int>(st.trace.ops().size())) {
+      st.playing = false;
+      break;
+    }
+    ++st.op;
+  }
+}
+
+}  // namespace bpl::app

@@ -1,0 +1,616 @@
+// The backprop stepper: one training step of the current model on a test image, operation by
+// operation — every layer's forward, the loss, every layer's backward, the update — with the
+// real numbers. Everything shown comes from the engine's trace (engine/trace): the values, the
+// equations, the chain-rule products on hover, the finite-difference checks. This file only
+// lays them out.
+//
+// Keys: → next operation, ← previous, space play/pause, Home restart, L the loss, U the update.
+#include "heatmap.h"
+#include "panels/panels.h"
+#include "widgets.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace bpl::app {
+
+namespace {
+
+const ImVec4 kForward(0.34f, 0.71f, 0.91f, 1.0f);   // sky blue
+const ImVec4 kBackward(0.90f, 0.62f, 0.0f, 1.0f);   // orange
+const ImVec4 kUpdate(0.0f, 0.62f, 0.45f, 1.0f);     // bluish green
+const ImVec4 kLoss(0.80f, 0.47f, 0.65f, 1.0f);      // reddish purple
+
+ImVec4 kind_color(OpKind k) {
+  switch (k) {
+    case OpKind::Forward: return kForward;
+    case OpKind::Backward: return kBackward;
+    case OpKind::Update: return kUpdate;
+    default: return kLoss;
+  }
+}
+
+void Record(App& app, const char* name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void Tip(const char* text) {
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
+// ---- how a tensor is drawn: its values (one sample) and where each sits on a texel grid
+struct View {
+  HeatmapLayout layout;
+  std::vector<float> values;
+  float scale = 1;
+  bool bars = false;   // a short vector: a bar strip instead of a heatmap
+};
+
+View make_view(const TraceTensor& t, int sample) {
+  View v;
+  const int n = t.size_per_sample();
+  v.values.resize(n);
+  for (int i = 0; i < n; ++i) v.values[i] = t.at(sample, i);
+  float m = 0;
+  for (float x : v.values)
+    if (std::isfinite(x)) m = std::max(m, std::abs(x));
+  v.scale = m > 0 ? m : 1.0f;
+  if (t.name == "ŷ" || t.name == "y") v.scale = 1.0f;   // probabilities on their own 0…1 scale
+  HeatmapLayout& L = v.layout;
+  auto grid = [&](int count, int mh, int mw, int cols, auto index_of) {
+    const int rows = (count + cols - 1) / cols;
+    L.w = cols * (mw + 1) - 1;
+    L.h = rows * (mh + 1) - 1;
+    L.cell.assign(static_cast<size_t>(L.w) * L.h, -1);
+    for (int k = 0; k < count; ++k) {
+      const int ox = (k % cols) * (mw + 1), oy = (k / cols) * (mh + 1);
+      for (int r = 0; r < mh; ++r)
+        for (int c = 0; c < mw; ++c) L.cell[(oy + r) * L.w + ox + c] = index_of(k, r, c);
+    }
+  };
+  const bool vector = t.layout == TensorLayout::Vector || (t.layout == TensorLayout::Image && t.shape.is_flat());
+  if (vector) {
+    if (n <= 64) {
+      v.bars = true;
+      return v;
+    }
+    const int cols = 16, rows = (n + cols - 1) / cols;
+    L.w = cols;
+    L.h = rows;
+    L.cell.assign(static_cast<size_t>(cols) * rows, -1);
+    for (int i = 0; i < n; ++i) L.cell[i] = i;
+    return v;
+  }
+  if (t.layout == TensorLayout::Image) {
+    const Shape s = t.shape;
+    const int cols = s.c <= 8 ? s.c : s.c <= 32 ? 8 : 16;
+    grid(s.c, s.h, s.w, cols, [&](int k, int r, int c) { return (k * s.h + r) * s.w + c; });
+  } else if (t.layout == TensorLayout::Matrix) {
+    const int rows = static_cast<int>(t.data.rows()), cols = static_cast<int>(t.data.cols());
+    L.w = cols;
+    L.h = rows;
+    L.cell.resize(static_cast<size_t>(rows) * cols);
+    for (int i = 0; i < rows; ++i)
+      for (int j = 0; j < cols; ++j) L.cell[i * cols + j] = j * rows + i;   // column-major storage
+  } else {   // Kernels: Cout × Cin kernels of kh × kw
+    const int cout = t.shape.c, cin = t.shape.h, kh = t.kh, kw = t.kw;
+    auto flat = [&](int co, int ci, int u, int w) { return ((ci * kh + u) * kw + w) * cout + co; };
+    if (cin == 1) grid(cout, kh, kw, std::min(cout, 8), [&](int k, int r, int c) { return flat(k, 0, r, c); });
+    else grid(cout * cin, kh, kw, cin, [&](int k, int r, int c) { return flat(k / cin, k % cin, r, c); });
+  }
+  return v;
+}
+
+// the texel of value `index` (for the numbers table)
+int texel_of(const HeatmapLayout& L, int index) {
+  for (size_t t = 0; t < L.cell.size(); ++t)
+    if (L.cell[t] == index) return static_cast<int>(t);
+  return -1;
+}
+
+void Explain(const App& app, int tensor, int sample, int index, bool editable) {
+  const Trace& tr = app.stepper.trace;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 38.0f);
+  ImGui::TextUnformatted(tr.explain(app.stepper.op, tensor, sample, index).c_str());
+  if (tr.edited(tensor, sample, index)) ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "you edited this value (what-if)");
+  else if (tr.changed(tensor, sample, index)) ImGui::TextColored(kBackward, "changed by your edit");
+  if (editable) ImGui::TextDisabled("click to select it: edit it (what-if) or check its gradient");
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+void Select(App& app, int tensor, int sample, int index) {
+  App::Stepper& st = app.stepper;
+  st.sel_tensor = tensor;
+  st.sel_sample = sample;
+  st.sel_index = index;
+  st.edit_value = st.trace.tensor(tensor).at(sample, index);
+}
+
+std::vector<HeatmapMark> marks_for(const App& app, int tensor, int sample, const View& v, bool winners_of_pool) {
+  const App::Stepper& st = app.stepper;
+  const Trace& tr = st.trace;
+  std::vector<HeatmapMark> marks;
+  const int n = static_cast<int>(v.values.size());
+  if (winners_of_pool) {
+    const TraceOp& op = tr.ops()[st.op];
+    const Eigen::MatrixXi& w = tr.winners(op.layer);
+    if (w.rows() > 0 && w.rows() <= 2000)
+      for (int o = 0; o < w.rows(); ++o) marks.push_back({w(o, sample), IM_COL32(0, 158, 115, 255), 1.0f});
+  }
+  if (tr.edit_count() > 0 && tr.changed_count(tensor) <= 400)
+    for (int i = 0; i < n; ++i)
+      if (tr.changed(tensor, sample, i)) marks.push_back({i, IM_COL32(230, 159, 0, 255), 1.0f});
+  if (tr.edit_count() > 0)
+    for (int i = 0; i < n; ++i)
+      if (tr.edited(tensor, sample, i)) marks.push_back({i, IM_COL32(255, 230, 0, 255), 3.0f});
+  if (st.sel_tensor == tensor && st.sel_index >= 0 && (st.sel_sample == sample || !tr.tensor(tensor).batched))
+    marks.push_back({st.sel_index, IM_COL32(255, 255, 255, 255), 2.0f});
+  return marks;
+}
+
+void BarStrip(App& app, int tensor, int sample, const View& v, float width) {
+  const Trace& tr = app.stepper.trace;
+  const TraceTensor& t = tr.tensor(tensor);
+  const int n = static_cast<int>(v.values.size());
+  const bool classes = n == 10 && (tensor == tr.probs_tensor() || t.name == "y" || tensor == tr.ops()[tr.first_op(OpKind::Loss)].reads[0] ||
+                                   t.name == "∂L/∂" + tr.tensor(tr.ops()[tr.first_op(OpKind::Loss)].reads[0]).name);
+  const float fs = ImGui::GetFontSize();
+  const float h = fs * 3.6f, bw = std::min(fs * 1.6f, width / std::max(1, n));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("bars", ImVec2(bw * n, h + (classes ? fs * 1.1f : 0)));
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const bool signed_values = *std::min_element(v.values.begin(), v.values.end()) < 0;
+  const float base = signed_values ? p0.y + h * 0.5f : p0.y + h;
+  const float span = signed_values ? h * 0.5f : h;
+  dl->AddLine(ImVec2(p0.x, base), ImVec2(p0.x + bw * n, base), ImGui::GetColorU32(ImGuiCol_Border));
+  int hover = -1;
+  for (int i = 0; i < n; ++i) {
+    const float x0 = p0.x + bw * i + 1, x1 = p0.x + bw * (i + 1) - 1;
+    const float val = v.values[i] / v.scale;
+    const float y = base - val * span;
+    dl->AddRectFilled(ImVec2(x0, std::min(y, base)), ImVec2(x1, std::max(y, base) + 1), diverging_color(val));
+    if (tr.edited(tensor, sample, i)) dl->AddRect(ImVec2(x0 - 1, p0.y), ImVec2(x1 + 1, p0.y + h), IM_COL32(255, 230, 0, 255), 0, 0, 2);
+    else if (tr.changed(tensor, sample, i)) dl->AddRect(ImVec2(x0 - 1, p0.y), ImVec2(x1 + 1, p0.y + h), IM_COL32(230, 159, 0, 255));
+    if (classes) {
+      char d[12];
+      std::snprintf(d, sizeof d, "%d", i);
+      const bool truth = i == tr.labels()[sample];
+      dl->AddText(ImVec2(x0 + (bw - 2 - ImGui::CalcTextSize(d).x) * 0.5f, p0.y + h + 2),
+                  truth ? ImGui::GetColorU32(kUpdate) : ImGui::GetColorU32(ImGuiCol_TextDisabled), d);
+    }
+    if (hovered && ImGui::GetIO().MousePos.x >= p0.x + bw * i && ImGui::GetIO().MousePos.x < p0.x + bw * (i + 1)) hover = i;
+  }
+  if (hover >= 0) {
+    dl->AddRect(ImVec2(p0.x + bw * hover, p0.y), ImVec2(p0.x + bw * (hover + 1), p0.y + h), IM_COL32(255, 200, 0, 255), 0, 0, 2);
+    Explain(app, tensor, sample, hover, t.editable);
+    if (clicked && t.editable) Select(app, tensor, sample, hover);
+  }
+}
+
+// a small table of values around the selected (or the largest) value
+void NumbersTable(App& app, int tensor, int sample, const View& v) {
+  const App::Stepper& st = app.stepper;
+  int focus = -1;
+  if (st.sel_tensor == tensor && st.sel_index >= 0) focus = st.sel_index;
+  else {
+    float best = -1;
+    for (int i = 0; i < static_cast<int>(v.values.size()); ++i)
+      if (std::abs(v.values[i]) > best) best = std::abs(v.values[i]), focus = i;
+  }
+  if (v.bars) {
+    if (ImGui::BeginTable("nums", std::min(10, static_cast<int>(v.values.size())), ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+      for (size_t i = 0; i < v.values.size(); ++i) {
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("[%d]", static_cast<int>(i));
+        ImGui::Text("%.4f", v.values[i]);
+      }
+      ImGui::EndTable();
+    }
+    return;
+  }
+  const HeatmapLayout& L = v.layout;
+  const int t = texel_of(L, focus);
+  if (t < 0) return;
+  const int cx = t % L.w, cy = t / L.w, R = 2, C = 3;
+  ImGui::TextDisabled("values around %s:", st.trace.index_label(tensor, focus).c_str());
+  if (ImGui::BeginTable("nums", 2 * C + 1, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+    for (int y = cy - R; y <= cy + R; ++y) {
+      ImGui::TableNextRow();
+      for (int x = cx - C; x <= cx + C; ++x) {
+        ImGui::TableNextColumn();
+        if (x < 0 || y < 0 || x >= L.w || y >= L.h || L.cell[y * L.w + x] < 0) continue;
+        const int k = L.cell[y * L.w + x];
+        if (k == focus) ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%.4f", v.values[k]);
+        else ImGui::Text("%.4f", v.values[k]);
+        if (ImGui::IsItemHovered()) Explain(app, tensor, sample, k, st.trace.tensor(tensor).editable);
+      }
+    }
+    ImGui::EndTable();
+  }
+}
+
+void TensorCard(App& app, int tensor, int sample, float width, bool written, bool pool_winners) {
+  App::Stepper& st = app.stepper;
+  const Trace& tr = st.trace;
+  const TraceTensor& t = tr.tensor(tensor);
+  ImGui::PushID(tensor * 16 + sample);
+  ImGui::TextColored(written ? kind_color(tr.ops()[st.op].kind) : ImGui::GetStyle().Colors[ImGuiCol_Text], "%s", t.name.c_str());
+  ImGui::SameLine();
+  std::string shape;
+  if (t.layout == TensorLayout::Matrix) shape = std::to_string(t.data.rows()) + "×" + std::to_string(t.data.cols());
+  else if (t.layout == TensorLayout::Kernels)
+    shape = std::to_string(t.shape.c) + "×" + std::to_string(t.shape.h) + "×" + std::to_string(t.kh) + "×" + std::to_string(t.kw);
+  else if (t.layout == TensorLayout::Vector) shape = std::to_string(t.data.rows());
+  else shape = t.shape.str();
+  ImGui::TextDisabled("%s · %s%s", shape.c_str(), t.what.c_str(), t.batched && tr.batch() > 1 ? (" · sample " + std::to_string(sample)).c_str() : "");
+  const View v = make_view(t, sample);
+  if (v.bars) {
+    BarStrip(app, tensor, sample, v, width);
+  } else {
+    const float fs = ImGui::GetFontSize();
+    const float max_h = fs * 13.0f;
+    float s = std::min(width / v.layout.w, max_h / v.layout.h);
+    if (s >= 1.0f) s = std::floor(s);
+    s = std::min(s, fs * 0.9f);
+    char key[48];
+    std::snprintf(key, sizeof key, "t%d/%d", tensor, sample);
+    ImTextureID tex = textures().get(key, st.version, v.layout, v.values, v.scale);
+    bool clicked = false;
+    const int k = DrawHeatmap("map", tex, v.layout, ImVec2(v.layout.w * s, v.layout.h * s),
+                              marks_for(app, tensor, sample, v, pool_winners), &clicked);
+    if (k >= 0) {
+      Explain(app, tensor, sample, k, t.editable);
+      if (clicked && t.editable) Select(app, tensor, sample, k);
+    }
+  }
+  ColorLegend(v.scale, std::min(width, ImGui::GetFontSize() * 14.0f));
+  if (tr.edit_count() > 0) {
+    const int c = tr.changed_count(tensor);
+    if (c > 0) ImGui::TextColored(kBackward, "%d value%s changed by your edit%s", c, c == 1 ? "" : "s", tr.edit_count() > 1 ? "s" : "");
+  }
+  if (st.show_numbers) NumbersTable(app, tensor, sample, v);
+  ImGui::PopID();
+  ImGui::Spacing();
+}
+
+void NetworkStrip(App& app) {
+  App::Stepper& st = app.stepper;
+  const Trace& tr = st.trace;
+  Model& m = st.trace.model();
+  const TraceOp& cur = tr.ops()[st.op];
+  const int boxes = m.size() + 2;   // x, the layers, the loss
+  const float fs = ImGui::GetFontSize();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float gap = fs * 0.9f, bw = std::max(fs * 3.2f, (avail - gap * (boxes - 1)) / boxes), bh = fs * 2.7f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const ImU32 dir = ImGui::GetColorU32(kind_color(cur.kind));
+  const ImU32 border = ImGui::GetColorU32(ImGuiCol_Border), text = ImGui::GetColorU32(ImGuiCol_Text),
+              dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  for (int b = 0; b < boxes; ++b) {
+    const ImVec2 a(p0.x + b * (bw + gap), p0.y), c(a.x + bw, a.y + bh);
+    const int layer = b - 1;
+    std::string name, shape;
+    if (b == 0) name = "input x", shape = m.input_shape().str();
+    else if (b == boxes - 1) name = "loss", shape = "L";
+    else {
+      const std::string type = m.layer(layer).type();
+      static const std::pair<const char*, const char*> nice[] = {{"dense", "Dense"}, {"conv", "Conv"}, {"relu", "ReLU"},
+                                                                 {"sigmoid", "Sigmoid"}, {"tanh", "Tanh"}, {"maxpool", "MaxPool"},
+                                                                 {"avgpool", "AvgPool"}, {"flatten", "Flatten"}, {"dropout", "Dropout"}};
+      name = type;
+      for (auto& [k, v] : nice)
+        if (type == k) name = v;
+      shape = m.layer(layer).output_shape().str();
+    }
+    const bool current = (b == boxes - 1 && (cur.kind == OpKind::Loss || cur.kind == OpKind::LossBackward)) ||
+                         (layer >= 0 && layer == cur.layer);
+    if (current) dl->AddRectFilled(a, c, (dir & 0x00FFFFFF) | 0x55000000, 4.0f);
+    dl->AddRect(a, c, current ? dir : border, 4.0f, 0, current ? 2.5f : 1.0f);
+    dl->AddText(ImVec2(a.x + (bw - ImGui::CalcTextSize(name.c_str()).x) * 0.5f, a.y + fs * 0.2f), text, name.c_str());
+    dl->AddText(ImVec2(a.x + (bw - ImGui::CalcTextSize(shape.c_str()).x) * 0.5f, a.y + fs * 1.35f), dim, shape.c_str());
+    if (b + 1 < boxes) {
+      // arrows point the way the current operation goes: → forward, ← backward
+      const float y = a.y + bh * 0.5f, x0 = c.x + 2, x1 = c.x + gap - 2;
+      const bool back = cur.kind == OpKind::Backward || cur.kind == OpKind::LossBackward;
+      const ImU32 col = cur.kind == OpKind::Update ? border : dir;
+      dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), col, 1.5f);
+      const float tip = back ? x0 : x1, s = back ? 1.0f : -1.0f;
+      dl->AddTriangleFilled(ImVec2(tip, y), ImVec2(tip + s * fs * 0.35f, y - fs * 0.25f), ImVec2(tip + s * fs * 0.35f, y + fs * 0.25f), col);
+    }
+    // click a box: that layer's operation in the current phase
+    ImGui::SetCursorScreenPos(a);
+    ImGui::PushID(b);
+    if (ImGui::InvisibleButton("box", ImVec2(bw, bh)) && layer >= 0 && b != boxes - 1) {
+      for (int i = 0; i < static_cast<int>(tr.ops().size()); ++i)
+        if (tr.ops()[i].layer == layer && tr.ops()[i].kind == (cur.kind == OpKind::Loss ? OpKind::Forward : cur.kind == OpKind::LossBackward ? OpKind::Backward : cur.kind))
+          app.stepper_set_op(i);
+    } else if (ImGui::IsItemClicked() && b == boxes - 1) {
+      app.stepper_set_op(tr.first_op(OpKind::Loss));
+    }
+    if (ImGui::IsItemHovered() && layer >= 0 && b != boxes - 1) ImGui::SetTooltip("%s\nclick: this layer's step in the current pass", m.layer(layer).describe().c_str());
+    ImGui::PopID();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + bh + fs * 0.4f));
+}
+
+void Controls(App& app) {
+  App::Stepper& st = app.stepper;
+  const Trace& tr = st.trace;
+  const int n = static_cast<int>(tr.ops().size());
+  const float fs = ImGui::GetFontSize();
+  if (ImGui::Button("|◀")) app.stepper_set_op(0);
+  Tip("Restart: the first operation (Home)");
+  ImGui::SameLine();
+  if (ImGui::Button("◀")) app.stepper_set_op(st.op - 1);
+  Record(app, "stepper_back");
+  Tip("Step back one operation (←)");
+  ImGui::SameLine();
+  if (ImGui::Button(st.playing ? "||" : "▶", ImVec2(fs * 2.2f, 0))) {
+    if (!st.playing && st.op + 1 >= n) app.stepper_set_op(0);
+    st.playing = !st.playing;
+  }
+  Record(app, "stepper_play");
+  Tip("Play / pause the steps at the chosen speed (space)");
+  ImGui::SameLine();
+  if (ImGui::Button("▶|")) app.stepper_set_op(st.op + 1);
+  Record(app, "stepper_next");
+  Tip("Step forward one operation (→)");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 7);
+  ImGui::SliderFloat("##speed", &st.speed, 0.5f, 20.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
+  Tip("Playback speed");
+  ImGui::SameLine();
+  if (ImGui::Button("Loss")) app.stepper_set_op(tr.first_op(OpKind::Loss));
+  Tip("Jump to the loss (L)");
+  ImGui::SameLine();
+  if (ImGui::Button("Backward")) app.stepper_set_op(tr.first_op(OpKind::LossBackward));
+  Tip("Jump to the start of the backward pass (B)");
+  ImGui::SameLine();
+  if (ImGui::Button("Update")) app.stepper_set_op(tr.first_op(OpKind::Update));
+  Tip("Jump to the update (U)");
+  ImGui::SameLine();
+  ImGui::TextDisabled("operation %d of %d", st.op + 1, n);
+  ImGui::SameLine();
+  ImGui::Checkbox("numbers", &st.show_numbers);
+  Tip("Show a table of values next to each picture (around the selected value, or the largest)");
+
+  // keyboard: only while no text field has the keyboard
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.WantTextInput) {
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) app.stepper_set_op(st.op + 1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) app.stepper_set_op(st.op - 1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) app.stepper_set_op(0);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) app.stepper_set_op(n - 1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
+      if (!st.playing && st.op + 1 >= n) app.stepper_set_op(0);
+      st.playing = !st.playing;
+    }
+    for (ImWchar c : io.InputQueueCharacters) {
+      if (c == 'l' || c == 'L') app.stepper_set_op(tr.first_op(OpKind::Loss));
+      if (c == 'b' || c == 'B') app.stepper_set_op(tr.first_op(OpKind::LossBackward));
+      if (c == 'u' || c == 'U') app.stepper_set_op(tr.first_op(OpKind::Update));
+    }
+  }
+}
+
+void SampleRow(App& app) {
+  App::Stepper& st = app.stepper;
+  const float fs = ImGui::GetFontSize();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Test image");
+  ImGui::SameLine();
+  int idx = st.sample;
+  ImGui::SetNextItemWidth(fs * 7.5f);
+  if (ImGui::InputInt("##sample", &idx, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) || (ImGui::IsItemDeactivatedAfterEdit() && idx != st.sample))
+    app.stepper_capture(idx, st.batch);
+  else if (idx != st.sample && !ImGui::IsItemActive())
+    app.stepper_capture(idx, st.batch);   // the − / + buttons
+  ImGui::SameLine();
+  if (ImGui::Button("Random")) app.stepper_random();
+  ImGui::SameLine();
+  if (ImGui::Button("A misclassified one")) app.stepper_next_misclassified();
+  Tip("The next test image the model gets wrong: watch the gradients push it the right way");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 5.5f);
+  static const char* sizes[] = {"batch 1", "batch 2", "batch 4", "batch 8"};
+  static const int values[] = {1, 2, 4, 8};
+  int cur = st.batch >= 8 ? 3 : st.batch >= 4 ? 2 : st.batch >= 2 ? 1 : 0;
+  if (ImGui::Combo("##batch", &cur, sizes, 4)) app.stepper_capture(st.sample, values[cur]);
+  Tip("Trace a small batch: the loss and the gradients are means over its images (the pictures show one image at a time)");
+  if (!st.trace.empty()) {
+    ImGui::SameLine(0, fs * 1.5f);
+    const int s = std::clamp(st.sel_sample, 0, st.trace.batch() - 1);
+    const int y = st.trace.labels()[s], p = st.predicted.empty() ? -1 : st.predicted[s];
+    const float conf = st.trace.tensor(st.trace.probs_tensor()).at(s, std::max(0, p));
+    ImGui::Text("label %d · predicted", y);
+    ImGui::SameLine(0, fs * 0.3f);
+    ImGui::TextColored(p == y ? kUpdate : ImVec4(0.9f, 0.3f, 0.2f, 1), "%d (%.1f%%)", p, conf * 100.0);
+  }
+  if (st.trace.batch() > 1) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 6);
+    ImGui::SliderInt("##show", &st.sel_sample, 0, st.trace.batch() - 1, "showing %d");
+    Tip("Which image of the batch the pictures show");
+  }
+}
+
+void WhatIfAndChecks(App& app) {
+  App::Stepper& st = app.stepper;
+  Trace& tr = st.trace;
+  const float fs = ImGui::GetFontSize();
+  ImGui::Separator();
+  ImGui::TextColored(kLoss, "What-if");
+  ImGui::SameLine();
+  HelpMarker("Click a weight, a bias or an input pixel in the pictures to select it, type a new value and press Set: the "
+             "forward pass, the loss, the gradients and the update re-run from there, and every value that changed is "
+             "outlined in orange. Edits live only in this trace; the trained model changes only when you press Apply.");
+  if (st.sel_tensor >= 0 && st.sel_index >= 0 && tr.tensor(st.sel_tensor).editable) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%s = %.6g", tr.index_label(st.sel_tensor, st.sel_index).c_str(), tr.tensor(st.sel_tensor).at(st.sel_sample, st.sel_index));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 7);
+    ImGui::InputFloat("##value", &st.edit_value, 0.01f, 0.1f, "%.5f");
+    ImGui::SameLine();
+    if (ImGui::Button("Set and re-run")) {
+      try {
+        tr.set_value(st.sel_tensor, st.sel_sample, st.sel_index, st.edit_value);
+        ++st.version;
+        st.message.clear();
+      } catch (const std::exception& e) {
+        st.message = e.what();
+      }
+    }
+    Record(app, "stepper_set");
+    ImGui::SameLine();
+    if (ImGui::Button("Check this gradient")) {
+      try {
+        st.checks = {tr.check_gradient(st.sel_tensor, st.sel_index, st.sel_sample)};
+      } catch (const std::exception& e) {
+        st.message = e.what();
+      }
+    }
+  } else {
+    ImGui::TextDisabled("select a weight, a bias or an input pixel by clicking it");
+  }
+  if (tr.edit_count() > 0) {
+    ImGui::SameLine();
+    if (ImGui::Button("Reset edits")) {
+      tr.reset_edits();
+      ++st.version;
+    }
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%d edit%s active", tr.edit_count(), tr.edit_count() == 1 ? "" : "s");
+  }
+
+  ImGui::Spacing();
+  ImGui::TextColored(kLoss, "Gradient check");
+  ImGui::SameLine();
+  HelpMarker("Nudge one parameter by ±h and measure how the loss moves: (L(θ+h) − L(θ−h)) / 2h. If backprop is right, "
+             "this finite difference matches the analytic ∂L/∂θ the backward pass computed. Where the loss has a corner "
+             "(a ReLU input at exactly 0, a tie in a max-pool window) the two one-sided slopes differ and no derivative "
+             "exists to match: the check says so.");
+  ImGui::SameLine();
+  if (ImGui::Button("Check a few weights")) st.checks = tr.check_some();
+  Tip("For each weight and bias tensor, the entry with the largest gradient, and the input pixel with the largest gradient");
+  if (!st.checks.empty() &&
+      ImGui::BeginTable("checks", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("value");
+    ImGui::TableSetupColumn("analytic ∂L/∂θ");
+    ImGui::TableSetupColumn("finite difference");
+    ImGui::TableSetupColumn("relative error");
+    ImGui::TableSetupColumn("verdict");
+    ImGui::TableHeadersRow();
+    for (const GradCheckResult& c : st.checks) {
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(c.label.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.6g", c.analytic);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.6g", c.numeric);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.2e", c.rel_error);
+      ImGui::TableNextColumn();
+      if (c.rel_error < 1e-2) ImGui::TextColored(kUpdate, "agree");
+      else if (c.kink) {
+        ImGui::TextColored(kBackward, "corner");
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("slope to the left %.6g, to the right %.6g:\nthe loss has a corner here, so no derivative to match", c.slope_left, c.slope_right);
+      } else if (c.rel_error < 5e-2) ImGui::TextColored(kBackward, "close (float32)");
+      else ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.2f, 1), "differ");
+    }
+    ImGui::EndTable();
+    ImGui::TextDisabled("h = %g, float32 arithmetic: agreement to ~10⁻³ is what to expect", st.checks[0].h);
+  }
+}
+
+}  // namespace
+
+void StepperPanel(App& app) {
+  App::Stepper& st = app.stepper;
+  st.visible = true;
+  if (!app.data_ready()) {
+    ImGui::TextDisabled("The data are still loading.");
+    return;
+  }
+  if (app.state() == RunState::Running) {
+    ImGui::TextWrapped("Training is running. The stepper traces one training step of the current weights: pause training to "
+                       "step through it.");
+    if (ImGui::Button("Pause training")) app.pause();
+    return;
+  }
+  // (re)trace when there is none, or the model changed since (training, reset, load, apply)
+  if (st.trace.empty() || st.at_batches != app.batches_run() || st.at_model != app.model_changes) {
+    if (!app.stepper_recapture()) {
+      ImGui::TextWrapped("%s", st.message.c_str());
+      return;
+    }
+  }
+  Trace& tr = st.trace;
+  SampleRow(app);
+  Controls(app);
+  NetworkStrip(app);
+
+  const TraceOp& op = tr.ops()[st.op];
+  const float fs = ImGui::GetFontSize();
+  const char* arrow = op.kind == OpKind::Forward || op.kind == OpKind::Loss ? "forward →"
+                      : op.kind == OpKind::Update                           ? "update"
+                                                                            : "← backward";
+  ImGui::TextColored(kind_color(op.kind), "%s", arrow);
+  ImGui::SameLine();
+  ImGui::TextUnformatted(op.title.c_str());
+  ImGui::SameLine(0, fs * 2);
+  char loss[160];
+  std::snprintf(loss, sizeof loss, "loss on %s: %.5f before the update → %.5f after", tr.batch() == 1 ? "this image" : "this batch",
+                tr.loss_before(), tr.loss_after());
+  if (op.kind == OpKind::Update) ImGui::TextColored(tr.loss_after() < tr.loss_before() ? kUpdate : kBackward, "%s", loss);
+  else ImGui::TextDisabled("%s", loss);
+  ImGui::SetWindowFontScale(1.3f);
+  ImGui::TextUnformatted(op.equation.c_str());
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::TextDisabled("%s", op.note.c_str());
+  if (op.kind == OpKind::Loss) {
+    ImGui::Text("L = %.5f", tr.loss_before());
+    ImGui::SameLine();
+    ImGui::TextDisabled("(the mean of −log ŷ_y over the batch)");
+  }
+  if (op.kind == OpKind::Update) {
+    if (ImGui::Button("Apply this update to the model")) app.stepper_apply();
+    Record(app, "stepper_apply");
+    Tip("Write the new weights (and the optimizer's state) into the trained model, as one training step would");
+    if (st.applied > 0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%d update%s applied from the stepper", st.applied, st.applied == 1 ? "" : "s");
+    }
+  }
+  if (!st.message.empty()) ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "%s", st.message.c_str());
+
+  // the tensors: what the operation reads on the left, what it writes on the right
+  ImGui::BeginChild("tensors", ImVec2(0, 0), false);
+  const float col_w = (ImGui::GetContentRegionAvail().x - fs) * 0.5f;
+  const int sample = std::clamp(st.sel_sample, 0, tr.batch() - 1);
+  const bool pool = op.layer >= 0 && tr.model().layer(op.layer).type() == "maxpool" &&
+                    (op.kind == OpKind::Forward || op.kind == OpKind::Backward);
+  const int pool_input = pool ? op.reads[op.kind == OpKind::Forward ? 0 : 1] : -1;   // the pooled input
+  if (ImGui::BeginTable("io", 2, ImGuiTableFlags_BordersInnerV)) {
+    ImGui::TableSetupColumn("reads", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("writes", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("READS");
+    for (int id : op.reads) TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, false, id == pool_input);
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("WRITES");
+    for (int id : op.writes) TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, true, false);
+    ImGui::EndTable();
+  }
+  if (pool) ImGui::TextDisabled("green outlines: the input that won each max-pool window");
+  WhatIfAndChecks(app);
+  ImGui::EndChild();
+}
+
+}  // namespace bpl::app
