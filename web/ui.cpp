@@ -120,6 +120,7 @@ void Panel(const char* title, ImVec2 pos, ImVec2 size, void (*body)(App&), App& 
 }  // namespace
 
 void draw_ui(App& app) {
+  app.ui_rects.clear();   // only what this frame draws
   MenuBar(app);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeight() + ImGui::GetFontSize() * 0.5f;

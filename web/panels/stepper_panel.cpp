@@ -98,7 +98,8 @@ View make_view(const TraceTensor& t, int sample) {
     const int cout = t.shape.c, cin = t.shape.h, kh = t.kh, kw = t.kw;
     auto flat = [&](int co, int ci, int u, int w) { return ((ci * kh + u) * kw + w) * cout + co; };
     if (cin == 1) grid(cout, kh, kw, std::min(cout, 8), [&](int k, int r, int c) { return flat(k, 0, r, c); });
-    else grid(cout * cin, kh, kw, cin, [&](int k, int r, int c) { return flat(k / cin, k % cin, r, c); });
+    else   // one column per filter (output channel), one row per input channel
+      grid(cout * cin, kh, kw, cout, [&](int k, int r, int c) { return flat(k % cout, k / cout, r, c); });
   }
   return v;
 }
@@ -234,7 +235,7 @@ void NumbersTable(App& app, int tensor, int sample, const View& v) {
   }
 }
 
-void TensorCard(App& app, int tensor, int sample, float width, bool written, bool pool_winners) {
+void TensorCard(App& app, int tensor, int sample, float width, bool written, bool pool_winners, const std::string& rect_name) {
   App::Stepper& st = app.stepper;
   const Trace& tr = st.trace;
   const TraceTensor& t = tr.tensor(tensor);
@@ -263,6 +264,7 @@ void TensorCard(App& app, int tensor, int sample, float width, bool written, boo
     bool clicked = false;
     const int k = DrawHeatmap("map", tex, v.layout, ImVec2(v.layout.w * s, v.layout.h * s),
                               marks_for(app, tensor, sample, v, pool_winners), &clicked);
+    Record(app, rect_name.c_str());
     if (k >= 0) {
       Explain(app, tensor, sample, k, t.editable);
       if (clicked && t.editable) Select(app, tensor, sample, k);
@@ -415,6 +417,7 @@ void SampleRow(App& app) {
   if (ImGui::Button("Random")) app.stepper_random();
   ImGui::SameLine();
   if (ImGui::Button("A misclassified one")) app.stepper_next_misclassified();
+  Record(app, "stepper_misclassified");
   Tip("The next test image the model gets wrong: watch the gradients push it the right way");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 5.5f);
@@ -444,7 +447,7 @@ void WhatIfAndChecks(App& app) {
   App::Stepper& st = app.stepper;
   Trace& tr = st.trace;
   const float fs = ImGui::GetFontSize();
-  ImGui::Separator();
+  ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kLoss, "What-if");
   ImGui::SameLine();
   HelpMarker("Click a weight, a bias or an input pixel in the pictures to select it, type a new value and press Set: the "
@@ -456,6 +459,7 @@ void WhatIfAndChecks(App& app) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7);
     ImGui::InputFloat("##value", &st.edit_value, 0.01f, 0.1f, "%.5f");
+    Record(app, "stepper_value");
     ImGui::SameLine();
     if (ImGui::Button("Set and re-run")) {
       try {
@@ -476,6 +480,7 @@ void WhatIfAndChecks(App& app) {
       }
     }
   } else {
+    ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("select a weight, a bias or an input pixel by clicking it");
   }
   if (tr.edit_count() > 0) {
@@ -484,11 +489,12 @@ void WhatIfAndChecks(App& app) {
       tr.reset_edits();
       ++st.version;
     }
+    Record(app, "stepper_reset_edits");
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%d edit%s active", tr.edit_count(), tr.edit_count() == 1 ? "" : "s");
   }
 
-  ImGui::Spacing();
+  ImGui::SameLine(0, fs * 2);
   ImGui::TextColored(kLoss, "Gradient check");
   ImGui::SameLine();
   HelpMarker("Nudge one parameter by ±h and measure how the loss moves: (L(θ+h) − L(θ−h)) / 2h. If backprop is right, "
@@ -497,6 +503,7 @@ void WhatIfAndChecks(App& app) {
              "exists to match: the check says so.");
   ImGui::SameLine();
   if (ImGui::Button("Check a few weights")) st.checks = tr.check_some();
+  Record(app, "stepper_checks");
   Tip("For each weight and bias tensor, the entry with the largest gradient, and the input pixel with the largest gradient");
   if (!st.checks.empty() &&
       ImGui::BeginTable("checks", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
@@ -590,6 +597,8 @@ void StepperPanel(App& app) {
   }
   if (!st.message.empty()) ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "%s", st.message.c_str());
 
+  WhatIfAndChecks(app);
+  ImGui::Separator();
   // the tensors: what the operation reads on the left, what it writes on the right
   ImGui::BeginChild("tensors", ImVec2(0, 0), false);
   const float col_w = (ImGui::GetContentRegionAvail().x - fs) * 0.5f;
@@ -602,14 +611,19 @@ void StepperPanel(App& app) {
     ImGui::TableSetupColumn("writes", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableNextColumn();
     ImGui::TextDisabled("READS");
-    for (int id : op.reads) TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, false, id == pool_input);
+    for (size_t i = 0; i < op.reads.size(); ++i) {
+      const int id = op.reads[i];
+      TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, false, id == pool_input, "stepper_map_r" + std::to_string(i));
+    }
     ImGui::TableNextColumn();
     ImGui::TextDisabled("WRITES");
-    for (int id : op.writes) TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, true, false);
+    for (size_t i = 0; i < op.writes.size(); ++i) {
+      const int id = op.writes[i];
+      TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, true, false, "stepper_map_w" + std::to_string(i));
+    }
     ImGui::EndTable();
   }
   if (pool) ImGui::TextDisabled("green outlines: the input that won each max-pool window");
-  WhatIfAndChecks(app);
   ImGui::EndChild();
 }
 

@@ -1,0 +1,172 @@
+// Browser test of the backprop stepper: LeNet-5 trained for a moment, then one whole training
+// step walked through with real key presses (→ ← Home L U), the gradient check and a what-if
+// edit by real mouse clicks and typing, and the update applied to the model. Reads the app's
+// read-only JSON state (window.bplState()); screenshots of the forward conv step, the loss, a
+// backward conv step and the update.
+// Usage: node tests/browser/stepper.test.mjs SITE_DIR SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
+const shots = path.resolve(process.argv[3] || path.join(here, '../../build/screenshots'));
+fs.mkdirSync(shots, { recursive: true });
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader'];
+
+let passed = 0, failed = 0;
+const check = (ok, what) => { if (ok) { passed++; console.log('  ok: ' + what); } else { failed++; console.log('  FAILED: ' + what); } };
+
+const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
+const url = await new Promise((resolve, reject) => {
+  server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); });
+  server.on('exit', () => reject(new Error('server exited')));
+});
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push('pageerror: ' + e));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+  const state = () => page.evaluate(() => window.bplState && window.bplState());
+  const center = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
+  const frames = (n = 3) => page.evaluate((k) => new Promise((res) => {
+    const f = () => (k-- <= 0 ? res() : requestAnimationFrame(f)); f();
+  }), n);
+  // a click as a hand makes it: move, press, release, a couple of frames apart (ImGui reads the
+  // mouse once per frame; a zero-length click can fall between two frames)
+  const click = async (x, y) => {
+    await page.mouse.move(x, y); await frames(2);
+    await page.mouse.down(); await frames(2);
+    await page.mouse.up(); await frames(2);
+  };
+  const key = async (k) => {   // likewise a key: down and up in different frames
+    await page.keyboard.down(k); await frames(2);
+    await page.keyboard.up(k); await frames(2);
+    return (await state()).stepper;
+  };
+
+  // LeNet-5 (R0's CNN) through a shared link
+  await page.goto(url + '#model.preset=r0-lenet5');
+  await page.waitForFunction(() => window.bplState && window.bplState() && window.bplState().data_ready, null, { timeout: 30000 });
+  let s = await state();
+  check(s.preset === 'r0-lenet5', `LeNet-5 chosen (${s.layers})`);
+  // train for a moment so the step is on learned weights, then pause
+  await click(...center(s.ui.start));
+  await page.waitForFunction(() => window.bplState().batches > 150, null, { timeout: 30000 });
+  s = await state();
+  await click(...center(s.ui.start));
+  await page.waitForFunction(() => window.bplState().state === 'paused', null, { timeout: 5000 });
+  s = await state();
+  check(s.state === 'paused', `trained ${s.batches} batches, paused`);
+
+  // open the stepper with a real click on its tab
+  await click(...center(s.ui.tab_stepper));
+  await page.waitForFunction(() => window.bplState().stepper.ready, null, { timeout: 10000 })
+    .catch(() => {});
+  let st = (await state()).stepper;
+  check(st.op === 0 && st.kind === 'forward' && st.layer_type === 'conv' && st.ops === 31,
+    `the stepper opens on the first forward conv (op ${st.op + 1} of ${st.ops}: ${st.title})`);
+  check(st.equation.startsWith('z¹[c,i,j] = b¹[c] + Σ'), `its equation: ${st.equation}`);
+  await page.screenshot({ path: path.join(shots, 'stepper-forward-conv.png') });
+
+  // a test image the model gets wrong (a real click): the step has something to fix
+  s = await state();
+  await click(...center(s.ui.stepper_misclassified));
+  st = (await state()).stepper;
+  check(st.predicted !== st.label && st.op === 0, `"A misclassified one": test image ${st.sample}, label ${st.label}, predicted ${st.predicted}`);
+
+  // walk the whole step with → and record what each operation is
+  const seen = [{ kind: st.kind, layer: st.layer, type: st.layer_type }];
+  const lossBefore = st.loss_before, lossAfter = st.loss_after;
+  let shotLoss = false, shotBackConv = false, shotUpdate = false;
+  for (let i = 1; i < st.ops; i++) {
+    const x = await key('ArrowRight');
+    seen.push({ kind: x.kind, layer: x.layer, type: x.layer_type });
+    if (x.kind === 'loss' && !shotLoss) { await page.screenshot({ path: path.join(shots, 'stepper-loss.png') }); shotLoss = true; }
+    if (x.kind === 'backward' && x.layer_type === 'conv' && !shotBackConv) {
+      await page.screenshot({ path: path.join(shots, 'stepper-backward-conv.png') }); shotBackConv = true;
+    }
+    if (x.kind === 'update' && !shotUpdate) { await page.screenshot({ path: path.join(shots, 'stepper-update.png') }); shotUpdate = true; }
+  }
+  const kinds = seen.map((o) => o.kind).join(',');
+  const expected = [...Array(12).fill('forward'), 'loss', 'loss gradient', ...Array(12).fill('backward'), ...Array(5).fill('update')].join(',');
+  check(kinds === expected, `→ walked forward ×12, loss, loss gradient, backward ×12, update ×5 (${seen.length} operations)`);
+  const fwdLayers = seen.filter((o) => o.kind === 'forward').map((o) => o.layer).join(',');
+  const bwdLayers = seen.filter((o) => o.kind === 'backward').map((o) => o.layer).join(',');
+  check(fwdLayers === '0,1,2,3,4,5,6,7,8,9,10,11' && bwdLayers === '11,10,9,8,7,6,5,4,3,2,1,0',
+    `the forward pass goes through the layers in order, the backward pass in reverse`);
+  check(shotLoss && shotBackConv && shotUpdate, 'screenshots of the loss, a backward conv step and the update');
+  st = await key('ArrowRight');
+  check(st.op === st.ops - 1, '→ at the last operation stays there');
+  check(Number.isFinite(lossBefore) && lossAfter < lossBefore,
+    `the update helps: loss on this image ${lossBefore.toFixed(5)} before → ${lossAfter.toFixed(5)} after`);
+  st = await key('ArrowLeft');
+  check(st.op === st.ops - 2, `← steps back (op ${st.op + 1})`);
+  st = await key('Home');
+  check(st.op === 0, 'Home restarts');
+  st = await key('l');
+  check(st.kind === 'loss', 'L jumps to the loss');
+  st = await key('u');
+  check(st.kind === 'update' && st.layer === 0, 'U jumps to the first update');
+
+  // gradient check by a real click
+  s = await state();
+  await click(...center(s.ui.stepper_checks));
+  await frames(3);
+  st = (await state()).stepper;
+  // float32: agreement to ~1e-3, a few % where the loss moves little (the panel says "close")
+  const good = st.checks.filter((c) => c.rel_error < 5e-2 || c.kink);
+  check(st.checks.length === 11 && good.length === st.checks.length,
+    `finite differences agree with backprop: ${st.checks.map((c) => `${c.label} ${c.rel_error.toExponential(1)}${c.kink ? ' (corner)' : ''}`).join(', ')}`);
+  await page.screenshot({ path: path.join(shots, 'stepper-gradcheck.png') });
+
+  // what-if: click a weight of W¹ (the first picture the update reads), type a value, Set
+  s = await state();
+  const hashBefore = s.weights_hash;
+  await click(s.ui.stepper_map_r0[0] + 4, s.ui.stepper_map_r0[1] + 4);
+  await frames(3);
+  s = await state();
+  check(!!s.ui.stepper_value, 'clicking a weight selects it for editing');
+  await click(...center(s.ui.stepper_value));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('2.5');
+  await page.keyboard.press('Enter');
+  await frames(2);
+  s = await state();
+  await click(...center(s.ui.stepper_set));
+  await frames(3);
+  s = await state();
+  st = s.stepper;
+  check(st.edits === 1 && st.loss_before !== lossBefore && s.weights_hash === hashBefore,
+    `what-if: W¹ edited, the step re-ran (loss ${lossBefore.toFixed(5)} → ${st.loss_before.toFixed(5)}), the model untouched`);
+  await page.screenshot({ path: path.join(shots, 'stepper-whatif.png') });
+
+  // Reset edits by a click: back to the real weights; then apply the update
+  await click(...center(s.ui.stepper_reset_edits));
+  await frames(3);
+  s = await state();
+  st = s.stepper;
+  check(st.edits === 0 && st.loss_before === lossBefore, `Reset edits restores the traced step (loss ${st.loss_before.toFixed(5)})`);
+  const before = st.loss_before, after = st.loss_after, h0 = s.weights_hash;
+  await click(...center(s.ui.stepper_apply));
+  await frames(4);
+  s = await state();
+  st = s.stepper;
+  check(st.applied === 1 && s.weights_hash !== h0, `Apply writes the update into the model (weights ${h0} → ${s.weights_hash})`);
+  check(Math.abs(st.loss_before - after) < 1e-9,
+    `the model took exactly the traced step: its loss on the image is now ${st.loss_before.toFixed(6)} (the trace said ${after.toFixed(6)}, was ${before.toFixed(6)})`);
+
+  check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+} catch (e) {
+  check(false, 'stepper test crashed: ' + (e && e.stack || e));
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`stepper: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
