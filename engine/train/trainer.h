@@ -80,7 +80,9 @@ class Trainer {
   // batches until budget_ms is spent, training is finished, or (stop_at_epoch ≥ 0) that many
   // epochs are complete; returns the number of batches run
   int run_for_ms(double budget_ms, int stop_at_epoch = -1);
-  void finish_epoch_now();    // used by tests: evaluate + record as if the epoch ended
+  void finish_epoch_now();
+  // a new training image (index into the training Dataset): joins from the next epoch on
+  void add_train_index(int i) { split_.train.push_back(i); order_.push_back(i); }    // used by tests: evaluate + record as if the epoch ended
 
   TrainState state() const { return state_; }
   bool finished() const { return state_ == TrainState::Done || state_ == TrainState::EarlyStopped || state_ == TrainState::Diverged; }

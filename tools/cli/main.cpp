@@ -18,6 +18,7 @@
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "model/presets.h"
+#include "train/experiment.h"
 #include "train/trainer.h"
 
 #include <CLI/CLI.hpp>
@@ -273,23 +274,9 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
 // beside ours. "Epochs to converge" = the first epoch whose test accuracy is within 0.5 points of
 // the last epoch's.
 int cmd_compare(const std::string& which, const std::string& data_dir, int max_epochs) {
-  std::vector<std::string> names;
-  for (const Preset& p : presets()) {
-    const std::string r = p.name.substr(0, 2);
-    if (which == "r0" ? r == "r0" : which == "r1-mlp" ? p.name.rfind("r1-mlp", 0) == 0
-                                  : which == "r1-cnn" ? p.name.rfind("r1-cnn", 0) == 0
-                                  : which == "r2" ? r == "r2" : which == "r3" ? r == "r3" : false)
-      names.push_back(p.name);
-  }
-  if (names.empty()) throw ConfigError("compare: unknown comparison \"" + which + "\" (use r0, r1-mlp, r1-cnn, r2 or r3)");
+  std::vector<std::string> names = comparison_presets(which);
   Data data = load_mnist(data_dir);
-  struct Row {
-    std::string name, title;
-    long params;
-    int epochs, converged;
-    double seconds, acc, report;
-  };
-  std::vector<Row> rows;
+  std::vector<ExperimentRun> rows;
   for (const std::string& name : names) {
     const Preset& p = find_preset(name);
     RunConfig rc = RunConfig::from_preset(p);
@@ -299,31 +286,28 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
     const Dataset& test = split.test_from_train ? data.train : data.test;
     Normalizer norm = Normalizer::make(rc.norm, data.train, split.train);
     Trainer t(model, data.train, split, norm, rc.train);
-    std::vector<double> accs;
-    t.on_epoch = [&](const EpochStats&) { accs.push_back(evaluate(model, test, split.test, norm).accuracy); };
+    ExperimentRun run;
+    t.on_epoch = [&](const EpochStats&) { run.test_accs.push_back(evaluate(model, test, split.test, norm).accuracy); };
     std::printf("%-18s training %d epoch(s)…\n", name.c_str(), rc.train.epochs);
     std::fflush(stdout);
     while (!t.finished()) t.step();
     if (t.state() == TrainState::Diverged) throw ConfigError(name + ": " + t.message());
-    const double final_acc = evaluate(model, test, split.test, norm).accuracy;
-    int converged = static_cast<int>(accs.size());
-    for (size_t e = 0; e < accs.size(); ++e)
-      if (accs[e] >= accs.back() - 0.005) {
-        converged = static_cast<int>(e) + 1;
-        break;
-      }
-    rows.push_back({name, p.title, model.param_count(), static_cast<int>(t.history().size()), converged, t.train_seconds(),
-                    final_acc, p.report_accuracy});
+    run.name = name;
+    run.title = p.title;
+    run.params = model.param_count();
+    run.epochs = static_cast<int>(t.history().size());
+    run.seconds = t.train_seconds();
+    run.test_acc = evaluate(model, test, split.test, norm).accuracy;
+    run.report_acc = p.report_accuracy;
+    rows.push_back(run);
   }
-  size_t best = 0;
-  for (size_t i = 1; i < rows.size(); ++i)
-    if (rows[i].acc > rows[best].acc || (rows[i].acc == rows[best].acc && rows[i].params < rows[best].params)) best = i;
+  const int best = experiment_winner(rows);
   std::printf("\n%-46s %11s %7s %10s %10s %9s %9s  %s\n", "model", "parameters", "epochs", "converged", "train time",
               "test acc", "report", "winner");
   for (size_t i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
+    const ExperimentRun& r = rows[i];
     std::printf("%-46s %11s %7d %10d %9.1fs %8.2f%% %8.2f%%  %s\n", r.title.c_str(), with_commas(r.params).c_str(), r.epochs,
-                r.converged, r.seconds, 100 * r.acc, 100 * r.report, i == best ? "★" : "");
+                r.converged(), r.seconds, 100 * r.test_acc, 100 * r.report_acc, static_cast<int>(i) == best ? "★" : "");
   }
   return 0;
 }

@@ -1,0 +1,43 @@
+#include "train/experiment.h"
+
+#include "core/error.h"
+#include "model/presets.h"
+
+namespace bpl {
+
+int epochs_to_converge(const std::vector<double>& accs, double tol) {
+  for (size_t e = 0; e < accs.size(); ++e)
+    if (accs[e] >= accs.back() - tol) return static_cast<int>(e) + 1;
+  return static_cast<int>(accs.size());
+}
+
+int ExperimentRun::converged() const { return epochs_to_converge(test_accs); }
+
+int experiment_winner(const std::vector<ExperimentRun>& runs) {
+  int best = -1;
+  for (size_t i = 0; i < runs.size(); ++i)
+    if (best < 0 || runs[i].test_acc > runs[best].test_acc ||
+        (runs[i].test_acc == runs[best].test_acc && runs[i].params < runs[best].params))
+      best = static_cast<int>(i);
+  return best;
+}
+
+const std::vector<std::string>& comparison_names() {
+  static const std::vector<std::string> n = {"r0", "r1-mlp", "r1-cnn", "r2", "r3"};
+  return n;
+}
+
+std::vector<std::string> comparison_presets(const std::string& which) {
+  std::vector<std::string> names;
+  for (const Preset& p : presets()) {
+    const std::string r = p.name.substr(0, 2);
+    if (which == "r0" ? r == "r0" : which == "r1-mlp" ? p.name.rfind("r1-mlp", 0) == 0
+                                  : which == "r1-cnn" ? p.name.rfind("r1-cnn", 0) == 0
+                                  : which == "r2" ? r == "r2" : which == "r3" ? r == "r3" : false)
+      names.push_back(p.name);
+  }
+  if (names.empty()) throw ConfigError("unknown comparison \"" + which + "\" (use r0, r1-mlp, r1-cnn, r2 or r3)");
+  return names;
+}
+
+}  // namespace bpl

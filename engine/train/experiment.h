@@ -1,0 +1,31 @@
+// Comparisons of models (R0's Table V, R1's sweeps): which presets a seed report compares, and
+// how a finished run is summarised. Used by `bpl compare` and by the app's Experiments view.
+//   epochs to converge  the first epoch whose test accuracy is within `tol` of the last epoch's
+//   winner              the highest test accuracy; on a tie, the fewer parameters
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace bpl {
+
+struct ExperimentRun {
+  std::string name, title;          // preset name and title
+  long params = 0;
+  int epochs = 0;                   // epochs trained
+  double seconds = 0;               // training time
+  double test_acc = 0;              // after the last epoch
+  double report_acc = 0;            // the report's own figure (0 if none)
+  std::vector<double> test_accs;    // after every epoch
+  std::vector<double> val_accs;
+  int converged() const;            // epochs to converge
+};
+
+int epochs_to_converge(const std::vector<double>& accs, double tol = 0.005);
+// index of the winner (−1 for no runs)
+int experiment_winner(const std::vector<ExperimentRun>& runs);
+// the presets a comparison runs: "r0", "r1-mlp", "r1-cnn", "r2", "r3" (ConfigError otherwise)
+std::vector<std::string> comparison_presets(const std::string& which);
+const std::vector<std::string>& comparison_names();
+
+}  // namespace bpl
