@@ -200,10 +200,11 @@ void App::on_epoch(const EpochStats& s) {
   r.stats = s;
   r.stats.epoch += epoch_offset_;
   autosave_due = true;
-  EvalResult t = evaluate(model_, test_, split_.test, norm_);
-  r.test_acc = t.accuracy;
-  r.test_loss = t.loss;
+  report_run();   // the evaluation report of this epoch (confusion matrix, per-class scores)
+  r.test_acc = report.eval.accuracy;
+  r.test_loss = report.eval.loss;
   history_.push_back(r);
+  report.epoch = r.stats.epoch;
 }
 
 void App::start() {
@@ -481,7 +482,19 @@ std::string App::state_json() {
 #ifdef __EMSCRIPTEN__
   j["wasm_heap_mb"] = emscripten_get_heap_size() / 1048576.0;
 #endif
-  j["view"] = view == 1 ? "stepper" : "train";
+  static const char* views[] = {"train", "stepper", "inside", "draw", "report", "experiments"};
+  j["view"] = views[std::clamp(view, 0, 5)];
+  j["pad"] = {{"top", pad.top}, {"empty", pad.pre.empty}, {"taught", pad.taught},
+              {"confidence", pad.top >= 0 ? pad.probs[pad.top] : 0.0f}, {"saliency", !pad.saliency.empty()}};
+  j["report"] = {{"ready", report.ready}, {"accuracy", report.eval.accuracy}, {"epoch", report.epoch},
+                 {"sel_truth", report.sel_truth}, {"sel_pred", report.sel_pred}, {"mistakes", report.mistakes.size()},
+                 {"macro_f1", report.rep.macro_f1}};
+  {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const ExperimentRun& r : exp.runs)
+      runs.push_back({{"name", r.name}, {"epochs", r.epochs}, {"test_acc", r.test_acc}, {"params", r.params}});
+    j["experiments"] = {{"running", exp.running}, {"runs", runs}, {"message", exp.message}, {"winner", exp.running ? -1 : experiment_winner(exp.runs)}};
+  }
   {
     const Stepper& st = stepper;
     nlohmann::json sj;

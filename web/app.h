@@ -6,7 +6,10 @@
 #include "data/dataset.h"
 #include "io/run_config.h"
 #include "model/model.h"
+#include "data/preprocess.h"
+#include "metrics/metrics.h"
 #include "trace/trace.h"
+#include "train/experiment.h"
 #include "train/trainer.h"
 
 #include <array>
@@ -125,7 +128,7 @@ class App {
   bool dark_theme = true;
   float ui_scale = 1.0f;
   bool log_loss = false;
-  int view = 0;             // 0 Train, 1 Backprop stepper
+  int view = 0;             // 0 Train, 1 Backprop stepper, 2 Inside, 3 Draw, 4 Report, 5 Experiments
   int view_request = -1;    // select this view on the next frame (menu, command line, tests)
   bool theme_dirty = true, font_dirty = true;
   FrameStats frames;
@@ -155,10 +158,14 @@ class App {
     bool visible = false;       // the stepper tab was drawn this frame
     long at_batches = -1;       // what the trace was taken of: batches trained, model version
     uint64_t at_model = 0;
+    std::vector<uint8_t> drawn; // non-empty: the trace is of this drawn digit (28×28), not a test image
+    int drawn_label = 0;
   } stepper;
   // Trace one step on test images [first, first + batch); false (and stepper.message) if not possible.
   bool stepper_capture(int first, int batch);
-  bool stepper_recapture() { return stepper_capture(stepper.sample, stepper.batch); }
+  bool stepper_recapture();
+  // trace a step on a drawn digit with the label the learner gave it
+  bool stepper_capture_drawn(const std::vector<uint8_t>& pixels, int label);
   // the next test image after the current one that the model gets wrong
   bool stepper_next_misclassified();
   void stepper_random();
@@ -167,7 +174,79 @@ class App {
   void stepper_set_op(int op);
   void stepper_tick(double dt_ms);   // playback
 
+  // ---- the drawing pad (web/app_views.cpp)
+  struct DrawPad {
+    static constexpr int kSize = 280;           // canvas pixels (10 per MNIST pixel)
+    std::vector<float> canvas = std::vector<float>(kSize * kSize, 0.0f);
+    std::vector<std::vector<float>> undo;       // canvases before each stroke
+    float brush = 16.0f;                        // brush diameter in canvas pixels
+    bool dirty = true;                          // the canvas changed: preprocess and predict again
+    uint64_t version = 0;                       // bumped when the canvas or the prediction changes
+    Preprocessed pre;                           // the 28×28 MNIST-style image
+    std::vector<float> probs;                   // ŷ for 0–9 (empty: nothing drawn)
+    std::vector<float> saliency;                // ∂z_top/∂x, 784 values
+    int top = -1;
+    long at_batches = -1;                       // predictions follow training
+    int teach_label = 0, taught = 0;
+  } pad;
+  void pad_update();                // preprocess, predict and saliency when the canvas or the model changed
+  void pad_clear();
+  void pad_undo();
+  void pad_stroke_begin();
+  void pad_paint(float x0, float y0, float x1, float y1);   // a brush segment, canvas coordinates
+  std::string pad_teach(int label);  // add the drawing to the training set; "" or why not
+  void pad_to_stepper(int label);
+
+  // ---- inside the network: every layer's output for one input (web/app_views.cpp)
+  struct Inspect {
+    int source = 0;                 // 0 a test image, 1 the drawing
+    int index = 0;                  // the test image
+    std::vector<Matrix> acts;       // copies of every layer's output
+    Matrix input;                   // the normalised input column
+    std::vector<float> probs;
+    uint64_t version = 0;
+    long at_batches = -1;
+    uint64_t at_model = 0, at_pad = 0;
+    int at_source = -1, at_index = -1;
+  } inspect;
+  void inspect_update(bool force = false);
+
+  // ---- the evaluation report on the test split (after each epoch, or on demand)
+  struct Report {
+    bool ready = false;
+    int epoch = 0;
+    std::vector<int> idx, truth;    // test images and their labels
+    EvalResult eval;
+    ConfusionMatrix cm;
+    ClassificationReport rep;
+    std::vector<int> mistakes;      // positions in idx, most confident first
+    bool normalized = false;
+    int sel_truth = -1, sel_pred = -1;
+    uint64_t version = 0;
+  } report;
+  void report_run();
+
+  // ---- experiments: a comparison's presets trained one after another, time-sliced
+  struct Experiments {
+    int which = 0;                  // index into comparison_names()
+    int max_epochs = 3;             // per run (0 = the preset's own)
+    bool running = false;
+    std::vector<std::string> queue; // presets still to run
+    std::vector<ExperimentRun> runs;   // finished ones, then the current one
+    std::vector<int> total_epochs;
+    std::unique_ptr<Model> model;
+    std::unique_ptr<Trainer> trainer;
+    Split split;
+    Normalizer norm;
+    std::string message;
+  } exp;
+  void experiments_start();
+  void experiments_stop();
+  void experiments_tick(double budget_ms);
+
  private:
+  bool ready_model();   // data and a built model (and normaliser), building them if needed
+  bool stepper_capture_x(const Matrix& x, const std::vector<int>& y);
   bool ensure_trainer();   // build model + trainer from the settings if needed
   void on_epoch(const EpochStats& s);
 

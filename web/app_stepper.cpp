@@ -9,29 +9,68 @@
 
 namespace bpl::app {
 
+bool App::ready_model() {
+  if (!data_ready_) return false;
+  return trainer_ || ensure_trainer();
+}
+
+bool App::stepper_recapture() {
+  return stepper.drawn.empty() ? stepper_capture(stepper.sample, stepper.batch)
+                               : stepper_capture_drawn(stepper.drawn, stepper.drawn_label);
+}
+
 bool App::stepper_capture(int first, int batch) {
   Stepper& st = stepper;
-  st.playing = false;
   if (!data_ready_) {
     st.message = "the data are still loading";
-    return false;
-  }
-  if (state_ == RunState::Running) {
-    st.message = "pause training to step through it (the stepper works on the current weights)";
-    return false;
-  }
-  if (!trainer_ && !ensure_trainer()) {
-    st.message = message_.empty() ? "the model cannot be built: " + validation_ : message_;
     return false;
   }
   const int n = test_.size();
   batch = std::clamp(batch, 1, 8);
   first = std::clamp(first, 0, std::max(0, n - batch));
+  if (!ready_model()) {
+    st.message = message_.empty() ? "the model cannot be built: " + validation_ : message_;
+    return false;
+  }
   std::vector<int> idx;
   for (int i = 0; i < batch; ++i) idx.push_back(first + i);
   Matrix x;
   std::vector<int> y;
   gather_batch(test_, idx, 0, batch, norm_, x, y);
+  const bool same = st.drawn.empty() && st.sample == first && st.batch == batch;
+  st.drawn.clear();
+  st.sample = first;
+  st.batch = batch;
+  if (!stepper_capture_x(x, y)) return false;
+  if (!same) st.op = 0;
+  return true;
+}
+
+bool App::stepper_capture_drawn(const std::vector<uint8_t>& pixels, int label) {
+  Stepper& st = stepper;
+  if (pixels.size() != 28 * 28 || label < 0 || label > 9) return false;
+  if (!ready_model()) {
+    st.message = message_;
+    return false;
+  }
+  Matrix x(784, 1);
+  for (int i = 0; i < 784; ++i) x(i, 0) = norm_.apply(pixels[i]);
+  const bool same = st.drawn == pixels && st.drawn_label == label;
+  st.drawn = pixels;
+  st.drawn_label = label;
+  st.batch = 1;
+  if (!stepper_capture_x(x, {label})) return false;
+  if (!same) st.op = 0;
+  return true;
+}
+
+bool App::stepper_capture_x(const Matrix& x, const std::vector<int>& y) {
+  Stepper& st = stepper;
+  st.playing = false;
+  if (state_ == RunState::Running) {
+    st.message = "pause training to step through it (the stepper works on the current weights)";
+    return false;
+  }
   try {
     // the trainer's optimizer as it stands: its current learning rate and step count
     Trace t;
@@ -41,15 +80,13 @@ bool App::stepper_capture(int first, int batch) {
     st.message = std::string("cannot trace this step: ") + e.what();
     return false;
   }
-  const bool same_shape = st.sample == first && st.batch == batch;
-  st.sample = first;
-  st.batch = batch;
-  st.op = same_shape ? std::clamp(st.op, 0, static_cast<int>(st.trace.ops().size()) - 1) : 0;
+  st.op = std::clamp(st.op, 0, static_cast<int>(st.trace.ops().size()) - 1);
   st.checks.clear();
   st.sel_tensor = st.sel_index = -1;
+  st.sel_sample = 0;
   st.predicted.clear();
   const TraceTensor& p = st.trace.tensor(st.trace.probs_tensor());
-  for (int s = 0; s < batch; ++s) {
+  for (int s = 0; s < st.trace.batch(); ++s) {
     Eigen::Index arg = 0;
     p.data.col(s).maxCoeff(&arg);
     st.predicted.push_back(static_cast<int>(arg));
@@ -96,9 +133,7 @@ void App::stepper_apply() {
     trainer_->optimizer().set_steps(steps);
     ++st.applied;
     autosave_due = true;
-    const int op = st.op;
-    stepper_capture(st.sample, st.batch);
-    st.op = std::min(op, static_cast<int>(st.trace.ops().size()) - 1);
+    stepper_recapture();
     char buf[200];
     std::snprintf(buf, sizeof buf, "applied: the model took this step (loss on this sample %.4f → %.4f)", before, after);
     st.message = buf;

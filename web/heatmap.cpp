@@ -36,7 +36,7 @@ TextureCache& textures() {
 }
 
 ImTextureID TextureCache::get(const std::string& key, uint64_t version, const HeatmapLayout& layout,
-                              const std::vector<float>& values, float scale) {
+                              const std::vector<float>& values, float scale, Palette palette) {
   Entry* e = nullptr;
   for (auto& [k, v] : entries_)
     if (k == key) e = &v;
@@ -45,13 +45,23 @@ ImTextureID TextureCache::get(const std::string& key, uint64_t version, const He
     e = &entries_.back().second;
   }
   e->last_used = frame_;
-  if (e->id && e->version == version && e->scale == scale && e->w == layout.w && e->h == layout.h)
+  if (e->id && e->version == version && e->scale == scale && e->palette == palette && e->w == layout.w && e->h == layout.h)
     return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(e->id));
   std::vector<uint32_t> px(static_cast<size_t>(layout.w) * layout.h, 0);
   const float inv = scale > 0 ? 1.0f / scale : 0.0f;
   for (size_t i = 0; i < px.size(); ++i) {
     const int k = layout.cell[i];
-    if (k >= 0 && k < static_cast<int>(values.size())) px[i] = diverging_color(values[k] * inv);
+    if (k < 0 || k >= static_cast<int>(values.size())) continue;
+    const float v = values[k] * inv;
+    if (palette == Palette::Diverging) {
+      px[i] = diverging_color(v);
+    } else if (palette == Palette::Grey) {
+      const uint32_t g = static_cast<uint32_t>(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f);
+      px[i] = 0xFF000000u | g << 16 | g << 8 | g;
+    } else {
+      const uint32_t a = static_cast<uint32_t>(std::min(1.0f, std::abs(v)) * 230.0f);
+      px[i] = (diverging_color(v) & 0x00FFFFFFu) | a << 24;
+    }
   }
   if (!e->id) {
     GLuint id = 0;
@@ -70,6 +80,7 @@ ImTextureID TextureCache::get(const std::string& key, uint64_t version, const He
   glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(last));
   e->version = version;
   e->scale = scale;
+  e->palette = palette;
   e->w = layout.w;
   e->h = layout.h;
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(e->id));

@@ -21,11 +21,17 @@ struct HeatmapLayout {
   std::vector<int> cell;
 };
 
+enum class Palette {
+  Diverging,   // RdBu, ±scale
+  Grey,        // 0 … scale as black … white (images, the drawing pad)
+  Overlay,     // RdBu with opacity |v|/scale (saliency over an image)
+};
+
 // A texture per key, re-uploaded when `version` changes; textures unused for a while are freed.
 class TextureCache {
  public:
   ImTextureID get(const std::string& key, uint64_t version, const HeatmapLayout& layout,
-                  const std::vector<float>& values, float scale);
+                  const std::vector<float>& values, float scale, Palette palette = Palette::Diverging);
   void end_frame();   // frees textures not requested for 120 frames
 
  private:
@@ -33,6 +39,7 @@ class TextureCache {
     unsigned id = 0;
     uint64_t version = ~0ULL;
     float scale = 0;
+    Palette palette = Palette::Diverging;
     int w = 0, h = 0;
     long last_used = 0;
   };

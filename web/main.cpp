@@ -5,7 +5,7 @@
 // Desktop flags: --preset NAME  --load MODEL.bplm  --train-epochs N (start at once, quit after N epochs)
 //                --screenshot FILE.png (written before quitting)  --frames N (quit after N frames)
 //                --bench SECONDS (train with the UI, then headless, print both rates)
-//                --view stepper (open the backprop stepper)  --stepper-op N (show its operation N, 1-based)
+//                --view stepper|inside|draw|report|experiments (open that view)  --stepper-op N (show its operation N, 1-based)
 // Browser: the same through the URL (?bench=10), and the exported functions at the bottom.
 #include "app.h"
 #include "data/idx.h"
@@ -214,6 +214,10 @@ void frame() {
     const double target = kFrameMs - fs.ui_ms - kMarginMs;
     fs.train_budget_ms = std::clamp(0.7 * fs.train_budget_ms + 0.3 * target, 1.0, kFrameMs - kMarginMs);
     app.tick(fs.train_budget_ms);
+  } else if (app.exp.running) {   // an experiments run, sliced the same way
+    FrameStats& fs = app.frames;
+    fs.train_budget_ms = std::clamp(0.7 * fs.train_budget_ms + 0.3 * (kFrameMs - fs.ui_ms - kMarginMs), 1.0, kFrameMs - kMarginMs);
+    app.experiments_tick(fs.train_budget_ms);
   }
   if (Trainer* t = app.trainer()) {
     const double dt = std::chrono::duration<double>(Clock::now() - g->rate_t0).count();
@@ -307,9 +311,11 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--load") o.load = next();
     else if (a == "--view") {
       const std::string v = next();
-      o.view = v == "stepper" ? 1 : v == "train" ? 0 : -1;
+      static const char* views[] = {"train", "stepper", "inside", "draw", "report", "experiments"};
+      for (int k = 0; k < 6; ++k)
+        if (v == views[k]) o.view = k;
       if (o.view < 0) {
-        std::fprintf(stderr, "--view: train or stepper\n");
+        std::fprintf(stderr, "--view: train, stepper, inside, draw, report or experiments\n");
         std::exit(2);
       }
     } else if (a == "--stepper-op") o.stepper_op = std::atoi(next().c_str()) - 1;

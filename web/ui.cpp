@@ -135,9 +135,9 @@ void draw_ui(App& app) {
   ImGui::SetCursorScreenPos(ImVec2(vp->WorkPos.x + gap, vp->WorkPos.y + gap * 0.5f));
   int view = app.view;
   if (ImGui::BeginTabBar("views")) {
-    static const char* names[] = {"Train", "Backprop stepper"};
-    static const char* keys[] = {"tab_train", "tab_stepper"};
-    for (int i = 0; i < 2; ++i) {
+    static const char* names[] = {"Train", "Backprop stepper", "Inside the network", "Draw", "Report", "Experiments"};
+    static const char* keys[] = {"tab_train", "tab_stepper", "tab_inside", "tab_draw", "tab_report", "tab_experiments"};
+    for (int i = 0; i < 6; ++i) {
       const ImGuiTabItemFlags f = app.view_request == i ? ImGuiTabItemFlags_SetSelected : 0;
       const bool open = ImGui::BeginTabItem(names[i], nullptr, f);
       RecordRect(app, keys[i]);
@@ -156,6 +156,14 @@ void draw_ui(App& app) {
   const float W = vp->WorkSize.x - 2 * gap, H = vp->WorkPos.y + vp->WorkSize.y - status_h - gap - top;
   if (view == 1) {
     Panel("Backprop stepper: one training step, one operation at a time", o, ImVec2(W, H), StepperPanel, app);
+  } else if (view == 2) {
+    Panel("Inside the network: what it has learned, and what it computes for one image", o, ImVec2(W, H), InsidePanel, app);
+  } else if (view == 3) {
+    Panel("Draw a digit: the network's guess, live", o, ImVec2(W, H), DrawPanel, app);
+  } else if (view == 4) {
+    Panel("Evaluation report on the test images", o, ImVec2(W, H), ReportPanel, app);
+  } else if (view == 5) {
+    Panel("Experiments: a report's comparison, run here", o, ImVec2(W, H), ExperimentsPanel, app);
   } else {
     const float left = std::max(ImGui::GetFontSize() * 26.0f, W * 0.36f);
     const float model_h = H * 0.45f;

@@ -13,6 +13,10 @@ void ModelPanel(App& app);
 void TrainingPanel(App& app);
 void CurvesPanel(App& app);
 void StepperPanel(App& app);
+void InsidePanel(App& app);
+void DrawPanel(App& app);
+void ReportPanel(App& app);
+void ExperimentsPanel(App& app);
 void StatusBar(App& app, float height);
 
 // theme and fonts (web/theme.cpp)

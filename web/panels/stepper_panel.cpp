@@ -6,6 +6,7 @@
 //
 // Keys: → next operation, ← previous, space play/pause, Home restart, L the loss, U the update.
 #include "heatmap.h"
+#include "tensor_view.h"
 #include "panels/panels.h"
 #include "widgets.h"
 
@@ -40,75 +41,12 @@ void Tip(const char* text) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
 }
 
-// ---- how a tensor is drawn: its values (one sample) and where each sits on a texel grid
-struct View {
-  HeatmapLayout layout;
-  std::vector<float> values;
-  float scale = 1;
-  bool bars = false;   // a short vector: a bar strip instead of a heatmap
-};
-
 View make_view(const TraceTensor& t, int sample) {
-  View v;
-  const int n = t.size_per_sample();
-  v.values.resize(n);
-  for (int i = 0; i < n; ++i) v.values[i] = t.at(sample, i);
-  float m = 0;
-  for (float x : v.values)
-    if (std::isfinite(x)) m = std::max(m, std::abs(x));
-  v.scale = m > 0 ? m : 1.0f;
+  std::vector<float> vals(t.size_per_sample());
+  for (int i = 0; i < t.size_per_sample(); ++i) vals[i] = t.at(sample, i);
+  View v = app::make_view(desc_of(t), vals.data(), static_cast<int>(vals.size()));
   if (t.name == "ŷ" || t.name == "y") v.scale = 1.0f;   // probabilities on their own 0…1 scale
-  HeatmapLayout& L = v.layout;
-  auto grid = [&](int count, int mh, int mw, int cols, auto index_of) {
-    const int rows = (count + cols - 1) / cols;
-    L.w = cols * (mw + 1) - 1;
-    L.h = rows * (mh + 1) - 1;
-    L.cell.assign(static_cast<size_t>(L.w) * L.h, -1);
-    for (int k = 0; k < count; ++k) {
-      const int ox = (k % cols) * (mw + 1), oy = (k / cols) * (mh + 1);
-      for (int r = 0; r < mh; ++r)
-        for (int c = 0; c < mw; ++c) L.cell[(oy + r) * L.w + ox + c] = index_of(k, r, c);
-    }
-  };
-  const bool vector = t.layout == TensorLayout::Vector || (t.layout == TensorLayout::Image && t.shape.is_flat());
-  if (vector) {
-    if (n <= 64) {
-      v.bars = true;
-      return v;
-    }
-    const int cols = 16, rows = (n + cols - 1) / cols;
-    L.w = cols;
-    L.h = rows;
-    L.cell.assign(static_cast<size_t>(cols) * rows, -1);
-    for (int i = 0; i < n; ++i) L.cell[i] = i;
-    return v;
-  }
-  if (t.layout == TensorLayout::Image) {
-    const Shape s = t.shape;
-    const int cols = s.c <= 8 ? s.c : s.c <= 32 ? 8 : 16;
-    grid(s.c, s.h, s.w, cols, [&](int k, int r, int c) { return (k * s.h + r) * s.w + c; });
-  } else if (t.layout == TensorLayout::Matrix) {
-    const int rows = static_cast<int>(t.data.rows()), cols = static_cast<int>(t.data.cols());
-    L.w = cols;
-    L.h = rows;
-    L.cell.resize(static_cast<size_t>(rows) * cols);
-    for (int i = 0; i < rows; ++i)
-      for (int j = 0; j < cols; ++j) L.cell[i * cols + j] = j * rows + i;   // column-major storage
-  } else {   // Kernels: Cout × Cin kernels of kh × kw
-    const int cout = t.shape.c, cin = t.shape.h, kh = t.kh, kw = t.kw;
-    auto flat = [&](int co, int ci, int u, int w) { return ((ci * kh + u) * kw + w) * cout + co; };
-    if (cin == 1) grid(cout, kh, kw, std::min(cout, 8), [&](int k, int r, int c) { return flat(k, 0, r, c); });
-    else   // one column per filter (output channel), one row per input channel
-      grid(cout * cin, kh, kw, cout, [&](int k, int r, int c) { return flat(k % cout, k / cout, r, c); });
-  }
   return v;
-}
-
-// the texel of value `index` (for the numbers table)
-int texel_of(const HeatmapLayout& L, int index) {
-  for (size_t t = 0; t < L.cell.size(); ++t)
-    if (L.cell[t] == index) return static_cast<int>(t);
-  return -1;
 }
 
 void Explain(const App& app, int tensor, int sample, int index, bool editable) {
@@ -157,37 +95,20 @@ void BarStrip(App& app, int tensor, int sample, const View& v, float width) {
   const Trace& tr = app.stepper.trace;
   const TraceTensor& t = tr.tensor(tensor);
   const int n = static_cast<int>(v.values.size());
-  const bool classes = n == 10 && (tensor == tr.probs_tensor() || t.name == "y" || tensor == tr.ops()[tr.first_op(OpKind::Loss)].reads[0] ||
-                                   t.name == "∂L/∂" + tr.tensor(tr.ops()[tr.first_op(OpKind::Loss)].reads[0]).name);
-  const float fs = ImGui::GetFontSize();
-  const float h = fs * 3.6f, bw = std::min(fs * 1.6f, width / std::max(1, n));
+  const int logits = tr.ops()[tr.first_op(OpKind::Loss)].reads[0];
+  const bool classes = n == 10 && (tensor == tr.probs_tensor() || t.name == "y" || tensor == logits ||
+                                   t.name == "∂L/∂" + tr.tensor(logits).name);
+  const float fs = ImGui::GetFontSize(), h = fs * 3.6f, bw = std::min(fs * 1.6f, width / std::max(1, n));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("bars", ImVec2(bw * n, h + (classes ? fs * 1.1f : 0)));
-  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  const int hover = DrawBars("bars", v, width, h, classes, tr.labels()[sample]);
+  const bool clicked = ImGui::IsItemClicked();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const bool signed_values = *std::min_element(v.values.begin(), v.values.end()) < 0;
-  const float base = signed_values ? p0.y + h * 0.5f : p0.y + h;
-  const float span = signed_values ? h * 0.5f : h;
-  dl->AddLine(ImVec2(p0.x, base), ImVec2(p0.x + bw * n, base), ImGui::GetColorU32(ImGuiCol_Border));
-  int hover = -1;
-  for (int i = 0; i < n; ++i) {
-    const float x0 = p0.x + bw * i + 1, x1 = p0.x + bw * (i + 1) - 1;
-    const float val = v.values[i] / v.scale;
-    const float y = base - val * span;
-    dl->AddRectFilled(ImVec2(x0, std::min(y, base)), ImVec2(x1, std::max(y, base) + 1), diverging_color(val));
-    if (tr.edited(tensor, sample, i)) dl->AddRect(ImVec2(x0 - 1, p0.y), ImVec2(x1 + 1, p0.y + h), IM_COL32(255, 230, 0, 255), 0, 0, 2);
-    else if (tr.changed(tensor, sample, i)) dl->AddRect(ImVec2(x0 - 1, p0.y), ImVec2(x1 + 1, p0.y + h), IM_COL32(230, 159, 0, 255));
-    if (classes) {
-      char d[12];
-      std::snprintf(d, sizeof d, "%d", i);
-      const bool truth = i == tr.labels()[sample];
-      dl->AddText(ImVec2(x0 + (bw - 2 - ImGui::CalcTextSize(d).x) * 0.5f, p0.y + h + 2),
-                  truth ? ImGui::GetColorU32(kUpdate) : ImGui::GetColorU32(ImGuiCol_TextDisabled), d);
-    }
-    if (hovered && ImGui::GetIO().MousePos.x >= p0.x + bw * i && ImGui::GetIO().MousePos.x < p0.x + bw * (i + 1)) hover = i;
+  for (int i = 0; i < n; ++i) {   // what-if marks: edited (yellow), changed by an edit (orange)
+    const ImVec2 a(p0.x + bw * i, p0.y), b(p0.x + bw * (i + 1), p0.y + h);
+    if (tr.edited(tensor, sample, i)) dl->AddRect(a, b, IM_COL32(255, 230, 0, 255), 0, 0, 2);
+    else if (tr.changed(tensor, sample, i)) dl->AddRect(a, b, IM_COL32(230, 159, 0, 255));
   }
   if (hover >= 0) {
-    dl->AddRect(ImVec2(p0.x + bw * hover, p0.y), ImVec2(p0.x + bw * (hover + 1), p0.y + h), IM_COL32(255, 200, 0, 255), 0, 0, 2);
     Explain(app, tensor, sample, hover, t.editable);
     if (clicked && t.editable) Select(app, tensor, sample, hover);
   }
@@ -254,16 +175,11 @@ void TensorCard(App& app, int tensor, int sample, float width, bool written, boo
     BarStrip(app, tensor, sample, v, width);
   } else {
     const float fs = ImGui::GetFontSize();
-    const float max_h = fs * 13.0f;
-    float s = std::min(width / v.layout.w, max_h / v.layout.h);
-    if (s >= 1.0f) s = std::floor(s);
-    s = std::min(s, fs * 0.9f);
     char key[48];
     std::snprintf(key, sizeof key, "t%d/%d", tensor, sample);
-    ImTextureID tex = textures().get(key, st.version, v.layout, v.values, v.scale);
     bool clicked = false;
-    const int k = DrawHeatmap("map", tex, v.layout, ImVec2(v.layout.w * s, v.layout.h * s),
-                              marks_for(app, tensor, sample, v, pool_winners), &clicked);
+    const int k = DrawView(key, st.version, v, width, fs * 13.0f, Palette::Diverging,
+                           marks_for(app, tensor, sample, v, pool_winners), &clicked);
     Record(app, rect_name.c_str());
     if (k >= 0) {
       Explain(app, tensor, sample, k, t.editable);

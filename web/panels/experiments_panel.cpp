@@ -1,0 +1,110 @@
+// Experiments: a seed report's comparison (R0 MLP vs LeNet-5, R1's hidden-size and kernel-size
+// sweeps, R2, R3) run one preset after another, time-sliced like training, on the data loaded
+// in the app: a progress bar per run, overlaid test-accuracy curves and R0's Table V (parameters,
+// epochs, epochs to converge, time, test accuracy, the report's figure, winner).
+#include "panels/panels.h"
+#include "widgets.h"
+
+#include <cstdio>
+
+namespace bpl::app {
+
+void ExperimentsPanel(App& app) {
+  App::Experiments& e = app.exp;
+  const float fs = ImGui::GetFontSize();
+  static const char* labels[] = {"R0: MLP vs LeNet-5", "R1: MLP hidden sizes 32…512", "R1: CNN kernel sizes 3…11",
+                                 "R2: MLP, momentum, CNN, CNN + Adam", "R3: CNN vs MLP"};
+  ImGui::BeginDisabled(e.running);
+  ImGui::SetNextItemWidth(fs * 16);
+  ImGui::Combo("comparison", &e.which, labels, 5);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 6);
+  ImGui::InputInt("epochs per run", &e.max_epochs);
+  e.max_epochs = std::max(0, std::min(e.max_epochs, 100));
+  ImGui::SameLine();
+  HelpMarker("0 = each report's own number of epochs. The runs use each preset's settings on the data loaded in the "
+             "app (the MNIST subset by default: load the full MNIST from the Data menu to compare with the reports' "
+             "figures, or run `bpl compare` on the command line).");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (!e.running) {
+    if (ImGui::Button("Run")) app.experiments_start();
+  } else if (ImGui::Button("Stop")) {
+    app.experiments_stop();
+  }
+  {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    app.ui_rects["exp_run"] = {a.x, a.y, b.x - a.x, b.y - a.y};
+  }
+  if (app.state() == RunState::Running) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(starting pauses the training)");
+  }
+  if (!e.message.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", e.message.c_str());
+  }
+  if (e.runs.empty()) {
+    ImGui::TextDisabled("Pick a comparison and press Run.");
+    return;
+  }
+  // progress per run
+  for (size_t i = 0; i < e.runs.size(); ++i) {
+    const ExperimentRun& r = e.runs[i];
+    const bool current = e.running && i + 1 == e.runs.size() && e.trainer;
+    float frac = static_cast<float>(r.epochs) / std::max(1, e.total_epochs[i]);
+    if (current) frac = static_cast<float>(e.trainer->epoch() + static_cast<double>(e.trainer->batch_in_epoch()) / e.trainer->batches_per_epoch()) /
+                        std::max(1, e.total_epochs[i]);
+    char over[96];
+    std::snprintf(over, sizeof over, "%s · epoch %d/%d", r.name.c_str(), r.epochs, e.total_epochs[i]);
+    ImGui::ProgressBar(frac, ImVec2(fs * 18, 0), over);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", r.title.c_str());
+  }
+  for (const std::string& q : e.queue) ImGui::TextDisabled("waiting: %s", q.c_str());
+  // curves
+  std::vector<Series> series;
+  for (size_t i = 0; i < e.runs.size(); ++i) {
+    Series s{e.runs[i].name, {}, {}, series_color(static_cast<int>(i)), true};
+    for (size_t k = 0; k < e.runs[i].test_accs.size(); ++k) {
+      s.x.push_back(static_cast<float>(k + 1));
+      s.y.push_back(static_cast<float>(e.runs[i].test_accs[k]));
+    }
+    series.push_back(s);
+  }
+  PlotOptions o;
+  o.x_label = "epoch";
+  o.y_label = "test accuracy";
+  o.y_max_clamp = 1.0f;
+  LinePlot("exp", series, ImVec2(0, fs * 14), o);
+  // R0's Table V
+  const int best = e.running ? -1 : experiment_winner(e.runs);
+  if (ImGui::BeginTable("cmp", 8, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    for (const char* h : {"model", "parameters", "epochs", "converged", "train time", "test accuracy", "report's figure", "winner"})
+      ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (size_t i = 0; i < e.runs.size(); ++i) {
+      const ExperimentRun& r = e.runs[i];
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r.title.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(with_commas(r.params).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", r.epochs);
+      ImGui::TableNextColumn();
+      if (!r.test_accs.empty()) ImGui::Text("%d", r.converged());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f s", r.seconds);
+      ImGui::TableNextColumn();
+      if (!r.test_accs.empty()) ImGui::Text("%.2f%%", 100 * r.test_acc);
+      ImGui::TableNextColumn();
+      if (r.report_acc > 0) ImGui::Text("%.2f%%", 100 * r.report_acc);
+      ImGui::TableNextColumn();
+      if (static_cast<int>(i) == best) ImGui::TextColored(ImVec4(0.9f, 0.62f, 0, 1), "★");
+    }
+    ImGui::EndTable();
+  }
+  ImGui::TextDisabled("converged: the first epoch within 0.5 points of the last epoch's test accuracy");
+}
+
+}  // namespace bpl::app

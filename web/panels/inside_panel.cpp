@@ -1,0 +1,169 @@
+// Inside the network: the filters (every conv layer's kernels; an MLP's first layer as 28×28
+// weight templates, one per hidden unit), updating as training runs, and the activations of
+// every layer for one input (a test image or the drawing), with values on hover.
+#include "panels/panels.h"
+#include "tensor_view.h"
+#include "widgets.h"
+
+#include "layers/conv2d.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace bpl::app {
+
+namespace {
+
+void Record(App& app, const char* name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+std::string chw(const Shape& s, int k) {
+  if (s.is_flat()) return "[" + std::to_string(k) + "]";
+  const int c = k / (s.h * s.w), r = (k / s.w) % s.h, col = k % s.w;
+  return "[" + std::to_string(c) + ", " + std::to_string(r) + ", " + std::to_string(col) + "]";
+}
+
+void Filters(App& app, float width) {
+  Model& m = app.model();
+  if (!m.built()) {
+    ImGui::TextDisabled("no model yet");
+    return;
+  }
+  const uint64_t version = (static_cast<uint64_t>(app.batches_run()) << 16) ^ app.model_changes;
+  const float fs = ImGui::GetFontSize();
+  bool any = false;
+  for (int i = 0; i < m.size(); ++i) {
+    Layer& l = m.layer(i);
+    auto ps = l.params();
+    if (ps.empty()) continue;
+    const Matrix& W = ps[0]->value;
+    TensorDesc d;
+    std::string what;
+    View v;
+    if (auto* conv = dynamic_cast<Conv2D*>(&l)) {
+      const ConvGeometry& g = conv->geometry();
+      d.layout = TensorLayout::Kernels;
+      d.shape = {static_cast<int>(W.rows()), g.cin, 1};
+      d.kh = g.kh, d.kw = g.kw;
+      what = std::to_string(W.rows()) + " filters of " + std::to_string(g.kh) + "×" + std::to_string(g.kw) +
+             (g.cin > 1 ? ", one row per input channel" : "");
+      v = make_view(d, W.data(), static_cast<int>(W.size()));
+    } else if (i == 0 && W.cols() == 784) {
+      // an MLP's first layer: row u of W is what hidden unit u looks for, as a 28×28 template
+      const int units = static_cast<int>(W.rows());
+      v = make_view(TensorDesc{}, W.data(), static_cast<int>(W.size()), false);
+      v.layout = grid_layout(units, 28, 28, units <= 32 ? 8 : 16, [units](int u, int r, int c) { return (r * 28 + c) * units + u; });
+      what = std::to_string(units) + " weight templates, one per hidden unit (28×28)";
+    } else {
+      continue;   // deeper dense layers are matrices without a picture to read
+    }
+    any = true;
+    ImGui::Text("Layer %d · %s", i + 1, l.describe().c_str());
+    ImGui::TextDisabled("%s", what.c_str());
+    char key[32];
+    std::snprintf(key, sizeof key, "filters%d", i);
+    const int k = DrawView(key, version, v, width, fs * 16.0f);
+    if (i == 0) Record(app, "filters_first");
+    if (k >= 0) ImGui::SetTooltip("W%d = %.5f", i + 1, v.values[k]);
+    ColorLegend(v.scale, std::min(width, fs * 14));
+    ImGui::Spacing();
+  }
+  if (!any) ImGui::TextDisabled("this model has no convolution or first dense layer on the image");
+}
+
+void Activations(App& app, float width) {
+  App::Inspect& in = app.inspect;
+  const float fs = ImGui::GetFontSize();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Input:");
+  ImGui::SameLine();
+  ImGui::RadioButton("test image", &in.source, 0);
+  ImGui::SameLine();
+  if (in.source == 0) {
+    ImGui::SetNextItemWidth(fs * 7);
+    ImGui::InputInt("##img", &in.index);
+    ImGui::SameLine();
+  }
+  ImGui::RadioButton("my drawing", &in.source, 1);
+  static bool per_map = false;
+  ImGui::SameLine();
+  ImGui::Checkbox("each map on its own colour scale", &per_map);
+  app.inspect_update();
+  if (in.acts.empty()) {
+    ImGui::TextDisabled(in.source == 1 ? "draw a digit in the Draw view first" : "no model yet");
+    return;
+  }
+  Model& m = app.model();
+  if (in.source == 0) ImGui::TextDisabled("test image %d, label %d", in.index, app.test_data().labels[in.index]);
+  for (int i = -1; i < static_cast<int>(in.acts.size()); ++i) {
+    const Matrix& a = i < 0 ? in.input : in.acts[i];
+    const Shape s = i < 0 ? m.input_shape() : m.layer(i).output_shape();
+    TensorDesc d;
+    d.shape = s;
+    View v = make_view(d, a.data(), static_cast<int>(a.rows()));
+    const bool last = i == static_cast<int>(in.acts.size()) - 1;
+    ImGui::Text("%s", i < 0 ? "input x" : ("Layer " + std::to_string(i + 1) + " · " + m.layer(i).describe()).c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", s.str().c_str());
+    char key[32];
+    std::snprintf(key, sizeof key, "act%d", i);
+    int k = -1;
+    if (v.bars) {
+      k = DrawBars(key, v, width, fs * 3.2f, s.size() == 10);
+    } else {
+      if (per_map && s.c > 1) {   // normalise each map by its own largest |value| (the tooltip keeps the real value)
+        const int hw = s.h * s.w;
+        std::vector<float> raw = v.values;
+        for (int c = 0; c < s.c; ++c) {
+          float mx = 0;
+          for (int j = 0; j < hw; ++j) mx = std::max(mx, std::abs(raw[c * hw + j]));
+          for (int j = 0; j < hw; ++j) v.values[c * hw + j] = mx > 0 ? raw[c * hw + j] / mx : 0;
+        }
+        v.scale = 1;
+        k = DrawView(key, in.version * 2 + 1, v, width, fs * 10.0f);
+        if (k >= 0) ImGui::SetTooltip("%s = %.5f", chw(s, k).c_str(), raw[k]);
+        k = -1;
+      } else {
+        k = DrawView(key, in.version * 2, v, width, fs * 10.0f);
+      }
+    }
+    if (k >= 0) ImGui::SetTooltip("%s = %.5f", chw(s, k).c_str(), v.values[k]);
+    if (!v.bars && !(per_map && s.c > 1)) ColorLegend(v.scale, std::min(width, fs * 14));
+    if (last && !in.probs.empty()) {
+      View p;
+      p.values = in.probs;
+      p.scale = 1;
+      ImGui::TextUnformatted("softmax ŷ");
+      const int h = DrawBars("probs", p, width, fs * 3.2f, true, in.source == 0 ? app.test_data().labels[in.index] : -1);
+      if (h >= 0) ImGui::SetTooltip("ŷ[%d] = %.5f", h, in.probs[h]);
+    }
+    ImGui::Spacing();
+  }
+}
+
+}  // namespace
+
+void InsidePanel(App& app) {
+  const float fs = ImGui::GetFontSize();
+  if (ImGui::BeginTable("inside", 2, ImGuiTableFlags_BordersInnerV)) {
+    ImGui::TableSetupColumn("filters", ImGuiTableColumnFlags_WidthStretch, 0.45f);
+    ImGui::TableSetupColumn("activations", ImGuiTableColumnFlags_WidthStretch, 0.55f);
+    ImGui::TableNextColumn();
+    ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "Filters");
+    ImGui::SameLine();
+    HelpMarker("The learned weights, live while training runs. Red: positive, blue: negative, white: 0.");
+    Filters(app, ImGui::GetContentRegionAvail().x - fs * 0.5f);
+    ImGui::TableNextColumn();
+    ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "Activations");
+    ImGui::SameLine();
+    HelpMarker("Every layer's output for one input: feature maps as heatmaps, vectors as bars, the softmax as "
+               "probabilities. Hover for values.");
+    Activations(app, ImGui::GetContentRegionAvail().x - fs * 0.5f);
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace bpl::app
