@@ -129,6 +129,9 @@ run_counted "browser app test" browser node tests/browser/app.test.mjs build/web
 echo "== the backprop stepper in the browser: a whole LeNet-5 step by key presses, checks, what-if, apply"
 run_counted "browser stepper test" stepper node tests/browser/stepper.test.mjs build/web/site build/screenshots
 
+echo "== inside the network in the browser: draw a 7, the report's confusion matrix, experiments"
+run_counted "browser views test" views node tests/browser/views.test.mjs build/web/site build/screenshots
+
 echo "== the local web server (127.0.0.1 only, built folder only, .wasm MIME type)"
 run_counted "server checks" server node tests/browser/server.test.mjs build/web/site
 

@@ -71,6 +71,7 @@ void load_fonts(float scale, float dpr) {
                                     0x2190, 0x21FF,  // arrows
                                     0x2200, 0x22FF,  // maths: ∂ Σ √ ⊙ ≤
                                     0x25A0, 0x25FF,  // shapes
+                                    0x2600, 0x26FF,  // symbols: ★
                                     0};
     b.AddRanges(extra);
     b.BuildRanges(&ranges);

@@ -80,6 +80,8 @@ try {
   st = (await state()).stepper;
   check(st.predicted !== st.label && st.op === 0, `"A misclassified one": test image ${st.sample}, label ${st.label}, predicted ${st.predicted}`);
 
+  await page.mouse.move(5, 850);   // no tooltip over the screenshots
+  await frames(2);
   // walk the whole step with → and record what each operation is
   const seen = [{ kind: st.kind, layer: st.layer, type: st.layer_type }];
   const lossBefore = st.loss_before, lossAfter = st.loss_after;

@@ -132,7 +132,8 @@ void DrawPanel(App& app) {
   ImGui::TextUnformatted("This is a");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 4);
-  if (pad.top >= 0 && pad.dirty) pad.teach_label = pad.top;
+  static uint64_t labelled = 0;   // the label follows the guess until the learner picks one
+  if (pad.top >= 0 && labelled != pad.version) pad.teach_label = pad.top, labelled = pad.version;
   ImGui::Combo("##label", &pad.teach_label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0");
   ImGui::SameLine();
   const bool can = !pad.pre.empty;

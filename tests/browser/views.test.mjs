@@ -1,0 +1,127 @@
+// Browser test of the views inside the network: train R2's CNN on the MNIST subset, draw a "7"
+// on the pad with real mouse drags and read the prediction, open the report and click a cell of
+// the confusion matrix, run R0's comparison in the Experiments view; screenshots of the filters
+// and activations, the pad with saliency, the confusion matrix and the experiments table.
+// Usage: node tests/browser/views.test.mjs SITE_DIR SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
+const shots = path.resolve(process.argv[3] || path.join(here, '../../build/screenshots'));
+fs.mkdirSync(shots, { recursive: true });
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader'];
+
+let passed = 0, failed = 0;
+const check = (ok, what) => { if (ok) { passed++; console.log('  ok: ' + what); } else { failed++; console.log('  FAILED: ' + what); } };
+
+const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
+const url = await new Promise((resolve, reject) => {
+  server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); });
+  server.on('exit', () => reject(new Error('server exited')));
+});
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push('pageerror: ' + e));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+  const state = () => page.evaluate(() => window.bplState && window.bplState());
+  const center = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
+  const frames = (n = 3) => page.evaluate((k) => new Promise((res) => {
+    const f = () => (k-- <= 0 ? res() : requestAnimationFrame(f)); f();
+  }), n);
+  // ImGui reads the mouse once per frame: press and release a couple of frames apart
+  const click = async (x, y) => {
+    await page.mouse.move(x, y); await frames(2);
+    await page.mouse.down(); await frames(2);
+    await page.mouse.up(); await frames(2);
+  };
+  const tab = async (name) => { const s = await state(); await click(...center(s.ui['tab_' + name])); await frames(3); };
+
+  // R2's CNN through a shared link; train two epochs with real clicks
+  await page.goto(url + '#model.preset=r2-cnn');
+  await page.waitForFunction(() => window.bplState && window.bplState() && window.bplState().data_ready, null, { timeout: 30000 });
+  let s = await state();
+  await click(...center(s.ui.start));
+  await page.waitForFunction(() => window.bplState().epoch >= 2, null, { timeout: 120000 });
+  s = await state();
+  await click(...center(s.ui.start));
+  await page.waitForFunction(() => window.bplState().state === 'paused', null, { timeout: 5000 });
+  s = await state();
+  check(s.preset === 'r2-cnn' && s.test_accuracy > 0.9, `R2's CNN trained ${s.epoch} epochs: test accuracy ${(100 * s.test_accuracy).toFixed(2)}%`);
+
+  // the drawing pad: a "7" in two strokes, with real mouse drags
+  await tab('draw');
+  s = await state();
+  check(s.view === 'draw' && !!s.ui.pad_canvas, 'the Draw view opens');
+  const [cx, cy, cw, ch] = s.ui.pad_canvas;
+  const at = (fx, fy) => [cx + fx * cw, cy + fy * ch];
+  const drag = async (pts) => {
+    await page.mouse.move(...at(...pts[0])); await frames(2);
+    await page.mouse.down(); await frames(2);
+    for (let i = 1; i < pts.length; i++) {
+      const [x0, y0] = pts[i - 1], [x1, y1] = pts[i];
+      for (let k = 1; k <= 8; k++) { await page.mouse.move(...at(x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8)); await frames(1); }
+    }
+    await page.mouse.up(); await frames(2);
+  };
+  await drag([[0.25, 0.22], [0.75, 0.22]]);                 // the bar
+  await drag([[0.75, 0.22], [0.58, 0.52], [0.45, 0.82]]);   // the stem
+  await frames(3);
+  s = await state();
+  check(!s.pad.empty && s.pad.top === 7, `the drawn 7 is predicted ${s.pad.top} (${(100 * s.pad.confidence).toFixed(1)}%)`);
+  check(s.pad.saliency, 'saliency of the top class is shown over the 28×28 preview');
+  await page.mouse.move(5, 890);
+  await frames(2);
+  await page.screenshot({ path: path.join(shots, 'views-draw.png') });
+  // clear by a click: nothing drawn, no prediction
+  await click(...center(s.ui.pad_clear));
+  s = await state();
+  check(s.pad.empty && s.pad.top === -1, 'Clear empties the pad');
+
+  // inside the network: filters and activations
+  await tab('inside');
+  s = await state();
+  check(s.view === 'inside' && !!s.ui.filters_first, 'the Inside view shows the first layer\'s filters');
+  await page.screenshot({ path: path.join(shots, 'views-inside.png') });
+
+  // the report: click a diagonal cell of the confusion matrix (true 7, predicted 7)
+  await tab('report');
+  s = await state();
+  check(s.report.ready && Math.abs(s.report.accuracy - s.test_accuracy) < 1e-9,
+    `the report matches the last epoch's test accuracy (${(100 * s.report.accuracy).toFixed(2)}%, macro F1 ${s.report.macro_f1.toFixed(4)})`);
+  const [mx, my, mw] = s.ui.report_cm;
+  const cell = mw / 10;
+  await click(mx + 7.5 * cell, my + 7.5 * cell);
+  s = await state();
+  check(s.report.sel_truth === 7 && s.report.sel_pred === 7, `clicking a cell selects it (true ${s.report.sel_truth}, predicted ${s.report.sel_pred})`);
+  await page.mouse.move(5, 890);
+  await frames(2);
+  await page.screenshot({ path: path.join(shots, 'views-report.png') });
+
+  // experiments: R0's comparison, three epochs each (the view's default)
+  await tab('experiments');
+  s = await state();
+  await click(...center(s.ui.exp_run));   // the comparison defaults to R0
+  await page.waitForFunction(() => { const e = window.bplState().experiments; return !e.running && e.runs.length === 2; }, null, { timeout: 180000 });
+  s = await state();
+  const runs = s.experiments.runs;
+  check(runs.length === 2 && runs.every((r) => r.epochs >= 1 && r.test_acc > 0.6) && s.experiments.winner >= 0,
+    `R0's comparison ran: ${runs.map((r) => `${r.name} ${(100 * r.test_acc).toFixed(2)}%`).join(', ')}; winner ${runs[s.experiments.winner].name}`);
+  await page.screenshot({ path: path.join(shots, 'views-experiments.png') });
+
+  check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+} catch (e) {
+  check(false, 'views test crashed: ' + (e && e.stack || e));
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`views: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
