@@ -148,6 +148,11 @@ if out="$(DISPLAY=$display timeout 120 build/native/backprop_lab --train-epochs 
    && [ -s build/screenshots/app-desktop.png ]; then
   pass "desktop app trained 1 epoch under Xvfb and saved build/screenshots/app-desktop.png"
 else echo "$out" | tail -10; fail "desktop app smoke test"; fi
+rm -f build/screenshots/stepper-desktop.png
+if out="$(DISPLAY=$display timeout 120 build/native/backprop_lab --preset r0-lenet5 --view stepper --stepper-op 24 --frames 30 \
+            --screenshot build/screenshots/stepper-desktop.png 2>&1)" && [ -s build/screenshots/stepper-desktop.png ]; then
+  pass "desktop app opened the stepper on LeNet-5's max-pool backward step: build/screenshots/stepper-desktop.png"
+else echo "$out" | tail -10; fail "desktop stepper screenshot"; fi
 kill "$xvfb_pid" 2>/dev/null
 
 echo "== the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer"

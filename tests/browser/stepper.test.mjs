@@ -4,55 +4,16 @@
 // read-only JSON state (window.bplState()); screenshots of the forward conv step, the loss, a
 // backward conv step and the update.
 // Usage: node tests/browser/stepper.test.mjs SITE_DIR SCREENSHOT_DIR
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { openApp } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
-const shots = path.resolve(process.argv[3] || path.join(here, '../../build/screenshots'));
-fs.mkdirSync(shots, { recursive: true });
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader'];
-
-let passed = 0, failed = 0;
-const check = (ok, what) => { if (ok) { passed++; console.log('  ok: ' + what); } else { failed++; console.log('  FAILED: ' + what); } };
-
-const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); });
-  server.on('exit', () => reject(new Error('server exited')));
-});
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const t = await openApp('stepper', { width: 1400, height: 860 });
+const { page, url, check, state, center, frames, click } = t;
+const key = async (k) => { await t.key(k); return (await state()).stepper; };
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push('pageerror: ' + e));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
-  const state = () => page.evaluate(() => window.bplState && window.bplState());
-  const center = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
-  const frames = (n = 3) => page.evaluate((k) => new Promise((res) => {
-    const f = () => (k-- <= 0 ? res() : requestAnimationFrame(f)); f();
-  }), n);
-  // a click as a hand makes it: move, press, release, a couple of frames apart (ImGui reads the
-  // mouse once per frame; a zero-length click can fall between two frames)
-  const click = async (x, y) => {
-    await page.mouse.move(x, y); await frames(2);
-    await page.mouse.down(); await frames(2);
-    await page.mouse.up(); await frames(2);
-  };
-  const key = async (k) => {   // likewise a key: down and up in different frames
-    await page.keyboard.down(k); await frames(2);
-    await page.keyboard.up(k); await frames(2);
-    return (await state()).stepper;
-  };
 
   // LeNet-5 (R0's CNN) through a shared link
   await page.goto(url + '#model.preset=r0-lenet5');
-  await page.waitForFunction(() => window.bplState && window.bplState() && window.bplState().data_ready, null, { timeout: 30000 });
+  await t.ready();
   let s = await state();
   check(s.preset === 'r0-lenet5', `LeNet-5 chosen (${s.layers})`);
   // train for a moment so the step is on learned weights, then pause
@@ -72,7 +33,7 @@ try {
   check(st.op === 0 && st.kind === 'forward' && st.layer_type === 'conv' && st.ops === 31,
     `the stepper opens on the first forward conv (op ${st.op + 1} of ${st.ops}: ${st.title})`);
   check(st.equation.startsWith('z¹[c,i,j] = b¹[c] + Σ'), `its equation: ${st.equation}`);
-  await page.screenshot({ path: path.join(shots, 'stepper-forward-conv.png') });
+  await t.shot('stepper-forward-conv.png');
 
   // a test image the model gets wrong (a real click): the step has something to fix
   s = await state();
@@ -89,11 +50,11 @@ try {
   for (let i = 1; i < st.ops; i++) {
     const x = await key('ArrowRight');
     seen.push({ kind: x.kind, layer: x.layer, type: x.layer_type });
-    if (x.kind === 'loss' && !shotLoss) { await page.screenshot({ path: path.join(shots, 'stepper-loss.png') }); shotLoss = true; }
+    if (x.kind === 'loss' && !shotLoss) { await t.shot('stepper-loss.png'); shotLoss = true; }
     if (x.kind === 'backward' && x.layer_type === 'conv' && !shotBackConv) {
-      await page.screenshot({ path: path.join(shots, 'stepper-backward-conv.png') }); shotBackConv = true;
+      await t.shot('stepper-backward-conv.png'); shotBackConv = true;
     }
-    if (x.kind === 'update' && !shotUpdate) { await page.screenshot({ path: path.join(shots, 'stepper-update.png') }); shotUpdate = true; }
+    if (x.kind === 'update' && !shotUpdate) { await t.shot('stepper-update.png'); shotUpdate = true; }
   }
   const kinds = seen.map((o) => o.kind).join(',');
   const expected = [...Array(12).fill('forward'), 'loss', 'loss gradient', ...Array(12).fill('backward'), ...Array(5).fill('update')].join(',');
@@ -125,7 +86,7 @@ try {
   const good = st.checks.filter((c) => c.rel_error < 5e-2 || c.kink);
   check(st.checks.length === 11 && good.length === st.checks.length,
     `finite differences agree with backprop: ${st.checks.map((c) => `${c.label} ${c.rel_error.toExponential(1)}${c.kink ? ' (corner)' : ''}`).join(', ')}`);
-  await page.screenshot({ path: path.join(shots, 'stepper-gradcheck.png') });
+  await t.shot('stepper-gradcheck.png');
 
   // what-if: click a weight of W¹ (the first picture the update reads), type a value, Set
   s = await state();
@@ -146,7 +107,7 @@ try {
   st = s.stepper;
   check(st.edits === 1 && st.loss_before !== lossBefore && s.weights_hash === hashBefore,
     `what-if: W¹ edited, the step re-ran (loss ${lossBefore.toFixed(5)} → ${st.loss_before.toFixed(5)}), the model untouched`);
-  await page.screenshot({ path: path.join(shots, 'stepper-whatif.png') });
+  await t.shot('stepper-whatif.png');
 
   // Reset edits by a click: back to the real weights; then apply the update
   await click(...center(s.ui.stepper_reset_edits));
@@ -162,13 +123,7 @@ try {
   check(st.applied === 1 && s.weights_hash !== h0, `Apply writes the update into the model (weights ${h0} → ${s.weights_hash})`);
   check(Math.abs(st.loss_before - after) < 1e-9,
     `the model took exactly the traced step: its loss on the image is now ${st.loss_before.toFixed(6)} (the trace said ${after.toFixed(6)}, was ${before.toFixed(6)})`);
-
-  check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+  await t.finish();
 } catch (e) {
-  check(false, 'stepper test crashed: ' + (e && e.stack || e));
-} finally {
-  await browser.close();
-  server.kill();
+  await t.finish(e);
 }
-console.log(`stepper: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

@@ -3,50 +3,16 @@
 // the confusion matrix, run R0's comparison in the Experiments view; screenshots of the filters
 // and activations, the pad with saliency, the confusion matrix and the experiments table.
 // Usage: node tests/browser/views.test.mjs SITE_DIR SCREENSHOT_DIR
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { openApp } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
-const shots = path.resolve(process.argv[3] || path.join(here, '../../build/screenshots'));
-fs.mkdirSync(shots, { recursive: true });
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader'];
-
-let passed = 0, failed = 0;
-const check = (ok, what) => { if (ok) { passed++; console.log('  ok: ' + what); } else { failed++; console.log('  FAILED: ' + what); } };
-
-const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); });
-  server.on('exit', () => reject(new Error('server exited')));
-});
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const t = await openApp('views', { width: 1400, height: 900 });
+const { page, url, check, state, center, frames, click } = t;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push('pageerror: ' + e));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
-  const state = () => page.evaluate(() => window.bplState && window.bplState());
-  const center = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
-  const frames = (n = 3) => page.evaluate((k) => new Promise((res) => {
-    const f = () => (k-- <= 0 ? res() : requestAnimationFrame(f)); f();
-  }), n);
-  // ImGui reads the mouse once per frame: press and release a couple of frames apart
-  const click = async (x, y) => {
-    await page.mouse.move(x, y); await frames(2);
-    await page.mouse.down(); await frames(2);
-    await page.mouse.up(); await frames(2);
-  };
   const tab = async (name) => { const s = await state(); await click(...center(s.ui['tab_' + name])); await frames(3); };
 
   // R2's CNN through a shared link; train two epochs with real clicks
   await page.goto(url + '#model.preset=r2-cnn');
-  await page.waitForFunction(() => window.bplState && window.bplState() && window.bplState().data_ready, null, { timeout: 30000 });
+  await t.ready();
   let s = await state();
   await click(...center(s.ui.start));
   await page.waitForFunction(() => window.bplState().epoch >= 2, null, { timeout: 120000 });
@@ -79,7 +45,7 @@ try {
   check(s.pad.saliency, 'saliency of the top class is shown over the 28×28 preview');
   await page.mouse.move(5, 890);
   await frames(2);
-  await page.screenshot({ path: path.join(shots, 'views-draw.png') });
+  await t.shot('views-draw.png');
   // clear by a click: nothing drawn, no prediction
   await click(...center(s.ui.pad_clear));
   s = await state();
@@ -89,7 +55,7 @@ try {
   await tab('inside');
   s = await state();
   check(s.view === 'inside' && !!s.ui.filters_first, 'the Inside view shows the first layer\'s filters');
-  await page.screenshot({ path: path.join(shots, 'views-inside.png') });
+  await t.shot('views-inside.png');
 
   // the report: click a diagonal cell of the confusion matrix (true 7, predicted 7)
   await tab('report');
@@ -103,7 +69,7 @@ try {
   check(s.report.sel_truth === 7 && s.report.sel_pred === 7, `clicking a cell selects it (true ${s.report.sel_truth}, predicted ${s.report.sel_pred})`);
   await page.mouse.move(5, 890);
   await frames(2);
-  await page.screenshot({ path: path.join(shots, 'views-report.png') });
+  await t.shot('views-report.png');
 
   // experiments: R0's comparison, three epochs each (the view's default)
   await tab('experiments');
@@ -114,14 +80,8 @@ try {
   const runs = s.experiments.runs;
   check(runs.length === 2 && runs.every((r) => r.epochs >= 1 && r.test_acc > 0.6) && s.experiments.winner >= 0,
     `R0's comparison ran: ${runs.map((r) => `${r.name} ${(100 * r.test_acc).toFixed(2)}%`).join(', ')}; winner ${runs[s.experiments.winner].name}`);
-  await page.screenshot({ path: path.join(shots, 'views-experiments.png') });
-
-  check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+  await t.shot('views-experiments.png');
+  await t.finish();
 } catch (e) {
-  check(false, 'views test crashed: ' + (e && e.stack || e));
-} finally {
-  await browser.close();
-  server.kill();
+  await t.finish(e);
 }
-console.log(`views: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

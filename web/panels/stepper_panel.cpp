@@ -321,7 +321,13 @@ void SampleRow(App& app) {
   App::Stepper& st = app.stepper;
   const float fs = ImGui::GetFontSize();
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Test image");
+  if (!st.drawn.empty()) {
+    ImGui::Text("Your drawing, labelled %d", st.drawn_label);
+    ImGui::SameLine();
+    if (ImGui::Button("Back to the test images")) app.stepper_capture(st.sample, 1);
+    ImGui::SameLine();
+  }
+  ImGui::TextUnformatted(st.drawn.empty() ? "Test image" : "or test image");
   ImGui::SameLine();
   int idx = st.sample;
   ImGui::SetNextItemWidth(fs * 7.5f);
@@ -329,6 +335,7 @@ void SampleRow(App& app) {
     app.stepper_capture(idx, st.batch);
   else if (idx != st.sample && !ImGui::IsItemActive())
     app.stepper_capture(idx, st.batch);   // the − / + buttons
+  if (!st.drawn.empty()) return;
   ImGui::SameLine();
   if (ImGui::Button("Random")) app.stepper_random();
   ImGui::SameLine();
