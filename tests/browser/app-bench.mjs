@@ -17,12 +17,14 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
   '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // BPL_VIEWPORT=WxH measures how the cost of a painted frame scales with the canvas size
+  const [vw, vh] = (process.env.BPL_VIEWPORT || '1280x800').split('x').map(Number);
+  const page = await browser.newPage({ viewport: { width: vw, height: vh } });
   await page.goto(`${url}?bench=${seconds}&preset=${preset}` + (loop ? `&loop=${loop}` : ''));
   await page.waitForFunction(() => window.bplState && window.bplState() && window.bplState().bench, null, { timeout: (seconds + 60) * 1000 });
   const b = (await page.evaluate(() => window.bplState())).bench;
   const paint = await page.evaluate(([a, z]) => window.bplPaintStats(a, z), [b.t_begin_ms, b.t_end_ms]);
-  console.log(`app benchmark (${b.model}, ${b.seconds} s, 1280×800, headless Chromium ${await browser.version()}):`);
+  console.log(`app benchmark (${b.model}, ${b.seconds} s, ${vw}×${vh}, headless Chromium ${await browser.version()}):`);
   console.log(`  app frames ${b.frames}${loop ? ' (' + loop + ' loop)' : ''}: frame time p50 ${b.frame_p50_ms} ms, p95 ${b.frame_p95_ms} ms, max ${b.frame_max_ms} ms`);
   console.log(`  browser paints (requestAnimationFrame, ${paint.frames}): p50 ${paint.p50.toFixed(1)} ms, p95 ${paint.p95.toFixed(1)} ms, max ${paint.max.toFixed(1)} ms`);
   console.log(`  training ${b.train_images_per_sec_with_ui} images/s with the UI, ${b.train_images_per_sec_headless} headless: ratio ${b.ratio}`);
