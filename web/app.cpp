@@ -71,6 +71,7 @@ void App::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::st
     if (tr.rows != te.rows || tr.cols != te.cols) throw FormatError("training and test images differ in size");
     if (tr.rows != 28 || tr.cols != 28) throw FormatError("the models here take 28×28 images");
     trainer_.reset();   // the trainer refers to the old data
+    pending_eval_.active = false;
     train_ = std::move(tr);
     test_ = std::move(te);
     data_ready_ = true;
@@ -199,12 +200,11 @@ void App::on_epoch(const EpochStats& s) {
   EpochRecord r;
   r.stats = s;
   r.stats.epoch += epoch_offset_;
-  autosave_due = true;
-  report_run();   // the evaluation report of this epoch (confusion matrix, per-class scores)
-  r.test_acc = report.eval.accuracy;
-  r.test_loss = report.eval.loss;
-  history_.push_back(r);
-  report.epoch = r.stats.epoch;
+  history_.push_back(r);   // test accuracy and loss follow when the sliced evaluation is done
+  pending_eval_ = PendingEval{};
+  pending_eval_.active = true;
+  pending_eval_.result.predicted.assign(split_.test.size(), 0);
+  pending_eval_.result.confidence.assign(split_.test.size(), 0.0f);
 }
 
 void App::start() {
@@ -224,6 +224,7 @@ void App::pause() {
 
 void App::step_batch() {
   if (!ensure_trainer()) return;
+  if (pending_eval_.active) eval_slice(1e9);   // finish the last epoch's evaluation first
   trainer_->step();
   state_ = trainer_->finished() ? RunState::Done : RunState::Paused;
 }
@@ -236,6 +237,7 @@ void App::step_epoch() {
 
 void App::reset() {
   trainer_.reset();
+  pending_eval_.active = false;
   history_.clear();
   epoch_offset_ = 0;
   resume_steps_ = 0;
@@ -250,9 +252,52 @@ void App::reset() {
   }
 }
 
+void App::background(double budget_ms) {
+  if (pending_eval_.active) eval_slice(budget_ms);
+}
+
+// The test split in chunks of 256 images until the budget is spent; when all are done, the
+// epoch's record gets its test accuracy and loss and the report its confusion matrix.
+void App::eval_slice(double budget_ms) {
+  PendingEval& pe = pending_eval_;
+  const auto t0 = std::chrono::steady_clock::now();
+  const size_t n = split_.test.size();
+  while (pe.pos < n) {
+    const size_t count = std::min<size_t>(256, n - pe.pos);
+    std::vector<int> idx(split_.test.begin() + static_cast<long>(pe.pos), split_.test.begin() + static_cast<long>(pe.pos + count));
+    const EvalResult e = evaluate(model_, test_, idx, norm_);
+    pe.loss += e.loss * e.count;
+    pe.correct += std::lround(e.accuracy * e.count);
+    std::copy(e.predicted.begin(), e.predicted.end(), pe.result.predicted.begin() + static_cast<long>(pe.pos));
+    std::copy(e.confidence.begin(), e.confidence.end(), pe.result.confidence.begin() + static_cast<long>(pe.pos));
+    pe.pos += count;
+    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) break;
+  }
+  if (pe.pos < n) return;
+  pe.active = false;
+  EvalResult& r = pe.result;
+  r.count = static_cast<int>(n);
+  r.loss = n ? pe.loss / n : NAN;
+  r.accuracy = n ? static_cast<double>(pe.correct) / n : NAN;
+  report_set(r);
+  if (!history_.empty()) {
+    history_.back().test_acc = r.accuracy;
+    history_.back().test_loss = r.loss;
+    report.epoch = history_.back().stats.epoch;
+  }
+  autosave_due = true;
+}
+
 void App::tick(double budget_ms) {
   if (state_ != RunState::Running || !trainer_) return;
-  trainer_->run_for_ms(budget_ms, static_cast<int>(step_epoch_target_));
+  if (pending_eval_.active) {   // the last epoch's test evaluation first, on the same weights
+    eval_slice(budget_ms);
+    return;
+  }
+  // stop at the end of the epoch, so its test evaluation sees the weights of that moment
+  int stop = trainer_->epoch() + 1;
+  if (step_epoch_target_ >= 0) stop = std::min(stop, static_cast<int>(step_epoch_target_));
+  trainer_->run_for_ms(budget_ms, stop);
   if (step_epoch_target_ >= 0 && trainer_->epoch() >= step_epoch_target_) {
     step_epoch_target_ = -1;
     state_ = RunState::Paused;
@@ -300,6 +345,7 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
   trainer_.reset();
   model_ = std::move(l.model);
   ++model_changes;
+  pending_eval_.active = false;
   norm_ = l.norm;
   layers_text = model_.spec();
   cfg.preset = "loaded";

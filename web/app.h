@@ -224,7 +224,10 @@ class App {
     int sel_truth = -1, sel_pred = -1;
     uint64_t version = 0;
   } report;
-  void report_run();
+  void report_run();                  // evaluate the test split now (all at once)
+  // the epoch-end test evaluation runs in slices over the next frames, before training goes on
+  void background(double budget_ms);  // call each frame when not training
+  bool evaluating() const { return pending_eval_.active; }
 
   // ---- experiments: a comparison's presets trained one after another, time-sliced
   struct Experiments {
@@ -245,6 +248,15 @@ class App {
   void experiments_tick(double budget_ms);
 
  private:
+  struct PendingEval {
+    bool active = false;
+    size_t pos = 0;
+    double loss = 0;
+    long correct = 0;
+    EvalResult result;
+  } pending_eval_;
+  void eval_slice(double budget_ms);
+  void report_set(const EvalResult& r);
   bool ready_model();   // data and a built model (and normaliser), building them if needed
   bool stepper_capture_x(const Matrix& x, const std::vector<int>& y);
   bool ensure_trainer();   // build model + trainer from the settings if needed

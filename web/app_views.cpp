@@ -126,11 +126,16 @@ void App::inspect_update(bool force) {
 // ------------------------------------------------------------------ evaluation report
 void App::report_run() {
   if (!ready_model()) return;
+  report_set(evaluate(model_, test_, split_.test, norm_));
+  report.epoch = 0;   // the current weights, which may have moved since the last epoch
+}
+
+void App::report_set(const EvalResult& e) {
   Report& r = report;
   r.idx = split_.test;
   r.truth.clear();
   for (int i : r.idx) r.truth.push_back(test_.labels[i]);
-  r.eval = evaluate(model_, test_, r.idx, norm_);
+  r.eval = e;
   r.cm = confusion_matrix(r.truth, r.eval.predicted, test_.classes);
   r.rep = classification_report(r.cm);
   r.mistakes.clear();
@@ -138,7 +143,6 @@ void App::report_run() {
     if (r.eval.predicted[i] != r.truth[i]) r.mistakes.push_back(static_cast<int>(i));
   std::stable_sort(r.mistakes.begin(), r.mistakes.end(),
                    [&](int a, int b) { return r.eval.confidence[a] > r.eval.confidence[b]; });
-  r.epoch = history_.empty() ? 0 : history_.back().stats.epoch;
   r.ready = true;
   ++r.version;
 }

@@ -228,6 +228,7 @@ void frame() {
       g->rate_images0 = t->images_seen();
     }
   }
+  if (app.state() != RunState::Running) app.background(kFrameMs - app.frames.ui_ms - kMarginMs);
   if (g->bench_phase) bench_step();
   if (app.autosave_due && app.request_autosave) {
     app.autosave_due = false;
@@ -278,7 +279,9 @@ void frame() {
 
   // desktop automation: quit after N epochs or frames, with a screenshot
   bool quit = false;
-  if (g->opt.train_epochs > 0 && app.trainer() && (app.trainer()->epoch() >= g->opt.train_epochs || app.state() == RunState::Done)) quit = true;
+  if (g->opt.train_epochs > 0 && app.trainer() && !app.evaluating() &&
+      (app.trainer()->epoch() >= g->opt.train_epochs || app.state() == RunState::Done))
+    quit = true;
   if (g->opt.frames > 0 && g->frame_no >= g->opt.frames) quit = true;
   if (g->opt.bench_seconds > 0 && g->bench_phase == 3) quit = true;
   if (quit && !g->opt.screenshot.empty()) save_screenshot(g->opt.screenshot);

@@ -274,3 +274,22 @@ TEST_CASE("Bad trace requests are refused with a message", "[trace]") {
   CHECK_THROWS_AS(t.capture(m, bad, 0, Matrix::Zero(784, 1), {1}), ConfigError);
   CHECK(t.empty());
 }
+
+TEST_CASE("The trace works for every preset the app offers (MLPs, LeNet-5, CNNs with dropout)", "[trace][presets]") {
+  for (const Preset& p : presets()) {
+    INFO(p.name << ": " << p.layers);
+    Model m = Model::from_text(p.layers, {1, 28, 28}, 1);
+    int with_params = 0;
+    for (int i = 0; i < m.size(); ++i) with_params += !m.layer(i).params().empty();
+    Trace t = capture(m, p.train.optimizer, 12, 1);
+    CHECK(static_cast<int>(t.ops().size()) == 2 * m.size() + 2 + with_params);
+    CHECK(std::isfinite(t.loss_before()));
+    CHECK(std::isfinite(t.loss_after()));
+    // every written value of every operation has an explanation
+    for (size_t o = 0; o < t.ops().size(); ++o)
+      for (int id : t.ops()[o].writes) CHECK_FALSE(t.explain(static_cast<int>(o), id, 0, 0).empty());
+    Model copy = Model::from_text(p.layers, {1, 28, 28}, 1);
+    t.apply_to(copy);
+    CHECK(copy.weights_hash() != m.weights_hash());
+  }
+}
