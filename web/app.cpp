@@ -514,6 +514,8 @@ std::string App::state_json() {
   j["train_budget_ms"] = frames.train_budget_ms;
   j["ui_ms"] = frames.ui_ms;
   j["images_per_sec"] = frames.images_per_sec;
+  j["draw_vertices"] = frames.draw_vertices;
+  j["draw_commands"] = frames.draw_commands;
   j["theme"] = dark_theme ? "dark" : "light";
   j["lr"] = cfg.train.optimizer.lr;
   j["batch_size"] = cfg.train.batch;

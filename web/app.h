@@ -42,6 +42,7 @@ struct FrameStats {
   double train_budget_ms = 8;      // adaptive per-frame training budget
   double ui_ms = 2;                // smoothed cost of a frame without training
   double images_per_sec = 0;       // training throughput with the UI running (smoothed)
+  int draw_vertices = 0, draw_commands = 0;   // what the last painted frame drew
   double percentile(double p) const;
 };
 

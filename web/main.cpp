@@ -266,6 +266,13 @@ void frame() {
   ImGui::NewFrame();
   draw_ui(app);
   ImGui::Render();
+  {
+    const ImDrawData* dd = ImGui::GetDrawData();
+    int cmds = 0;
+    for (int i = 0; i < dd->CmdListsCount; ++i) cmds += dd->CmdLists[i]->CmdBuffer.Size;
+    app.frames.draw_vertices = dd->TotalVtxCount;
+    app.frames.draw_commands = cmds;
+  }
   ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
              static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
