@@ -562,6 +562,7 @@ std::string App::state_json() {
       sj["sample"] = st.sample;
       sj["batch"] = st.trace.batch();
       sj["label"] = st.trace.labels()[0];
+      sj["drawn"] = !st.drawn.empty();
       sj["predicted"] = st.predicted.empty() ? -1 : st.predicted[0];
       sj["edits"] = st.trace.edit_count();
       sj["applied"] = st.applied;

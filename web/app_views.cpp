@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 namespace bpl::app {
@@ -82,6 +83,9 @@ std::string App::pad_teach(int label) {
   split_.train.push_back(index);
   if (trainer_) trainer_->add_train_index(index);
   ++pad.taught;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%d training (%d of them drawn here) and %d test images", train_.size(), pad.taught, test_.size());
+  data_status = buf;
   return "";
 }
 

@@ -32,7 +32,7 @@ HeatmapLayout grid_layout(int count, int mh, int mw, int cols, const std::functi
   return L;
 }
 
-View make_view(const TensorDesc& d, const float* values, int n, bool allow_bars) {
+View make_view(const TensorDesc& d, const float* values, int n, int bar_limit) {
   View v;
   v.values.assign(values, values + n);
   float m = 0;
@@ -41,7 +41,7 @@ View make_view(const TensorDesc& d, const float* values, int n, bool allow_bars)
   v.scale = m > 0 ? m : 1.0f;
   const bool vector = d.layout == TensorLayout::Vector || (d.layout == TensorLayout::Image && d.shape.is_flat());
   if (vector) {
-    if (n <= 64 && allow_bars) {
+    if (n <= bar_limit) {
       v.bars = true;
       return v;
     }

@@ -26,7 +26,8 @@ struct View {
   bool bars = false;    // a short vector: drawn as bars
 };
 
-View make_view(const TensorDesc& d, const float* values, int n, bool allow_bars = true);
+// vectors of at most bar_limit values are drawn as bars (0: never)
+View make_view(const TensorDesc& d, const float* values, int n, int bar_limit = 64);
 // `count` blocks of mh×mw texels, `cols` per row, 1-texel gaps; index_of(block, row, col)
 HeatmapLayout grid_layout(int count, int mh, int mw, int cols, const std::function<int(int, int, int)>& index_of);
 int texel_of(const HeatmapLayout& L, int index);   // −1 if not shown

@@ -46,6 +46,19 @@ try {
   await page.mouse.move(5, 890);
   await frames(2);
   await t.shot('views-draw.png');
+  // teach it (the label follows the guess: 7), then step through backprop on the drawing
+  const trainBefore = s.train_size;
+  await click(...center(s.ui.pad_teach));
+  s = await state();
+  check(s.pad.taught === 1 && s.train_size === trainBefore + 1, `"Teach it" adds the drawing to the training set (${trainBefore} → ${s.train_size} images)`);
+  await click(...center(s.ui.pad_to_stepper));
+  await frames(3);
+  s = await state();
+  check(s.view === 'stepper' && s.stepper.drawn && s.stepper.label === 7 && s.stepper.ops > 0,
+    `"Step through backprop on it" opens the stepper on the drawing (label ${s.stepper.label}, ${s.stepper.ops} operations)`);
+  await t.shot('views-drawing-in-stepper.png');
+  await tab('draw');
+  s = await state();
   // clear by a click: nothing drawn, no prediction
   await click(...center(s.ui.pad_clear));
   s = await state();

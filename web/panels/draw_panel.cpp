@@ -137,7 +137,9 @@ void DrawPanel(App& app) {
   ImGui::Combo("##label", &pad.teach_label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0");
   ImGui::SameLine();
   const bool can = !pad.pre.empty;
-  if (ImGui::Button("Teach it: add to the training set") && can) {
+  const bool teach = ImGui::Button("Teach it: add to the training set");
+  Record(app, "pad_teach");
+  if (teach && can) {
     const std::string err = app.pad_teach(pad.teach_label);
     app.notice = err.empty() ? "added your " + std::to_string(pad.teach_label) + " to the training set" : err;
   }
@@ -147,6 +149,7 @@ void DrawPanel(App& app) {
   ImGui::TextDisabled("%d taught", pad.taught);
   ImGui::SameLine(0, fs * 2);
   if (ImGui::Button("Step through backprop on it") && can) app.pad_to_stepper(pad.teach_label);
+  Record(app, "pad_to_stepper");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open the stepper on this drawing, with the label on the left as the truth");
 }
 

@@ -54,7 +54,7 @@ void Filters(App& app, float width) {
     } else if (i == 0 && W.cols() == 784) {
       // an MLP's first layer: row u of W is what hidden unit u looks for, as a 28×28 template
       const int units = static_cast<int>(W.rows());
-      v = make_view(TensorDesc{}, W.data(), static_cast<int>(W.size()), false);
+      v = make_view(TensorDesc{}, W.data(), static_cast<int>(W.size()), 0);
       v.layout = grid_layout(units, 28, 28, units <= 32 ? 8 : 16, [units](int u, int r, int c) { return (r * 28 + c) * units + u; });
       what = std::to_string(units) + " weight templates, one per hidden unit (28×28)";
     } else {
@@ -103,7 +103,7 @@ void Activations(App& app, float width) {
     const Shape s = i < 0 ? m.input_shape() : m.layer(i).output_shape();
     TensorDesc d;
     d.shape = s;
-    View v = make_view(d, a.data(), static_cast<int>(a.rows()));
+    View v = make_view(d, a.data(), static_cast<int>(a.rows()), 256);   // dense layers as bar strips
     const bool last = i == static_cast<int>(in.acts.size()) - 1;
     ImGui::Text("%s", i < 0 ? "input x" : ("Layer " + std::to_string(i + 1) + " · " + m.layer(i).describe()).c_str());
     ImGui::SameLine();
