@@ -72,6 +72,7 @@ void App::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::st
     if (tr.rows != 28 || tr.cols != 28) throw FormatError("the models here take 28×28 images");
     trainer_.reset();   // the trainer refers to the old data
     pending_eval_.active = false;
+    if (exp.running) experiments_stop();   // so do the experiments' trainers
     train_ = std::move(tr);
     test_ = std::move(te);
     data_ready_ = true;

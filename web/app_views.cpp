@@ -34,6 +34,10 @@ void App::pad_stroke_begin() {
 }
 
 void App::pad_paint(float x0, float y0, float x1, float y1) {
+  if (!std::isfinite(x0 + y0 + x1 + y1)) return;
+  // strokes that leave the canvas are clipped to just outside it
+  x0 = std::clamp(x0, -50.0f, DrawPad::kSize + 50.0f), x1 = std::clamp(x1, -50.0f, DrawPad::kSize + 50.0f);
+  y0 = std::clamp(y0, -50.0f, DrawPad::kSize + 50.0f), y1 = std::clamp(y1, -50.0f, DrawPad::kSize + 50.0f);
   // a round brush with a soft edge, stamped along the segment every quarter radius
   const int N = DrawPad::kSize;
   const float r = std::max(1.0f, pad.brush * 0.5f);

@@ -47,7 +47,7 @@ void DrawPanel(App& app) {
     app.pad_stroke_begin();
     last = c;
   }
-  if (ImGui::IsItemActive()) {
+  if (ImGui::IsItemActive() && ImGui::IsMousePosValid()) {
     app.pad_paint(last.x, last.y, c.x, c.y);
     last = c;
     ++canvas_version;
