@@ -570,7 +570,7 @@ std::string App::state_json() {
       sj["playing"] = st.playing;
       sj["checks"] = nlohmann::json::array();
       for (const GradCheckResult& c : st.checks)
-        sj["checks"].push_back({{"label", c.label}, {"analytic", c.analytic}, {"numeric", c.numeric}, {"rel_error", c.rel_error}, {"kink", c.kink}});
+        sj["checks"].push_back({{"label", c.label}, {"analytic", c.analytic}, {"numeric", c.numeric}, {"rel_error", c.rel_error}, {"kink", c.kink}, {"agrees", c.agrees}, {"uncertainty", c.uncertainty}});
     }
     j["stepper"] = sj;
   }

@@ -495,13 +495,21 @@ GradCheckResult Trace::check_gradient(int tensor, int index, int sample, double 
   const double fp = loss_now();
   *v = down;
   const double fm = loss_now();
+  const float up2 = static_cast<float>(old + 2 * h), down2 = static_cast<float>(old - 2 * h);
+  *v = up2;
+  const double fp2 = loss_now();
+  *v = down2;
+  const double fm2 = loss_now();
   *v = old;
+  const double numeric2 = (fp2 - fm2) / (static_cast<double>(up2) - static_cast<double>(down2));
   r.numeric = (fp - fm) / (static_cast<double>(up) - static_cast<double>(down));
   r.slope_right = (fp - f0) / (static_cast<double>(up) - old);
   r.slope_left = (f0 - fm) / (static_cast<double>(old) - down);
   r.kink = std::abs(r.slope_right - r.slope_left) > 0.2 * std::max({std::abs(r.slope_right), std::abs(r.slope_left), 1e-4});
   r.analytic = is_input ? tensors_[input_grad_].at(sample, index) : tensors_[pid_[t.param].grad].data.data()[index];
   r.rel_error = std::abs(r.analytic - r.numeric) / std::max({std::abs(r.analytic), std::abs(r.numeric), 1e-8});
+  r.uncertainty = std::abs(r.numeric - numeric2);
+  r.agrees = !r.kink && (r.rel_error < 1e-2 || std::abs(r.analytic - r.numeric) <= 2 * r.uncertainty);
   return r;
 }
 

@@ -74,6 +74,11 @@ struct GradCheckResult {
   // has a corner at θ (a ReLU input at exactly 0, a max-pool tie) and no derivative to match
   double slope_left = 0, slope_right = 0;
   bool kink = false;
+  // the finite difference's own uncertainty: |estimate with h − estimate with 2h| (float32
+  // rounding in the loss grows as 1/h, truncation as h²); the gradients agree when they differ
+  // by less than 1% or by less than twice this
+  double uncertainty = 0;
+  bool agrees = false;
 };
 
 class Trace {

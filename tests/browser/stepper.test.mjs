@@ -72,6 +72,14 @@ try {
   check(st.op === st.ops - 2, `← steps back (op ${st.op + 1})`);
   st = await key('Home');
   check(st.op === 0, 'Home restarts');
+  st = await key(' ');
+  await page.waitForTimeout(1500);
+  const played = (await state()).stepper;
+  st = await key(' ');
+  await page.waitForTimeout(700);
+  const stopped = (await state()).stepper;
+  check(played.playing && played.op >= 2 && !stopped.playing && stopped.op === st.op,
+    `space plays (at 3 steps/s: op ${played.op + 1} after 1.5 s) and pauses (stays at op ${stopped.op + 1})`);
   st = await key('l');
   check(st.kind === 'loss', 'L jumps to the loss');
   st = await key('u');
@@ -82,8 +90,8 @@ try {
   await click(...center(s.ui.stepper_checks));
   await frames(3);
   st = (await state()).stepper;
-  // float32: agreement to ~1e-3, a few % where the loss moves little (the panel says "close")
-  const good = st.checks.filter((c) => c.rel_error < 5e-2 || c.kink);
+  // float32: agreement to ~1e-3, or within the finite difference's own uncertainty where the loss barely moves
+  const good = st.checks.filter((c) => c.agrees || c.kink);
   check(st.checks.length === 11 && good.length === st.checks.length,
     `finite differences agree with backprop: ${st.checks.map((c) => `${c.label} ${c.rel_error.toExponential(1)}${c.kink ? ' (corner)' : ''}`).join(', ')}`);
   await t.shot('stepper-gradcheck.png');
