@@ -188,6 +188,7 @@ bool App::ensure_trainer() {
     auto t = std::make_unique<Trainer>(model_, train_, split_, norm_, cfg.train);
     if (resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);   // a loaded or resumed model's Adam state
     t->on_epoch = [this](const EpochStats& s) { on_epoch(s); };
+    t->set_sliced_validation(true);   // no frame holds a whole validation pass
     trainer_ = std::move(t);
     message_.clear();
     return true;
@@ -227,6 +228,7 @@ void App::step_batch() {
   if (!ensure_trainer()) return;
   if (pending_eval_.active) eval_slice(1e9);   // finish the last epoch's evaluation first
   trainer_->step();
+  while (trainer_->validating()) trainer_->step();   // a batch that ends an epoch records it
   state_ = trainer_->finished() ? RunState::Done : RunState::Paused;
 }
 

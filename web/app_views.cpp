@@ -200,6 +200,7 @@ void App::experiments_tick(double budget_ms) {
       exp.split = make_split(train_, std::min(rc.subset, train_.size()), rc.val_frac, 0.0, rc.train.seed, &test_, 0);
       exp.norm = Normalizer::make(rc.norm, train_, exp.split.train);
       exp.trainer = std::make_unique<Trainer>(*exp.model, train_, exp.split, exp.norm, rc.train);
+      exp.trainer->set_sliced_validation(true);
       ExperimentRun run;
       run.name = p.name;
       run.title = p.title;

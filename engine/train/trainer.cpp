@@ -108,6 +108,11 @@ void Trainer::restore_good() {
 Trainer::StepResult Trainer::step() {
   StepResult r;
   if (finished()) return r;
+  if (validating_) {   // sliced validation: one chunk instead of a batch
+    validate_chunk();
+    r.epoch_end = !validating_;
+    return r;
+  }
   state_ = TrainState::Running;
   auto t0 = Clock::now();
   const int n_train = static_cast<int>(order_.size());
@@ -152,7 +157,7 @@ Trainer::StepResult Trainer::step() {
   r.count = n;
   if (pos_ >= n_train) {
     end_epoch();
-    r.epoch_end = true;
+    r.epoch_end = !validating_;
   }
   return r;
 }
@@ -170,22 +175,50 @@ int Trainer::run_for_ms(double budget_ms, int stop_at_epoch) {
 
 void Trainer::finish_epoch_now() {
   if (epoch_count_ > 0) end_epoch();
+  while (validating_) validate_chunk();
 }
 
 void Trainer::end_epoch() {
-  EpochStats s;
+  EpochStats& s = pending_;
+  s = EpochStats{};
   s.epoch = epoch_ + 1;
   s.train_loss = epoch_loss_ / std::max<long>(1, epoch_count_);
   s.train_acc = static_cast<double>(epoch_correct_) / std::max<long>(1, epoch_count_);
   s.seconds = epoch_seconds_;
   s.images_per_sec = epoch_seconds_ > 0 ? epoch_count_ / epoch_seconds_ : 0;
   s.lr = opt_->lr();
-  if (!split_.val.empty()) {
-    EvalResult v = evaluate(model_, data_, split_.val, norm_);
-    s.val_loss = v.loss;
-    s.val_acc = v.accuracy;
-    s.overfitting = s.train_acc - s.val_acc > 0.10;
+  if (split_.val.empty()) return record_epoch();
+  if (sliced_validation_) {   // the next step() calls evaluate it a chunk at a time
+    validating_ = true;
+    val_pos_ = 0;
+    val_loss_ = 0;
+    val_correct_ = 0;
+    return;
   }
+  const EvalResult v = evaluate(model_, data_, split_.val, norm_);
+  s.val_loss = v.loss;
+  s.val_acc = v.accuracy;
+  record_epoch();
+}
+
+void Trainer::validate_chunk() {
+  const size_t n = split_.val.size(), count = std::min<size_t>(256, n - val_pos_);
+  const std::vector<int> idx(split_.val.begin() + static_cast<long>(val_pos_),
+                             split_.val.begin() + static_cast<long>(val_pos_ + count));
+  const EvalResult v = evaluate(model_, data_, idx, norm_);
+  val_loss_ += v.loss * v.count;
+  val_correct_ += std::lround(v.accuracy * v.count);
+  val_pos_ += count;
+  if (val_pos_ < n) return;
+  validating_ = false;
+  pending_.val_loss = val_loss_ / n;
+  pending_.val_acc = static_cast<double>(val_correct_) / n;
+  record_epoch();
+}
+
+void Trainer::record_epoch() {
+  EpochStats& s = pending_;
+  if (!split_.val.empty()) s.overfitting = s.train_acc - s.val_acc > 0.10;
   history_.push_back(s);
   ++epoch_;
   pos_ = 0;

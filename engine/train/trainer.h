@@ -100,9 +100,16 @@ class Trainer {
   const TrainConfig& config() const { return cfg_; }
   Optimizer& optimizer() { return *opt_; }
   std::function<void(const EpochStats&)> on_epoch;   // called after each epoch is recorded
+  // Off (default): the validation split is evaluated at once when an epoch ends. On (the app):
+  // the following step() calls evaluate it 256 images at a time, so no frame holds it all;
+  // the epoch is recorded when the last chunk is done.
+  void set_sliced_validation(bool on) { sliced_validation_ = on; }
+  bool validating() const { return validating_; }
 
  private:
   void end_epoch();
+  void validate_chunk();
+  void record_epoch();
   void snapshot_good();
   void restore_good();
 
@@ -125,6 +132,11 @@ class Trainer {
   double train_seconds_ = 0;
   std::vector<EpochStats> history_;
   std::vector<float> batch_losses_;
+  EpochStats pending_;          // the epoch being recorded (while its validation runs)
+  bool sliced_validation_ = false, validating_ = false;
+  size_t val_pos_ = 0;
+  double val_loss_ = 0;
+  long val_correct_ = 0;
   // roll-back points: last good epoch (divergence) and best validation epoch (early stop)
   std::vector<Matrix> good_w_, good_m_, good_v_, best_w_;
   long good_t_ = 0;

@@ -162,3 +162,30 @@ TEST_CASE("Reduce-on-plateau lowers the learning rate when the validation loss s
   CHECK(last < first);
   for (size_t i = 1; i < t.history().size(); ++i) CHECK(t.history()[i].lr <= t.history()[i - 1].lr);
 }
+
+TEST_CASE("Sliced validation (the app's) records the same epochs as validation at once", "[trainer][sliced]") {
+  const Dataset& train = mnist_train();
+  Split s = make_split(train, 2000, 0.3, 0.0, 3, nullptr, 0);   // 600 validation images: 3 chunks
+  Model a = Model::from_text("dense(32), relu, dense(10)", train.shape(), 5);
+  Model b = Model::from_text("dense(32), relu, dense(10)", train.shape(), 5);
+  Trainer ta(a, train, s, Normalizer{}, config("sgd", 0.1, 32, 3));
+  Trainer tb(b, train, s, Normalizer{}, config("sgd", 0.1, 32, 3));
+  tb.set_sliced_validation(true);
+  int steps_a = 0, steps_b = 0, validating_steps = 0;
+  while (!ta.finished()) ta.step(), ++steps_a;
+  while (!tb.finished()) {
+    validating_steps += tb.validating();
+    tb.step();
+    ++steps_b;
+  }
+  REQUIRE(ta.history().size() == 3);
+  REQUIRE(tb.history().size() == 3);
+  CHECK(validating_steps == 3 * 3);       // after each epoch's last batch: three steps of 256, 256, 88 images
+  CHECK(steps_b == steps_a + 3 * 3);      // three chunks per epoch instead of one pass
+  for (size_t e = 0; e < 3; ++e) {
+    CHECK(tb.history()[e].train_loss == ta.history()[e].train_loss);
+    CHECK(tb.history()[e].val_acc == ta.history()[e].val_acc);
+    CHECK(tb.history()[e].val_loss == Approx(ta.history()[e].val_loss).epsilon(1e-12));
+  }
+  CHECK(a.weights_hash() == b.weights_hash());
+}
