@@ -5,7 +5,7 @@
 // Desktop flags: --preset NAME  --load MODEL.bplm  --train-epochs N (start at once, quit after N epochs)
 //                --screenshot FILE.png (written before quitting)  --frames N (quit after N frames)
 //                --bench SECONDS (train with the UI, then headless, print both rates)
-//                --view stepper|inside|draw|report|experiments (open that view)  --stepper-op N (show its operation N, 1-based)
+//                --view stepper|inside|draw|report|experiments (open that view)  --light (light theme)  --stepper-op N (show its operation N, 1-based)
 // Browser: the same through the URL (?bench=10), and the exported functions at the bottom.
 #include "app.h"
 #include "data/idx.h"
@@ -62,6 +62,7 @@ struct Options {
   std::string load;             // a .bplm model to open
   int view = -1;                // 1: open the backprop stepper
   int stepper_op = -1;          // ≥ 0: the stepper's operation to show (0-based)
+  bool light = false;           // the light theme
 };
 
 struct Platform {
@@ -329,8 +330,9 @@ Options parse_options(int argc, char** argv) {
         std::exit(2);
       }
     } else if (a == "--stepper-op") o.stepper_op = std::atoi(next().c_str()) - 1;
+    else if (a == "--light") o.light = true;
     else {
-      std::fprintf(stderr, "unknown option %s\n(options: --preset NAME --load FILE --train-epochs N --screenshot FILE --frames N --bench SECONDS --view stepper --stepper-op N)\n", a.c_str());
+      std::fprintf(stderr, "unknown option %s\n(options: --preset NAME --load FILE --train-epochs N --screenshot FILE --frames N --bench SECONDS --view stepper --stepper-op N --light)\n", a.c_str());
       std::exit(2);
     }
   }
@@ -379,6 +381,7 @@ int main(int argc, char** argv) {
   ImGui_ImplSDL2_InitForOpenGL(g->window, g->gl);
   ImGui_ImplOpenGL3_Init(glsl);
   if (!g->opt.preset.empty()) g->app.apply_preset(g->opt.preset);
+  if (g->opt.light) g->app.dark_theme = false;
 
 #ifdef __EMSCRIPTEN__
   g->app.request_dataset = [](const App::DataChoice& c) {
