@@ -533,8 +533,7 @@ std::string App::state_json() {
 #ifdef __EMSCRIPTEN__
   j["wasm_heap_mb"] = emscripten_get_heap_size() / 1048576.0;
 #endif
-  static const char* views[] = {"train", "stepper", "inside", "draw", "report", "experiments"};
-  j["view"] = views[std::clamp(view, 0, 5)];
+  j["view"] = kViews[std::clamp(view, 0, kViewCount - 1)];
   j["pad"] = {{"top", pad.top}, {"empty", pad.pre.empty}, {"taught", pad.taught},
               {"confidence", pad.top >= 0 ? pad.probs[pad.top] : 0.0f}, {"saliency", !pad.saliency.empty()}};
   j["report"] = {{"ready", report.ready}, {"accuracy", report.eval.accuracy}, {"epoch", report.epoch},

@@ -23,6 +23,11 @@
 namespace bpl::app {
 
 enum class RunState { Idle, Running, Paused, Done };
+
+// The views (tabs across the window), by the names the desktop flag --view, the tests' rectangles
+// ("tab_" + name) and the state JSON use; App::view indexes this list.
+inline constexpr const char* kViews[] = {"train", "stepper", "inside", "draw", "report", "experiments"};
+inline constexpr int kViewCount = 6;
 const char* run_state_name(RunState s);
 
 // One row of the MLP builder: a dense layer and its activation.
@@ -129,7 +134,7 @@ class App {
   bool dark_theme = true;
   float ui_scale = 1.0f;
   bool log_loss = false;
-  int view = 0;             // 0 Train, 1 Backprop stepper, 2 Inside, 3 Draw, 4 Report, 5 Experiments
+  int view = 0;             // index into kViews
   int view_request = -1;    // select this view on the next frame (menu, command line, tests)
   bool theme_dirty = true, font_dirty = true;
   FrameStats frames;
@@ -156,7 +161,6 @@ class App {
     int sel_tensor = -1, sel_sample = 0, sel_index = -1;   // the selected value (what-if, checks)
     float edit_value = 0;
     bool show_numbers = false;
-    bool visible = false;       // the stepper tab was drawn this frame
     long at_batches = -1;       // what the trace was taken of: batches trained, model version
     uint64_t at_model = 0;
     std::vector<uint8_t> drawn; // non-empty: the trace is of this drawn digit (28×28), not a test image
@@ -210,7 +214,7 @@ class App {
     uint64_t at_model = 0, at_pad = 0;
     int at_source = -1, at_index = -1;
   } inspect;
-  void inspect_update(bool force = false);
+  void inspect_update();   // when the input, the model or its training moved on
 
   // ---- the evaluation report on the test split (after each epoch, or on demand)
   struct Report {

@@ -3,6 +3,7 @@
 #include "app.h"
 
 #include "core/error.h"
+#include "core/rng.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -99,7 +100,7 @@ bool App::stepper_capture_x(const Matrix& x, const std::vector<int>& y) {
 }
 
 bool App::stepper_next_misclassified() {
-  if (!data_ready_ || (!trainer_ && !ensure_trainer())) return false;
+  if (!ready_model()) return false;
   const int n = test_.size();
   // scan forward from the image after the current one, a chunk at a time, wrapping around
   for (int done = 0; done < n; done += 512) {
@@ -114,10 +115,9 @@ bool App::stepper_next_misclassified() {
 }
 
 void App::stepper_random() {
-  if (!data_ready_) return;
-  static uint64_t state = 0x9e3779b97f4a7c15ULL;
-  state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-  stepper_capture(static_cast<int>((state >> 33) % std::max(1, test_.size())), stepper.batch);
+  if (!data_ready_ || test_.size() == 0) return;
+  static Rng rng(0x5eed5);   // the engine's generator; a fresh image each press
+  stepper_capture(static_cast<int>(rng.below(static_cast<uint32_t>(test_.size()))), stepper.batch);
 }
 
 void App::stepper_apply() {

@@ -58,10 +58,10 @@ void App::pad_paint(float x0, float y0, float x1, float y1) {
 
 void App::pad_update() {
   if (!pad.dirty && pad.at_batches == batches_run()) return;
+  if (pad.dirty) pad.pre = mnist_preprocess(pad.canvas, DrawPad::kSize, DrawPad::kSize);   // only a new drawing
   pad.dirty = false;
   pad.at_batches = batches_run();
   ++pad.version;
-  pad.pre = mnist_preprocess(pad.canvas, DrawPad::kSize, DrawPad::kSize);
   pad.probs.clear();
   pad.saliency.clear();
   pad.top = -1;
@@ -99,12 +99,12 @@ void App::pad_to_stepper(int label) {
 }
 
 // ------------------------------------------------------------------ activations
-void App::inspect_update(bool force) {
+void App::inspect_update() {
   Inspect& in = inspect;
   if (in.source == 1) pad_update();
   const bool same = in.at_batches == batches_run() && in.at_model == model_changes && in.at_source == in.source &&
                     in.at_index == in.index && (in.source == 0 || in.at_pad == pad.version);
-  if (same && !force) return;
+  if (same) return;
   in.acts.clear();
   in.probs.clear();
   if (!ready_model()) return;

@@ -322,9 +322,8 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--load") o.load = next();
     else if (a == "--view") {
       const std::string v = next();
-      static const char* views[] = {"train", "stepper", "inside", "draw", "report", "experiments"};
-      for (int k = 0; k < 6; ++k)
-        if (v == views[k]) o.view = k;
+      for (int k = 0; k < kViewCount; ++k)
+        if (v == kViews[k]) o.view = k;
       if (o.view < 0) {
         std::fprintf(stderr, "--view: train, stepper, inside, draw, report or experiments\n");
         std::exit(2);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 namespace bpl::app {
 
@@ -63,6 +64,14 @@ View make_view(const TensorDesc& d, const float* values, int n, int bar_limit) {
       v.layout = grid_layout(cout * cin, kh, kw, cout, [=](int k, int r, int c) { return flat(k % cout, k / cout, r, c); });
   }
   return v;
+}
+
+const View& CachedView(const std::string& key, uint64_t version, const std::function<View()>& build) {
+  static std::unordered_map<std::string, std::pair<uint64_t, View>> cache;
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, std::make_pair(version, build())).first;
+  else if (it->second.first != version) it->second = {version, build()};
+  return it->second.second;
 }
 
 int texel_of(const HeatmapLayout& L, int index) {

@@ -7,6 +7,7 @@
 #include "trace/trace.h"
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace bpl::app {
@@ -31,6 +32,9 @@ View make_view(const TensorDesc& d, const float* values, int n, int bar_limit = 
 // `count` blocks of mh×mw texels, `cols` per row, 1-texel gaps; index_of(block, row, col)
 HeatmapLayout grid_layout(int count, int mh, int mw, int cols, const std::function<int(int, int, int)>& index_of);
 int texel_of(const HeatmapLayout& L, int index);   // −1 if not shown
+// The view under `key`, built again only when `version` changes: the UI draws every frame, the
+// values change only with a new trace, an edit or a training step.
+const View& CachedView(const std::string& key, uint64_t version, const std::function<View()>& build);
 // the texel scale that fits w×h texels into max_w × max_h pixels (whole numbers when ≥ 1)
 float fit_scale(const HeatmapLayout& L, float max_w, float max_h);
 

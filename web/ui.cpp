@@ -10,11 +10,6 @@ namespace bpl::app {
 
 namespace {
 
-void RecordRect(App& app, const char* name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
 void MenuBar(App& app) {
   if (!ImGui::BeginMainMenuBar()) return;
   ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "Backprop Lab");
@@ -134,13 +129,25 @@ void draw_ui(App& app) {
   // the views, as tabs across the window
   ImGui::SetCursorScreenPos(ImVec2(vp->WorkPos.x + gap, vp->WorkPos.y + gap * 0.5f));
   int view = app.view;
+  // the views: tab label, panel title and body (Train is laid out below); names in kViews
+  struct ViewPanel {
+    const char* tab;
+    const char* title;
+    void (*body)(App&);
+  };
+  static const ViewPanel views[kViewCount] = {
+      {"Train", "", nullptr},
+      {"Backprop stepper", "Backprop stepper: one training step, one operation at a time", StepperPanel},
+      {"Inside the network", "Inside the network: what it has learned, and what it computes for one image", InsidePanel},
+      {"Draw", "Draw a digit: the network's guess, live", DrawPanel},
+      {"Report", "Evaluation report on the test images", ReportPanel},
+      {"Experiments", "Experiments: a report's comparison, run here", ExperimentsPanel},
+  };
   if (ImGui::BeginTabBar("views")) {
-    static const char* names[] = {"Train", "Backprop stepper", "Inside the network", "Draw", "Report", "Experiments"};
-    static const char* keys[] = {"tab_train", "tab_stepper", "tab_inside", "tab_draw", "tab_report", "tab_experiments"};
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < kViewCount; ++i) {
       const ImGuiTabItemFlags f = app.view_request == i ? ImGuiTabItemFlags_SetSelected : 0;
-      const bool open = ImGui::BeginTabItem(names[i], nullptr, f);
-      RecordRect(app, keys[i]);
+      const bool open = ImGui::BeginTabItem(views[i].tab, nullptr, f);
+      RecordRect(app, std::string("tab_") + kViews[i]);
       if (open) {
         view = i;
         ImGui::EndTabItem();
@@ -150,20 +157,11 @@ void draw_ui(App& app) {
   }
   app.view_request = -1;
   app.view = view;
-  app.stepper.visible = false;
   const float top = ImGui::GetCursorScreenPos().y;
   const ImVec2 o(vp->WorkPos.x + gap, top);
   const float W = vp->WorkSize.x - 2 * gap, H = vp->WorkPos.y + vp->WorkSize.y - status_h - gap - top;
-  if (view == 1) {
-    Panel("Backprop stepper: one training step, one operation at a time", o, ImVec2(W, H), StepperPanel, app);
-  } else if (view == 2) {
-    Panel("Inside the network: what it has learned, and what it computes for one image", o, ImVec2(W, H), InsidePanel, app);
-  } else if (view == 3) {
-    Panel("Draw a digit: the network's guess, live", o, ImVec2(W, H), DrawPanel, app);
-  } else if (view == 4) {
-    Panel("Evaluation report on the test images", o, ImVec2(W, H), ReportPanel, app);
-  } else if (view == 5) {
-    Panel("Experiments: a report's comparison, run here", o, ImVec2(W, H), ExperimentsPanel, app);
+  if (views[view].body) {
+    Panel(views[view].title, o, ImVec2(W, H), views[view].body, app);
   } else {
     const float left = std::max(ImGui::GetFontSize() * 26.0f, W * 0.36f);
     const float model_h = H * 0.45f;

@@ -1,11 +1,18 @@
 #include "widgets.h"
 
+#include "app.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
 
 namespace bpl::app {
+
+void RecordRect(App& app, const std::string& name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
+}
 
 void HelpMarker(const char* text) {
   ImGui::TextDisabled("(?)");
@@ -43,7 +50,6 @@ bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, co
   if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
   ImGui::InvisibleButton("plot", size);
   const bool hovered = ImGui::IsItemHovered();
-  const ImGuiStyle& st = ImGui::GetStyle();
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text), dim_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 grid_col = ImGui::GetColorU32(ImGuiCol_Border), bg_col = ImGui::GetColorU32(ImGuiCol_FrameBg);
   const float fs = ImGui::GetFontSize();
@@ -155,13 +161,11 @@ bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, co
     double xv = xmin + (mx - a.x) / (b.x - a.x) * (xmax - xmin);
     dl->AddLine(ImVec2(std::clamp(mx, a.x, b.x), a.y), ImVec2(std::clamp(mx, a.x, b.x), b.y), dim_col);
     ImGui::BeginTooltip();
-    bool any = false;
     for (const Series& s : series) {
       if (s.x.empty()) continue;
       size_t best = 0;
       for (size_t i = 1; i < s.x.size(); ++i)
         if (std::abs(s.x[i] - xv) < std::abs(s.x[best] - xv)) best = i;
-      any = true;
       ImGui::ColorButton(s.label.c_str(), ImGui::ColorConvertU32ToFloat4(s.color),
                          ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder, ImVec2(fs * 0.7f, fs * 0.7f));
       ImGui::SameLine();

@@ -11,6 +11,12 @@
 
 namespace bpl::app {
 
+class App;
+
+// Remember where the last item was drawn (x, y, w, h in CSS pixels) under `name` in App::ui_rects,
+// so a browser test can aim real mouse clicks at it.
+void RecordRect(App& app, const std::string& name);
+
 // "(?)" that explains a concept on hover (as in imgui_demo.cpp)
 void HelpMarker(const char* text);
 

@@ -28,6 +28,9 @@ struct Shape {
   bool operator!=(const Shape& o) const { return !(*this == o); }
   // "6×24×24" for images, "120" for vectors
   std::string str() const;
+  // the position of value k of a sample: "[k]" for vectors, "[row, col]" for one channel,
+  // "[channel, row, col]" otherwise
+  std::string index_str(long k) const;
 };
 
 }  // namespace bpl

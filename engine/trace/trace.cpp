@@ -57,13 +57,6 @@ std::string join_idx(std::initializer_list<int> v) {
   return s + "]";
 }
 
-// the position of feature k in a c×h×w sample
-std::string chw_label(const Shape& s, int k) {
-  if (s.is_flat()) return "[" + std::to_string(k) + "]";
-  const int c = k / (s.h * s.w), r = (k / s.w) % s.h, col = k % s.w;
-  return s.c == 1 ? join_idx({r, col}) : join_idx({c, r, col});
-}
-
 }  // namespace
 
 Trace::Trace() = default;
@@ -436,6 +429,18 @@ bool Trace::edited(int tensor, int sample, int index) const {
   return edits_.count({tensor, flat}) > 0;
 }
 
+std::vector<int> Trace::edited_indices(int tensor, int sample) const {
+  std::vector<int> out;
+  const TraceTensor& t = tensors_[tensor];
+  const int rows = static_cast<int>(t.data.rows());
+  for (const auto& [key, v] : edits_) {
+    if (key.first != tensor) continue;
+    if (!t.batched) out.push_back(key.second);
+    else if (key.second / rows == sample) out.push_back(key.second % rows);
+  }
+  return out;
+}
+
 bool Trace::changed(int tensor, int sample, int index) const {
   if (edits_.empty()) return false;
   const TraceTensor& t = tensors_[tensor];
@@ -458,7 +463,7 @@ int Trace::changed_count(int tensor) const {
 std::string Trace::index_label(int tensor, int index) const {
   const TraceTensor& t = tensors_[tensor];
   switch (t.layout) {
-    case TensorLayout::Image: return t.name + chw_label(t.shape, index);
+    case TensorLayout::Image: return t.name + t.shape.index_str(index);
     case TensorLayout::Vector: return t.name + "[" + std::to_string(index) + "]";
     case TensorLayout::Matrix: {
       const int rows = static_cast<int>(t.data.rows());
@@ -741,17 +746,17 @@ std::string Trace::explain(int op_index, int tensor, int s, int k) const {
   }
   if (type == "relu") {
     const double zk = in.at(s, k);
-    return here + " = " + dout.name + chw_label(dout.shape, k) + " · 1[" + index_label(in_id, k) + " > 0] = " +
+    return here + " = " + dout.name + dout.shape.index_str(k) + " · 1[" + index_label(in_id, k) + " > 0] = " +
            num(dout.at(s, k)) + " · " + (zk > 0 ? "1" : "0") + " = " + num(val);
   }
   if (type == "sigmoid") {
     const double a = out.at(s, k);
-    return here + " = " + dout.name + chw_label(dout.shape, k) + " · a(1 − a) = " + num(dout.at(s, k)) + " · " + num(a) +
+    return here + " = " + dout.name + dout.shape.index_str(k) + " · a(1 − a) = " + num(dout.at(s, k)) + " · " + num(a) +
            "·(1 − " + num(a) + ") = " + num(val);
   }
   if (type == "tanh") {
     const double a = out.at(s, k);
-    return here + " = " + dout.name + chw_label(dout.shape, k) + " · (1 − a²) = " + num(dout.at(s, k)) + " · (1 − " + num(a) +
+    return here + " = " + dout.name + dout.shape.index_str(k) + " · (1 − a²) = " + num(dout.at(s, k)) + " · (1 − " + num(a) +
            "²) = " + num(val);
   }
   if (type == "flatten") return here + " = " + dout.name + "[" + std::to_string(k) + "] = " + num(val);

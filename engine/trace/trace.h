@@ -107,12 +107,9 @@ class Trace {
   int first_op(OpKind k) const;                          // index of the first op of a kind (−1 if none)
   int input_tensor() const { return input_; }
   int probs_tensor() const { return probs_; }
-  int input_grad_tensor() const { return input_grad_; }
   // max-pool layer `layer`: for each output (row) and sample (column), the index of the input
   // that won its window in the traced forward pass (empty for other layers)
   const Eigen::MatrixXi& winners(int layer) const { return winners_[layer]; }
-  const OptimizerConfig& optimizer() const { return opt_cfg_; }
-  long steps() const { return steps_; }
 
   // ---- what-if
   // Change one value of an editable tensor (sample s for the input) and re-run the step.
@@ -120,6 +117,7 @@ class Trace {
   void reset_edits();
   int edit_count() const { return static_cast<int>(edits_.size()); }
   bool edited(int tensor, int sample, int index) const;
+  std::vector<int> edited_indices(int tensor, int sample) const;   // the edited values of one sample
   // values of tensor that differ from the unedited run (all false without edits)
   bool changed(int tensor, int sample, int index) const;
   int changed_count(int tensor) const;

@@ -201,6 +201,7 @@ TEST_CASE("What-if: editing a weight re-runs the step on the copy, shows what ch
   const int idx = j * 16 + 2;
   t.set_value(w3, 0, idx, t.tensor(w3).data(2, j) + 3.0f);
   CHECK(t.edited(w3, 0, idx));
+  CHECK(t.edited_indices(w3, 0) == std::vector<int>{idx});
   CHECK(t.edit_count() == 1);
   CHECK(t.changed_count(z1) == 0);   // upstream: unchanged
   CHECK(t.changed_count(z3) == 1);
@@ -211,6 +212,7 @@ TEST_CASE("What-if: editing a weight re-runs the step on the copy, shows what ch
   // an input pixel edit
   t.set_value(t.input_tensor(), 0, 14 * 28 + 14, 3.0f);
   CHECK(t.edit_count() == 2);
+  CHECK(t.edited_indices(t.input_tensor(), 0) == std::vector<int>{14 * 28 + 14});
   CHECK_THROWS_AS(t.set_value(z3, 0, 0, 1.0f), ConfigError);                      // not editable
   CHECK_THROWS_AS(t.set_value(w3, 0, 100000, 1.0f), ConfigError);                 // no such value
   CHECK_THROWS_AS(t.set_value(w3, 0, 0, std::numeric_limits<float>::quiet_NaN()), ConfigError);

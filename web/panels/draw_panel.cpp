@@ -13,11 +13,6 @@ namespace bpl::app {
 
 namespace {
 
-void Record(App& app, const char* name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
 HeatmapLayout square(int n) {
   return grid_layout(1, n, n, 1, [n](int, int r, int c) { return r * n + c; });
 }
@@ -39,7 +34,7 @@ void DrawPanel(App& app) {
   ImGui::Image(tex, ImVec2(side, side));
   ImGui::SetCursorScreenPos(p0);
   ImGui::InvisibleButton("canvas", ImVec2(side, side));
-  Record(app, "pad_canvas");
+  RecordRect(app, "pad_canvas");
   static ImVec2 last(-1, -1);
   const ImVec2 mp = ImGui::GetIO().MousePos;
   const ImVec2 c((mp.x - p0.x) * N / side, (mp.y - p0.y) * N / side);
@@ -57,7 +52,7 @@ void DrawPanel(App& app) {
     app.pad_clear();
     ++canvas_version;
   }
-  Record(app, "pad_clear");
+  RecordRect(app, "pad_clear");
   ImGui::SameLine();
   if (ImGui::Button("Undo") || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z)))) {
     app.pad_undo();
@@ -138,7 +133,7 @@ void DrawPanel(App& app) {
   ImGui::SameLine();
   const bool can = !pad.pre.empty;
   const bool teach = ImGui::Button("Teach it: add to the training set");
-  Record(app, "pad_teach");
+  RecordRect(app, "pad_teach");
   if (teach && can) {
     const std::string err = app.pad_teach(pad.teach_label);
     app.notice = err.empty() ? "added your " + std::to_string(pad.teach_label) + " to the training set" : err;
@@ -149,7 +144,7 @@ void DrawPanel(App& app) {
   ImGui::TextDisabled("%d taught", pad.taught);
   ImGui::SameLine(0, fs * 2);
   if (ImGui::Button("Step through backprop on it") && can) app.pad_to_stepper(pad.teach_label);
-  Record(app, "pad_to_stepper");
+  RecordRect(app, "pad_to_stepper");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open the stepper on this drawing, with the label on the left as the truth");
 }
 

@@ -32,10 +32,7 @@ void ExperimentsPanel(App& app) {
   } else if (ImGui::Button("Stop")) {
     app.experiments_stop();
   }
-  {
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.ui_rects["exp_run"] = {a.x, a.y, b.x - a.x, b.y - a.y};
-  }
+  RecordRect(app, "exp_run");
   if (app.state() == RunState::Running) {
     ImGui::SameLine();
     ImGui::TextDisabled("(starting pauses the training)");

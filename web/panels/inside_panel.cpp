@@ -15,24 +15,15 @@ namespace bpl::app {
 
 namespace {
 
-void Record(App& app, const char* name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
-std::string chw(const Shape& s, int k) {
-  if (s.is_flat()) return "[" + std::to_string(k) + "]";
-  const int c = k / (s.h * s.w), r = (k / s.w) % s.h, col = k % s.w;
-  return "[" + std::to_string(c) + ", " + std::to_string(r) + ", " + std::to_string(col) + "]";
-}
-
 void Filters(App& app, float width) {
   Model& m = app.model();
   if (!m.built()) {
     ImGui::TextDisabled("no model yet");
     return;
   }
-  const uint64_t version = (static_cast<uint64_t>(app.batches_run()) << 16) ^ app.model_changes;
+  // the weights move with training, a new model, and updates applied from the stepper
+  const uint64_t version = (static_cast<uint64_t>(app.batches_run()) << 24) ^ (app.model_changes << 12) ^
+                           static_cast<uint64_t>(app.stepper.applied);
   const float fs = ImGui::GetFontSize();
   bool any = false;
   for (int i = 0; i < m.size(); ++i) {
@@ -40,33 +31,37 @@ void Filters(App& app, float width) {
     auto ps = l.params();
     if (ps.empty()) continue;
     const Matrix& W = ps[0]->value;
-    TensorDesc d;
+    auto* conv = dynamic_cast<Conv2D*>(&l);
+    const bool templates = !conv && i == 0 && W.cols() == 784;   // an MLP's first layer
+    if (!conv && !templates) continue;   // deeper dense layers are matrices without a picture to read
     std::string what;
-    View v;
-    if (auto* conv = dynamic_cast<Conv2D*>(&l)) {
-      const ConvGeometry& g = conv->geometry();
-      d.layout = TensorLayout::Kernels;
-      d.shape = {static_cast<int>(W.rows()), g.cin, 1};
-      d.kh = g.kh, d.kw = g.kw;
-      what = std::to_string(W.rows()) + " filters of " + std::to_string(g.kh) + "×" + std::to_string(g.kw) +
-             (g.cin > 1 ? ", one row per input channel" : "");
-      v = make_view(d, W.data(), static_cast<int>(W.size()));
-    } else if (i == 0 && W.cols() == 784) {
-      // an MLP's first layer: row u of W is what hidden unit u looks for, as a 28×28 template
+    if (conv)
+      what = std::to_string(W.rows()) + " filters of " + std::to_string(conv->geometry().kh) + "×" +
+             std::to_string(conv->geometry().kw) + (conv->geometry().cin > 1 ? ", one row per input channel" : "");
+    else
+      what = std::to_string(W.rows()) + " weight templates, one per hidden unit (28×28)";
+    char key[32];
+    std::snprintf(key, sizeof key, "filters%d", i);
+    const View& v = CachedView(key, version, [&]() {
+      if (conv) {
+        const ConvGeometry& g = conv->geometry();
+        TensorDesc d;
+        d.layout = TensorLayout::Kernels;
+        d.shape = {static_cast<int>(W.rows()), g.cin, 1};
+        d.kh = g.kh, d.kw = g.kw;
+        return make_view(d, W.data(), static_cast<int>(W.size()));
+      }
+      // row u of W is what hidden unit u looks for, as a 28×28 template
       const int units = static_cast<int>(W.rows());
-      v = make_view(TensorDesc{}, W.data(), static_cast<int>(W.size()), 0);
-      v.layout = grid_layout(units, 28, 28, units <= 32 ? 8 : 16, [units](int u, int r, int c) { return (r * 28 + c) * units + u; });
-      what = std::to_string(units) + " weight templates, one per hidden unit (28×28)";
-    } else {
-      continue;   // deeper dense layers are matrices without a picture to read
-    }
+      View t = make_view(TensorDesc{}, W.data(), static_cast<int>(W.size()), 0);
+      t.layout = grid_layout(units, 28, 28, units <= 32 ? 8 : 16, [units](int u, int r, int c) { return (r * 28 + c) * units + u; });
+      return t;
+    });
     any = true;
     ImGui::Text("Layer %d · %s", i + 1, l.describe().c_str());
     ImGui::TextDisabled("%s", what.c_str());
-    char key[32];
-    std::snprintf(key, sizeof key, "filters%d", i);
     const int k = DrawView(key, version, v, width, fs * 16.0f);
-    if (i == 0) Record(app, "filters_first");
+    if (i == 0) RecordRect(app, "filters_first");
     if (k >= 0) ImGui::SetTooltip("W%d = %.5f", i + 1, v.values[k]);
     ColorLegend(v.scale, std::min(width, fs * 14));
     ImGui::Spacing();
@@ -103,35 +98,29 @@ void Activations(App& app, float width) {
     const Shape s = i < 0 ? m.input_shape() : m.layer(i).output_shape();
     TensorDesc d;
     d.shape = s;
-    View v = make_view(d, a.data(), static_cast<int>(a.rows()), 256);   // dense layers as bar strips
+    const bool own_scale = per_map && s.c > 1;
+    char key[32];
+    std::snprintf(key, sizeof key, own_scale ? "act%d/own" : "act%d", i);
+    const View& v = CachedView(key, in.version, [&]() {
+      View built = make_view(d, a.data(), static_cast<int>(a.rows()), 256);   // dense layers as bar strips
+      if (own_scale) {   // each map by its own largest |value| (the tooltip keeps the real value)
+        const int hw = s.h * s.w;
+        for (int c = 0; c < s.c; ++c) {
+          float mx = 0;
+          for (int j = 0; j < hw; ++j) mx = std::max(mx, std::abs(a(c * hw + j, 0)));
+          for (int j = 0; j < hw; ++j) built.values[c * hw + j] = mx > 0 ? a(c * hw + j, 0) / mx : 0;
+        }
+        built.scale = 1;
+      }
+      return built;
+    });
     const bool last = i == static_cast<int>(in.acts.size()) - 1;
     ImGui::Text("%s", i < 0 ? "input x" : ("Layer " + std::to_string(i + 1) + " · " + m.layer(i).describe()).c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%s", s.str().c_str());
-    char key[32];
-    std::snprintf(key, sizeof key, "act%d", i);
-    int k = -1;
-    if (v.bars) {
-      k = DrawBars(key, v, width, fs * 3.2f, s.size() == 10);
-    } else {
-      if (per_map && s.c > 1) {   // normalise each map by its own largest |value| (the tooltip keeps the real value)
-        const int hw = s.h * s.w;
-        std::vector<float> raw = v.values;
-        for (int c = 0; c < s.c; ++c) {
-          float mx = 0;
-          for (int j = 0; j < hw; ++j) mx = std::max(mx, std::abs(raw[c * hw + j]));
-          for (int j = 0; j < hw; ++j) v.values[c * hw + j] = mx > 0 ? raw[c * hw + j] / mx : 0;
-        }
-        v.scale = 1;
-        k = DrawView(key, in.version * 2 + 1, v, width, fs * 10.0f);
-        if (k >= 0) ImGui::SetTooltip("%s = %.5f", chw(s, k).c_str(), raw[k]);
-        k = -1;
-      } else {
-        k = DrawView(key, in.version * 2, v, width, fs * 10.0f);
-      }
-    }
-    if (k >= 0) ImGui::SetTooltip("%s = %.5f", chw(s, k).c_str(), v.values[k]);
-    if (!v.bars && !(per_map && s.c > 1)) ColorLegend(v.scale, std::min(width, fs * 14));
+    const int k = v.bars ? DrawBars(key, v, width, fs * 3.2f, s.size() == 10) : DrawView(key, in.version, v, width, fs * 10.0f);
+    if (k >= 0) ImGui::SetTooltip("%s = %.5f", s.index_str(k).c_str(), a(k, 0));
+    if (!v.bars && !own_scale) ColorLegend(v.scale, std::min(width, fs * 14));
     if (last && !in.probs.empty()) {
       View p;
       p.values = in.probs;

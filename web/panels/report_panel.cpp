@@ -13,11 +13,6 @@ namespace bpl::app {
 
 namespace {
 
-void Record(App& app, const std::string& name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
 // Thumbnails of test images (positions into report.idx) from one atlas texture, in rows, each
 // with a caption; clicking one offers the stepper and the activations view.
 void Gallery(App& app, const char* key, const std::vector<int>& items, bool show_truth) {
@@ -88,7 +83,7 @@ void Confusion(App& app) {
   }
   ImGui::SetCursorScreenPos(g);
   ImGui::InvisibleButton("cm", ImVec2(cell * K, cell * K));
-  Record(app, "report_cm");
+  RecordRect(app, "report_cm");
   const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
   const ImVec2 mp = ImGui::GetIO().MousePos;
   for (int t = 0; t < K; ++t)
@@ -174,7 +169,7 @@ void ClassTable(App& app) {
 void ReportPanel(App& app) {
   App::Report& r = app.report;
   if (ImGui::Button("Evaluate now")) app.report_run();
-  Record(app, "report_run");
+  RecordRect(app, "report_run");
   ImGui::SameLine();
   if (!r.ready) {
     ImGui::TextDisabled("the report is made after each epoch, or now with the button");

@@ -32,11 +32,6 @@ ImVec4 kind_color(OpKind k) {
   }
 }
 
-void Record(App& app, const char* name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
 void Tip(const char* text) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
 }
@@ -83,9 +78,7 @@ std::vector<HeatmapMark> marks_for(const App& app, int tensor, int sample, const
   if (tr.edit_count() > 0 && tr.changed_count(tensor) <= 400)
     for (int i = 0; i < n; ++i)
       if (tr.changed(tensor, sample, i)) marks.push_back({i, IM_COL32(230, 159, 0, 255), 1.0f});
-  if (tr.edit_count() > 0)
-    for (int i = 0; i < n; ++i)
-      if (tr.edited(tensor, sample, i)) marks.push_back({i, IM_COL32(255, 230, 0, 255), 3.0f});
+  for (int i : tr.edited_indices(tensor, sample)) marks.push_back({i, IM_COL32(255, 230, 0, 255), 3.0f});
   if (st.sel_tensor == tensor && st.sel_index >= 0 && (st.sel_sample == sample || !tr.tensor(tensor).batched))
     marks.push_back({st.sel_index, IM_COL32(255, 255, 255, 255), 2.0f});
   return marks;
@@ -170,17 +163,17 @@ void TensorCard(App& app, int tensor, int sample, float width, bool written, boo
   else if (t.layout == TensorLayout::Vector) shape = std::to_string(t.data.rows());
   else shape = t.shape.str();
   ImGui::TextDisabled("%s · %s%s", shape.c_str(), t.what.c_str(), t.batched && tr.batch() > 1 ? (" · sample " + std::to_string(sample)).c_str() : "");
-  const View v = make_view(t, sample);
+  char key[48];
+  std::snprintf(key, sizeof key, "t%d/%d", tensor, sample);
+  const View& v = CachedView(key, st.version, [&]() { return make_view(t, sample); });
   if (v.bars) {
     BarStrip(app, tensor, sample, v, width);
   } else {
     const float fs = ImGui::GetFontSize();
-    char key[48];
-    std::snprintf(key, sizeof key, "t%d/%d", tensor, sample);
     bool clicked = false;
     const int k = DrawView(key, st.version, v, width, fs * 13.0f, Palette::Diverging,
                            marks_for(app, tensor, sample, v, pool_winners), &clicked);
-    Record(app, rect_name.c_str());
+    RecordRect(app, rect_name.c_str());
     if (k >= 0) {
       Explain(app, tensor, sample, k, t.editable);
       if (clicked && t.editable) Select(app, tensor, sample, k);
@@ -266,18 +259,18 @@ void Controls(App& app) {
   Tip("Restart: the first operation (Home)");
   ImGui::SameLine();
   if (ImGui::Button("◀")) app.stepper_set_op(st.op - 1);
-  Record(app, "stepper_back");
+  RecordRect(app, "stepper_back");
   Tip("Step back one operation (←)");
   ImGui::SameLine();
   if (ImGui::Button(st.playing ? "||" : "▶", ImVec2(fs * 2.2f, 0))) {
     if (!st.playing && st.op + 1 >= n) app.stepper_set_op(0);
     st.playing = !st.playing;
   }
-  Record(app, "stepper_play");
+  RecordRect(app, "stepper_play");
   Tip("Play / pause the steps at the chosen speed (space)");
   ImGui::SameLine();
   if (ImGui::Button("▶|")) app.stepper_set_op(st.op + 1);
-  Record(app, "stepper_next");
+  RecordRect(app, "stepper_next");
   Tip("Step forward one operation (→)");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 7);
@@ -340,7 +333,7 @@ void SampleRow(App& app) {
   if (ImGui::Button("Random")) app.stepper_random();
   ImGui::SameLine();
   if (ImGui::Button("A misclassified one")) app.stepper_next_misclassified();
-  Record(app, "stepper_misclassified");
+  RecordRect(app, "stepper_misclassified");
   Tip("The next test image the model gets wrong: watch the gradients push it the right way");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 5.5f);
@@ -382,7 +375,7 @@ void WhatIfAndChecks(App& app) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7);
     ImGui::InputFloat("##value", &st.edit_value, 0.01f, 0.1f, "%.5f");
-    Record(app, "stepper_value");
+    RecordRect(app, "stepper_value");
     ImGui::SameLine();
     if (ImGui::Button("Set and re-run")) {
       try {
@@ -393,7 +386,7 @@ void WhatIfAndChecks(App& app) {
         st.message = e.what();
       }
     }
-    Record(app, "stepper_set");
+    RecordRect(app, "stepper_set");
     ImGui::SameLine();
     if (ImGui::Button("Check this gradient")) {
       try {
@@ -412,7 +405,7 @@ void WhatIfAndChecks(App& app) {
       tr.reset_edits();
       ++st.version;
     }
-    Record(app, "stepper_reset_edits");
+    RecordRect(app, "stepper_reset_edits");
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%d edit%s active", tr.edit_count(), tr.edit_count() == 1 ? "" : "s");
   }
@@ -426,7 +419,7 @@ void WhatIfAndChecks(App& app) {
              "exists to match: the check says so.");
   ImGui::SameLine();
   if (ImGui::Button("Check a few weights")) st.checks = tr.check_some();
-  Record(app, "stepper_checks");
+  RecordRect(app, "stepper_checks");
   Tip("For each weight and bias tensor, the entry with the largest gradient, and the input pixel with the largest gradient");
   if (!st.checks.empty() &&
       ImGui::BeginTable("checks", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
@@ -468,7 +461,6 @@ void WhatIfAndChecks(App& app) {
 
 void StepperPanel(App& app) {
   App::Stepper& st = app.stepper;
-  st.visible = true;
   if (!app.data_ready()) {
     ImGui::TextDisabled("The data are still loading.");
     return;
@@ -516,7 +508,7 @@ void StepperPanel(App& app) {
   }
   if (op.kind == OpKind::Update) {
     if (ImGui::Button("Apply this update to the model")) app.stepper_apply();
-    Record(app, "stepper_apply");
+    RecordRect(app, "stepper_apply");
     Tip("Write the new weights (and the optimizer's state) into the trained model, as one training step would");
     if (st.applied > 0) {
       ImGui::SameLine();

@@ -10,11 +10,6 @@ namespace bpl::app {
 
 namespace {
 
-void RecordRect(App& app, const char* name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
 bool InputDoubleLog(const char* label, double* v, double lo, double hi, const char* fmt) {
   float f = static_cast<float>(*v);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
