@@ -76,7 +76,8 @@ struct GradCheckResult {
   bool kink = false;
   // the finite difference's own uncertainty: |estimate with h − estimate with 2h| (float32
   // rounding in the loss grows as 1/h, truncation as h²); the gradients agree when they differ
-  // by less than 1% or by less than twice this
+  // by less than 1% or by less than twice this, or when the analytic value lies between the
+  // one-sided slopes (within that uncertainty and 1%)
   double uncertainty = 0;
   bool agrees = false;
 };

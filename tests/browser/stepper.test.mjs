@@ -16,14 +16,11 @@ try {
   await t.ready();
   let s = await state();
   check(s.preset === 'r0-lenet5', `LeNet-5 chosen (${s.layers})`);
-  // train for a moment so the step is on learned weights, then pause
-  await click(...center(s.ui.start));
-  await page.waitForFunction(() => window.bplState().batches > 150, null, { timeout: 30000 });
+  // one epoch with "Step epoch" (a fixed number of batches: the same weights every run), then the stepper
+  await click(...center(s.ui.step_epoch));
+  await page.waitForFunction(() => window.bplState().epoch >= 1 && window.bplState().state === 'paused', null, { timeout: 60000 });
   s = await state();
-  await click(...center(s.ui.start));
-  await page.waitForFunction(() => window.bplState().state === 'paused', null, { timeout: 5000 });
-  s = await state();
-  check(s.state === 'paused', `trained ${s.batches} batches, paused`);
+  check(s.state === 'paused' && s.epoch === 1, `Step epoch trained ${s.batches} batches, then paused`);
 
   // open the stepper with a real click on its tab
   await click(...center(s.ui.tab_stepper));

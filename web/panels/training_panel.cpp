@@ -117,6 +117,7 @@ void TrainingPanel(App& app) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("run one mini-batch: forward, loss, backward, update");
   ImGui::SameLine();
   if (ImGui::Button("Step epoch", big)) app.step_epoch();
+  RecordRect(app, "step_epoch");
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Reset", big)) app.reset();
