@@ -153,6 +153,14 @@ std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const
     for (double d : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds, e.images_per_sec, e.lr, e.test_loss, e.test_acc})
       put_f64(payload, d);
   }
+  // v3: the layers' buffers (running statistics), in Model::buffers() order
+  auto bs = model.buffers();
+  put_u32(payload, static_cast<uint32_t>(bs.size()));
+  for (Matrix* b : bs) {
+    put_u32(payload, static_cast<uint32_t>(b->rows()));
+    put_u32(payload, static_cast<uint32_t>(b->cols()));
+    put_floats(payload, *b);
+  }
   std::vector<uint8_t> out = {'B', 'P', 'L', 'M'};
   put_u32(out, kModelFormatVersion);
   put_u32(out, static_cast<uint32_t>(payload.size()));
@@ -268,6 +276,18 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
       st.test_loss = r.f64("history");
       st.test_acc = r.f64("history");
       x.history.push_back(st);
+    }
+  }
+  if (version >= 3) {
+    auto bs = out.model.buffers();
+    const uint32_t nb = r.u32("buffer count");
+    if (nb != bs.size())
+      throw FormatError("model file: " + std::to_string(nb) + " buffers for a model that has " + std::to_string(bs.size()));
+    for (size_t i = 0; i < bs.size(); ++i) {
+      const uint32_t rows = r.u32("rows"), cols = r.u32("cols");
+      if (static_cast<Eigen::Index>(rows) != bs[i]->rows() || static_cast<Eigen::Index>(cols) != bs[i]->cols())
+        throw FormatError("model file: buffer " + std::to_string(i) + " has the wrong shape for its layer");
+      r.floats(*bs[i], "buffers");
     }
   }
   if (r.left() != 0) throw FormatError("model file: " + std::to_string(r.left()) + " unexpected bytes after the weights");

@@ -1,4 +1,4 @@
-// Model files (.bplm), version 2 (version 1 = the same without the extras). All integers
+// Model files (.bplm), version 3 (version 2 = without the buffers, version 1 = without the extras). All integers
 // little-endian u32, floats IEEE-754 f32 LE, "f64" IEEE-754 doubles LE, strings u32 length + UTF-8.
 //   offset  field
 //   0       magic "BPLM"
@@ -15,6 +15,8 @@
 //               parameters: state present (0/1) and, if 1, m and v (2 × rows·cols floats)
 //             history count E (≤ 100,000), E × (epoch u32, train loss, train acc, val loss,
 //               val acc, seconds, images/s, lr, test loss, test acc: 9 × f64; NaN = not measured)
+//           v3: buffer count NB (must equal the model's), NB × (rows, cols, floats): the layers'
+//             saved non-trainable state, e.g. batch normalisation's running mean and variance
 //   12+P    CRC-32 (IEEE 802.3, as zlib's crc32) of the payload
 // Loading validates everything (magic, version, lengths, caps, the layer list, every shape,
 // the checksum) into a new Model before the caller replaces anything.
@@ -30,7 +32,7 @@
 
 namespace bpl {
 
-constexpr uint32_t kModelFormatVersion = 2;
+constexpr uint32_t kModelFormatVersion = 3;
 
 // What a file may carry besides the weights, so training can resume where it stopped.
 struct ModelExtras {

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/gemm.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace bpl {
@@ -187,6 +188,205 @@ void Conv2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx
              static_cast<int>(dcol_.rows()), static_cast<int>(dout_.rows()), g_.patch_size(), filters_);  // ∂L/∂col = ∂L/∂out · W
     col2im(dcol_, g_, B, *dx);                       // ∂L/∂x = col2im(∂L/∂col)
   }
+}
+
+// ---- the definition as plain loops: the reference the im2col + GEMM path is tested against
+double Conv2D::input_at(const Matrix& x, long n, int c, int r, int q) const {
+  if (r < 0 || r >= g_.h || q < 0 || q >= g_.w) return 0.0;   // zero padding
+  return x((static_cast<long>(c) * g_.h + r) * g_.w + q, n);
+}
+
+void Conv2D::forward_reference(const Matrix& x, Matrix& y, Mode) {
+  const ConvGeometry& g = g_;
+  y.resize(static_cast<Eigen::Index>(filters_) * g.patches(), x.cols());
+  for (Eigen::Index n = 0; n < x.cols(); ++n)
+    for (int c = 0; c < filters_; ++c)
+      for (int i = 0; i < g.ho; ++i)
+        for (int j = 0; j < g.wo; ++j) {
+          double sum = b_.value(c, 0);   // y[c,i,j] = b[c] + Σ_{c′,u,v} W[c,c′,u,v] · x[c′, i·s+u−pt, j·s+v−pl]
+          for (int cp = 0; cp < g.cin; ++cp)
+            for (int u = 0; u < g.kh; ++u)
+              for (int v = 0; v < g.kw; ++v)
+                sum += W_.value(c, (cp * g.kh + u) * g.kw + v) *
+                       input_at(x, n, cp, i * g.stride + u - g.pt, j * g.stride + v - g.pl);
+          y((c * g.ho + i) * g.wo + j, n) = static_cast<float>(sum);
+        }
+}
+
+void Conv2D::backward_reference(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
+  const ConvGeometry& g = g_;
+  Eigen::MatrixXd dW = Eigen::MatrixXd::Zero(W_.value.rows(), W_.value.cols()), db = Eigen::MatrixXd::Zero(filters_, 1);
+  Eigen::MatrixXd dxd = Eigen::MatrixXd::Zero(x.rows(), x.cols());
+  for (Eigen::Index n = 0; n < x.cols(); ++n)
+    for (int c = 0; c < filters_; ++c)
+      for (int i = 0; i < g.ho; ++i)
+        for (int j = 0; j < g.wo; ++j) {
+          const double gy = dy((c * g.ho + i) * g.wo + j, n);
+          db(c, 0) += gy;                                               // ∂L/∂b[c] = Σ_{i,j} ∂L/∂y[c,i,j]
+          for (int cp = 0; cp < g.cin; ++cp)
+            for (int u = 0; u < g.kh; ++u)
+              for (int v = 0; v < g.kw; ++v) {
+                const int r = i * g.stride + u - g.pt, q = j * g.stride + v - g.pl;
+                if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;
+                const long xi = (static_cast<long>(cp) * g.h + r) * g.w + q;
+                const int wi = (cp * g.kh + u) * g.kw + v;
+                dW(c, wi) += gy * x(xi, n);                                 // ∂L/∂W[c,c′,u,v] += ∂L/∂y[c,i,j] · x[c′, r, q]
+                dxd(xi, n) += gy * W_.value(c, wi);                         // ∂L/∂x[c′, r, q] += W[c,c′,u,v] · ∂L/∂y[c,i,j]
+              }
+        }
+  W_.grad = dW.cast<float>();
+  b_.grad = db.cast<float>();
+  if (dx) *dx = dxd.cast<float>();
+}
+
+// ---- the lesson
+std::vector<ParamRole> Conv2D::param_roles() const {
+  ParamRole w{"W", "weights", ParamLayout::Kernels, g_.cin, g_.kh, g_.kw};
+  return {w, {"b", "biases", ParamLayout::Vector}};
+}
+
+std::string Conv2D::window(const std::string& i, const std::string& j) const {
+  auto axis = [&](const std::string& o, const char* k, int pad) {
+    std::string s = g_.stride == 1 ? o : o + "·" + std::to_string(g_.stride);
+    s += std::string("+") + k;
+    if (pad) s += "−" + std::to_string(pad);
+    return s;
+  };
+  return axis(i, "u", g_.pt) + ", " + axis(j, "v", g_.pl);
+}
+
+Lesson Conv2D::lesson(const TensorNames& n) const {
+  const std::string W = "W" + n.L, b = "b" + n.L;
+  std::string pad;
+  if (g_.pt || g_.pl || g_.pb || g_.pr) pad = " (" + n.x + " is 0 outside the image: padding " + std::to_string(g_.pt) + ")";
+  return {n.y + "[c,i,j] = " + b + "[c] + Σ_{c′,u,v} " + W + "[c,c′,u,v] · " + n.x + "[c′, " + window("i", "j") + "]" + pad,
+          "∂L/∂" + W + "[c,c′,u,v] = Σ_{i,j} " + n.dy() + "[c,i,j] · " + n.x + "[c′, " + window("i", "j") + "],   ∂L/∂" + b +
+              "[c] = Σ_{i,j} " + n.dy() + "[c,i,j],   " + n.dx() + "[c′, " + window("i", "j") + "] += " + W + "[c,c′,u,v] · " +
+              n.dy() + "[c,i,j]",
+          "Each filter slides over the input" + std::string(g_.stride > 1 ? " in steps of " + std::to_string(g_.stride) : "") +
+              "; every output is the filter's dot product with one window.",
+          "The weight gradient correlates the input with the output gradient; every input collects W · ∂L/∂y from each "
+          "window that read it."};
+}
+
+Explanation Conv2D::explain_forward(const StepValues& v, int s, long k) const {
+  const ConvGeometry& g = g_;
+  const Matrix& W = *v.w[0];
+  const int c = static_cast<int>(k / g.patches()), i = static_cast<int>((k / g.wo) % g.ho), j = static_cast<int>(k % g.wo);
+  const double b = (*v.w[1])(c, 0);
+  const int r0 = i * g.stride - g.pt, q0 = j * g.stride - g.pl;
+  std::vector<double> ops;
+  double sum = 0;
+  int inside = 0;
+  for (int cp = 0; cp < g.cin; ++cp)
+    for (int u = 0; u < g.kh; ++u)
+      for (int vv = 0; vv < g.kw; ++vv) {
+        const int r = r0 + u, q = q0 + vv;
+        if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;   // padding: the term is 0
+        const double w = W(c, (cp * g.kh + u) * g.kw + vv), x = input_at(v.x, s, cp, r, q);
+        ops.insert(ops.end(), {w, x});
+        sum += w * x;
+        ++inside;
+      }
+  const std::string lhs = v.y_at(k) + " = " + v.param_names[1] + "[" + std::to_string(c) + "] + Σ_{c′,u,v} " +
+                          v.param_names[0] + "[" + std::to_string(c) + ", c′, u, v] · " + v.names.x + "[c′, " +
+                          std::to_string(r0) + "+u, " + std::to_string(q0) + "+v]";
+  Explanation e;
+  const int terms = g.cin * g.kh * g.kw;
+  if (inside <= kMaxExplainedTerms) {
+    ops.insert(ops.begin(), b);
+    e.calc(lhs, "{} + " + sum_pattern(inside, true), ops, v.y(k, s));
+  } else {
+    e.calc(lhs, "{} + {}", {b, sum}, v.y(k, s));
+  }
+  e.say("the " + std::to_string(g.kh) + "×" + std::to_string(g.kw) + " window at row " + std::to_string(r0) + ", column " +
+            std::to_string(q0) + " of " + std::to_string(g.cin) + " input channel" + (g.cin == 1 ? "" : "s") + ": " +
+            std::to_string(terms) + " terms" +
+            (inside < terms ? ", " + std::to_string(terms - inside) + " of them in the zero padding" : ""),
+        true);
+  return e;
+}
+
+Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long k) const {
+  const ConvGeometry& g = g_;
+  const Matrix& W = *v.w[0];
+  const int B = v.batch;
+  Explanation e;
+  auto offset = [&](const std::string& o, int d) {   // "i·2+1", "j−1"
+    const std::string base = g.stride == 1 ? o : o + "·" + std::to_string(g.stride);
+    return d == 0 ? base : base + (d > 0 ? "+" : "−") + std::to_string(std::abs(d));
+  };
+  // each term of a sum (value, and the operands of its largest term), then the line a learner redoes
+  struct Sum {
+    double total = 0, best = 0;
+    std::vector<double> ops, best_ops;
+    std::string best_label;
+    int terms = 0;
+    void add(double a, double b, const std::string& label) {
+      const double t = a * b;
+      total += t;
+      ops.insert(ops.end(), {a, b});
+      ++terms;
+      if (std::abs(t) >= std::abs(best)) best = t, best_ops = {a, b}, best_label = label;
+    }
+  } sum;
+  std::string lhs;
+  if (what == 1) {   // ∂L/∂b[c] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j]
+    const int c = static_cast<int>(k);
+    for (int n = 0; n < B; ++n)
+      for (int p = 0; p < g.patches(); ++p) sum.add(v.dy(static_cast<long>(c) * g.patches() + p, n), 1.0, "");
+    e.calc("∂L/∂" + v.param_names[1] + "[" + std::to_string(c) + "] = Σ_{i,j} " + v.names.dy() + "[" + std::to_string(c) +
+               ", i, j]",
+           "{}", {sum.total}, (*v.dw[1])(c, 0));
+    return e.say(std::to_string(sum.terms) + " terms (" + std::to_string(g.patches()) + " positions × " + std::to_string(B) +
+                     " sample" + (B == 1 ? ")" : "s)"),
+                 true);
+  }
+  if (what == 0) {   // ∂L/∂W[c,c′,u,v] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j] · x[c′, i·s+u−pt, j·s+v−pl]
+    const long rows = W.rows();
+    const int c = static_cast<int>(k % rows), wi = static_cast<int>(k / rows);
+    const int cp = wi / (g.kh * g.kw), u = (wi / g.kw) % g.kh, vv = wi % g.kw;
+    for (int n = 0; n < B; ++n)
+      for (int i = 0; i < g.ho; ++i)
+        for (int j = 0; j < g.wo; ++j) {
+          const int r = i * g.stride + u - g.pt, q = j * g.stride + vv - g.pl;
+          if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;
+          const long o = (static_cast<long>(c) * g.ho + i) * g.wo + j;
+          sum.add(v.dy(o, n), input_at(v.x, n, cp, r, q),
+                  v.dy_at(o) + " · " + v.x_at((static_cast<long>(cp) * g.h + r) * g.w + q));
+        }
+    lhs = "∂L/∂" + v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) + ", " +
+          std::to_string(vv) + "] = Σ_{i,j} " + v.names.dy() + "[" + std::to_string(c) + ", i, j] · " + v.names.x + "[" +
+          std::to_string(cp) + ", " + offset("i", u - g.pt) + ", " + offset("j", vv - g.pl) + "]";
+    const double val = (*v.dw[0])(c, wi);
+    if (sum.terms <= kMaxExplainedTerms) e.calc(lhs, sum_pattern(sum.terms, true), sum.ops, val);
+    else e.calc(lhs, "{}", {sum.total}, val);
+  } else {   // ∂L/∂x[c′, r, q] = Σ over the windows that read it of W[c,c′,u,v] · ∂L/∂y[c,i,j]
+    const int cp = static_cast<int>(k / (static_cast<long>(g.h) * g.w)), r = static_cast<int>((k / g.w) % g.h),
+              q = static_cast<int>(k % g.w);
+    for (int c = 0; c < filters_; ++c)
+      for (int u = 0; u < g.kh; ++u)
+        for (int vv = 0; vv < g.kw; ++vv) {
+          const int a = r + g.pt - u, bb = q + g.pl - vv;
+          if (a < 0 || bb < 0 || a % g.stride || bb % g.stride) continue;
+          const int i = a / g.stride, j = bb / g.stride;
+          if (i >= g.ho || j >= g.wo) continue;
+          const long o = (static_cast<long>(c) * g.ho + i) * g.wo + j;
+          sum.add(W(c, (cp * g.kh + u) * g.kw + vv), v.dy(o, s),
+                  v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) + ", " +
+                      std::to_string(vv) + "] · " + v.dy_at(o));
+        }
+    lhs = v.dx_at(k) + " = Σ " + v.param_names[0] + "[c, " + std::to_string(cp) + ", u, v] · " + v.names.dy() +
+          "[c, i, j] over the windows that read it";
+    if (sum.terms == 0) return e.say(v.dx_at(k) + " = 0: no window reads this value");
+    if (sum.terms <= kMaxExplainedTerms) e.calc(lhs, sum_pattern(sum.terms, true), sum.ops, v.dx(k, s));
+    else e.calc(lhs, "{}", {sum.total}, v.dx(k, s));
+  }
+  if (sum.terms > kMaxExplainedTerms) {
+    e.say(std::to_string(sum.terms) + " terms; the largest:", true).say(" ");
+    e.calc(sum.best_label, "{} · {}", sum.best_ops, sum.best);
+  }
+  return e;
 }
 
 }  // namespace bpl

@@ -1,7 +1,10 @@
 // 2-D convolution (cross-correlation, as in every framework), lowered to one GEMM per batch.
+// In the stepper x is the previous layer's output (a¹) and y this layer's weighted sums z;
+// c, i, j index an output (channel, row, column), c′, u, v an input channel and a kernel offset.
 //   x  : (Cin·H·W × B)   W : (Cout × Cin·kh·kw)   b : (Cout × 1)   y : (Cout·Ho·Wo × B)
 //   Ho = (H + pad_top + pad_bottom − kh) / stride + 1, likewise Wo.
-//   forward   y[co, oh, ow] = b[co] + Σ_{ci,i,j} W[co, ci, i, j] · x[ci, oh·s + i − pt, ow·s + j − pl]
+//   forward   y[c, i, j] = b[c] + Σ_{c′,u,v} W[c, c′, u, v] · x[c′, i·s + u − pt, j·s + v − pl]
+//             (zero outside the input: the padding); forward_reference is these loops
 //             as a GEMM: col = im2col(x) (P·B × K), out = col · Wᵀ (P·B × Cout), P = Ho·Wo, K = Cin·kh·kw
 //   backward  ∂L/∂W = ∂L/∂outᵀ · col,   ∂L/∂b[co] = Σ_{n,p} ∂L/∂y[co, p],
 //             ∂L/∂col = ∂L/∂out · W,    ∂L/∂x = col2im(∂L/∂col) (sums the overlapping windows)
@@ -39,6 +42,16 @@ class Conv2D : public Layer {
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
   std::vector<Param*> params() override { return {&W_, &b_}; }
+  void forward_reference(const Matrix& x, Matrix& y, Mode mode) override;
+  void backward_reference(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+  double flops(int batch) const override { return 2.0 * W_.value.size() * g_.patches() * batch; }
+
+  std::string kind() const override { return "Conv"; }
+  std::string symbol() const override { return "z"; }
+  std::vector<ParamRole> param_roles() const override;
+  Lesson lesson(const TensorNames& n) const override;
+  Explanation explain_forward(const StepValues& v, int s, long k) const override;
+  Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;
 
   const ConvGeometry& geometry() const { return g_; }
   Param& weights() { return W_; }
@@ -50,6 +63,9 @@ class Conv2D : public Layer {
   Init init_;
   ConvGeometry g_;
   Param W_{"W"}, b_{"b"};
+  // x[c′, r, q] of sample n, 0 in the padding
+  double input_at(const Matrix& x, long n, int c, int r, int q) const;
+  std::string window(const std::string& i, const std::string& j) const;   // "i·2+u−1, j·2+v−1"
   Matrix col_, gemm_, dout_, dcol_, Wt_;   // reused buffers (gemm_ = col · Wᵀ, Wt_ = Wᵀ)
 };
 

@@ -43,4 +43,119 @@ void Dense::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* d
   if (dx) dx->noalias() = W_.value.transpose() * dy;  // ∂L/∂x = Wᵀ · ∂L/∂y
 }
 
+// ---- the plain loops of the equations (the reference the GEMM path is tested against)
+void Dense::forward_reference(const Matrix& x, Matrix& y, Mode) {
+  y.resize(units_, x.cols());
+  for (Eigen::Index n = 0; n < x.cols(); ++n)
+    for (int i = 0; i < units_; ++i) {
+      double sum = b_.value(i, 0);
+      for (Eigen::Index j = 0; j < x.rows(); ++j) sum += static_cast<double>(W_.value(i, j)) * x(j, n);  // Σⱼ W[i,j]·x[j] + b[i]
+      y(i, n) = static_cast<float>(sum);
+    }
+}
+
+void Dense::backward_reference(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
+  const Eigen::Index B = x.cols(), in = x.rows();
+  for (int i = 0; i < units_; ++i) {
+    double db = 0;
+    for (Eigen::Index n = 0; n < B; ++n) db += dy(i, n);                  // ∂L/∂b[i] = Σₙ ∂L/∂y[i]
+    b_.grad(i, 0) = static_cast<float>(db);
+    for (Eigen::Index j = 0; j < in; ++j) {
+      double dw = 0;
+      for (Eigen::Index n = 0; n < B; ++n) dw += static_cast<double>(dy(i, n)) * x(j, n);  // Σₙ ∂L/∂y[i]·x[j]
+      W_.grad(i, j) = static_cast<float>(dw);
+    }
+  }
+  if (!dx) return;
+  dx->resize(in, B);
+  for (Eigen::Index n = 0; n < B; ++n)
+    for (Eigen::Index j = 0; j < in; ++j) {
+      double sum = 0;
+      for (int i = 0; i < units_; ++i) sum += static_cast<double>(W_.value(i, j)) * dy(i, n);  // Σᵢ W[i,j]·∂L/∂y[i]
+      (*dx)(j, n) = static_cast<float>(sum);
+    }
+}
+
+// ---- the lesson
+std::vector<ParamRole> Dense::param_roles() const {
+  return {{"W", "weights", ParamLayout::Matrix}, {"b", "biases", ParamLayout::Vector}};
+}
+
+Lesson Dense::lesson(const TensorNames& n) const {
+  const std::string W = "W" + n.L, b = "b" + n.L;
+  return {n.y + " = " + W + " · " + n.x + " + " + b,
+          "∂L/∂" + W + " = " + n.dy() + " · " + n.x + "ᵀ,   ∂L/∂" + b + " = Σₙ " + n.dy() + ",   " + n.dx() + " = " + W +
+              "ᵀ · " + n.dy(),
+          "Each output is a weighted sum of all inputs plus a bias.",
+          "Chain rule through " + n.y + " = W·" + n.x + " + b: the weight gradient is an outer product, the input gradient "
+          "flows back through Wᵀ."};
+}
+
+namespace {
+std::string ij(long i, long j) { return "[" + std::to_string(i) + ", " + std::to_string(j) + "]"; }
+}  // namespace
+
+Explanation Dense::explain_forward(const StepValues& v, int s, long k) const {
+  const Matrix& W = *v.w[0];
+  const std::string& Wn = v.param_names[0];
+  const std::string& bn = v.param_names[1];
+  const double b = (*v.w[1])(k, 0), y = v.y(k, s);
+  const long in = W.cols();
+  const std::string lhs = v.y_at(k) + " = Σⱼ " + Wn + "[" + std::to_string(k) + ", j]·" + v.names.x + "[j] + " + bn + "[" +
+                          std::to_string(k) + "]";
+  Explanation e;
+  if (in <= kMaxExplainedTerms) {
+    std::vector<double> ops;
+    for (long j = 0; j < in; ++j) ops.insert(ops.end(), {W(k, j), v.x(j, s)});
+    ops.push_back(b);
+    return e.calc(lhs, sum_pattern(static_cast<int>(in), true) + " + {}", ops, y);
+  }
+  double sum = 0, best = 0;
+  long arg = 0;
+  for (long j = 0; j < in; ++j) {
+    const double term = static_cast<double>(W(k, j)) * v.x(j, s);
+    sum += term;
+    if (std::abs(term) > std::abs(best)) best = term, arg = j;
+  }
+  e.calc(lhs, "{} + {}", {sum, b}, y);
+  e.say(std::to_string(in) + " terms; the largest:", true).say(" ");
+  return e.calc(Wn + ij(k, arg) + " · " + v.x_at(arg), "{} · {}", {W(k, arg), v.x(arg, s)}, best);
+}
+
+Explanation Dense::explain_backward(const StepValues& v, int what, int s, long k) const {
+  Explanation e;
+  const int B = v.batch;
+  if (what == 0 || what == 1) {   // ∂L/∂W[i, j] = Σₙ ∂L/∂y[i]ₙ · x[j]ₙ,   ∂L/∂b[i] = Σₙ ∂L/∂y[i]ₙ
+    const long rows = v.w[what]->rows(), i = k % rows, j = k / rows;
+    const std::string name = "∂L/∂" + v.param_names[what] + (what == 0 ? ij(i, j) : "[" + std::to_string(i) + "]");
+    std::vector<double> ops;
+    for (int n = 0; n < B; ++n) {
+      ops.push_back(v.dy(i, n));
+      if (what == 0) ops.push_back(v.x(j, n));
+    }
+    const std::string sym = what == 0 ? v.dy_at(i) + " · " + v.x_at(j) : v.dy_at(i);
+    e.calc(name + " = " + (B > 1 ? "Σₙ " : "") + sym, sum_pattern(B, what == 0), ops, (*v.dw[what])(i, j));
+    if (B > 1) e.say("a sum over the " + std::to_string(B) + " samples of the batch", true);
+    return e;
+  }
+  const Matrix& W = *v.w[0];
+  const long out = W.rows();
+  const std::string lhs = v.dx_at(k) + " = Σᵢ " + v.param_names[0] + "[i, " + std::to_string(k) + "] · " + v.names.dy() + "[i]";
+  if (out <= kMaxExplainedTerms) {
+    std::vector<double> ops;
+    for (long i = 0; i < out; ++i) ops.insert(ops.end(), {W(i, k), v.dy(i, s)});
+    return e.calc(lhs, sum_pattern(static_cast<int>(out), true), ops, v.dx(k, s));
+  }
+  double sum = 0, best = 0;
+  long arg = 0;
+  for (long i = 0; i < out; ++i) {
+    const double term = static_cast<double>(W(i, k)) * v.dy(i, s);
+    sum += term;
+    if (std::abs(term) > std::abs(best)) best = term, arg = i;
+  }
+  e.calc(lhs, "{}", {sum}, v.dx(k, s));
+  e.say(std::to_string(out) + " terms; the largest:", true).say(" ");
+  return e.calc(v.param_names[0] + ij(arg, k) + " · " + v.dy_at(arg), "{} · {}", {W(arg, k), v.dy(arg, s)}, best);
+}
+
 }  // namespace bpl

@@ -52,4 +52,23 @@ void Dropout::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* d
   else *dx = dy;
 }
 
+
+double Dropout::mask_at(long k, int s) const {
+  return last_train_ && mask_.rows() > k && mask_.cols() > s ? mask_(k, s) : 1.0;
+}
+
+Lesson Dropout::lesson(const TensorNames& n) const {
+  return {n.y + " = " + n.x + " ⊙ m,  m ∈ {0, 1/(1−p)}", n.dx() + " = " + n.dy() + " ⊙ m",
+          "Zeroes a random share p of the values in training; the mask is held for this trace.",
+          "Dropped values get no gradient."};
+}
+
+Explanation Dropout::explain_forward(const StepValues& v, int s, long k) const {
+  return Explanation().calc(v.y_at(k) + " = " + v.x_at(k) + " · m", "{} · {}", {v.x(k, s), mask_at(k, s)}, v.y(k, s));
+}
+
+Explanation Dropout::explain_backward(const StepValues& v, int, int s, long k) const {
+  return Explanation().calc(v.dx_at(k) + " = " + v.dy_at(k) + " · m", "{} · {}", {v.dy(k, s), mask_at(k, s)}, v.dx(k, s));
+}
+
 }  // namespace bpl

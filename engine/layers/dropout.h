@@ -19,17 +19,24 @@ class Dropout : public Layer {
   Shape setup(const Shape& in, Rng& rng) override;
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+
+  std::string kind() const override { return "Dropout"; }
+  Lesson lesson(const TensorNames& n) const override;
+  Explanation explain_forward(const StepValues& v, int s, long k) const override;
+  Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;
+  std::string symbol() const override { return "d"; }
+  void hold_randomness(bool on) override { hold_ = on; }
   const Matrix& mask() const { return mask_; }
-  // the backprop stepper re-runs one sample many times (what-if, finite differences): while
-  // held, a training forward of the same shape reuses the last mask instead of drawing anew
-  void hold_mask(bool on) { hold_ = on; }
 
  private:
   double p_;
   Rng rng_;
   Matrix mask_;
   bool last_train_ = false;
+  // the backprop stepper re-runs one sample many times (what-if, finite differences): while
+  // held, a training forward of the same shape reuses the last mask instead of drawing anew
   bool hold_ = false;
+  double mask_at(long k, int s) const;
 };
 
 }  // namespace bpl

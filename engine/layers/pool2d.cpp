@@ -120,4 +120,69 @@ void Pool2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx
   }
 }
 
+
+Lesson Pool2D::lesson(const TensorNames& n) const {
+  const std::string win = "[c, i·" + std::to_string(s_) + "+u, j·" + std::to_string(s_) + "+v]";
+  const std::string kk = std::to_string(k_ * k_);
+  if (max_)
+    return {n.y + "[c,i,j] = max_{u,v} " + n.x + win, n.dx() + "[winner] = " + n.dy() + "[c,i,j],   0 for every other input of the window",
+            "Keeps the largest value of each window (and remembers which one won).",
+            "Only the value that won each window gets the gradient."};
+  return {n.y + "[c,i,j] = (1/" + kk + ") Σ_{u,v} " + n.x + win, n.dx() + win + " += " + n.dy() + "[c,i,j] / " + kk,
+          "Averages each window (LeNet's subsampling).", "Each input of a window gets an equal share of the window's gradient."};
+}
+
+Explanation Pool2D::explain_forward(const StepValues& v, int s, long k) const {
+  const int c = static_cast<int>(k / (out_.h * out_.w)), oi = static_cast<int>((k / out_.w) % out_.h),
+            oj = static_cast<int>(k % out_.w);
+  std::vector<double> vals;
+  long winner = -1;
+  double best = 0;
+  for (int u = 0; u < k_; ++u)
+    for (int w = 0; w < k_; ++w) {
+      const long idx = (static_cast<long>(c) * in_.h + oi * s_ + u) * in_.w + oj * s_ + w;
+      vals.push_back(v.x(idx, s));
+      if (winner < 0 || v.x(idx, s) > best) best = v.x(idx, s), winner = idx;   // first maximum wins, as forward
+    }
+  Explanation e;
+  if (!max_) return e.calc(v.y_at(k) + " = mean of its window", "(" + sum_pattern(k_ * k_, false) + ") / {}",
+                           [&] { auto o = vals; o.push_back(k_ * k_); return o; }(), v.y(k, s));
+  std::string pattern = "max(";
+  for (int i = 0; i < k_ * k_; ++i) pattern += i ? ", {}" : "{}";
+  return e.calc(v.y_at(k) + " = max of its window", pattern + ")", vals, v.y(k, s)).say("the winner: " + v.x_at(winner), true);
+}
+
+Explanation Pool2D::explain_backward(const StepValues& v, int, int s, long k) const {
+  const int c = static_cast<int>(k / (in_.h * in_.w)), r = static_cast<int>((k / in_.w) % in_.h), q = static_cast<int>(k % in_.w);
+  std::vector<double> ops;
+  std::string names;
+  for (int oi = 0; oi < out_.h; ++oi)
+    for (int oj = 0; oj < out_.w; ++oj) {
+      if (r < oi * s_ || r >= oi * s_ + k_ || q < oj * s_ || q >= oj * s_ + k_) continue;   // not in this window
+      const long o = (static_cast<long>(c) * out_.h + oi) * out_.w + oj;
+      if (max_) {
+        // the winner of window o, found again from the traced input (first maximum wins, as forward)
+        long win = -1;
+        for (int u = 0; u < k_; ++u)
+          for (int w = 0; w < k_; ++w) {
+            const long idx = (static_cast<long>(c) * in_.h + oi * s_ + u) * in_.w + oj * s_ + w;
+            if (win < 0 || v.x(idx, s) > v.x(win, s)) win = idx;
+          }
+        if (win != k) continue;
+      }
+      ops.push_back(v.dy(o, s));
+      if (!max_) ops.push_back(k_ * k_);
+      names += (names.empty() ? "" : " + ") + v.dy_at(o) + (max_ ? "" : " / " + std::to_string(k_ * k_));
+    }
+  Explanation e;
+  if (ops.empty())
+    return e.say(v.dx_at(k) + " = 0: " + (max_ ? "this value did not win its window, so no gradient reaches it"
+                                              : "no window covers this value"));
+  std::string pattern;
+  for (size_t i = 0; i < ops.size(); i += max_ ? 1 : 2) pattern += std::string(i ? " + " : "") + (max_ ? "{}" : "{} / {}");
+  e.calc(v.dx_at(k) + " = " + names, pattern, ops, v.dx(k, s));
+  if (max_) e.say("it won its window in the forward pass, so the window's gradient passes to it", true);
+  return e;
+}
+
 }  // namespace bpl

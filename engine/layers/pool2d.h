@@ -23,6 +23,14 @@ class Pool2D : public Layer {
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
 
+  std::string kind() const override { return max_ ? "MaxPool" : "AvgPool"; }
+  Lesson lesson(const TensorNames& n) const override;
+  Explanation explain_forward(const StepValues& v, int s, long k) const override;
+  Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;
+  std::string symbol() const override { return "p"; }
+  double flops(int batch) const override { return static_cast<double>(out_.size()) * k_ * k_ * batch; }
+  const Eigen::MatrixXi* winners() const override { return max_ ? &argmax_ : nullptr; }
+
   // for max pooling: index within the sample's input column of the winner of each output
   const Eigen::MatrixXi& argmax() const { return argmax_; }
   int kernel() const { return k_; }

@@ -19,6 +19,11 @@ class Sigmoid : public Layer {
   Shape setup(const Shape& in, Rng&) override { return in_ = out_ = in; }
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+
+  std::string kind() const override { return "Sigmoid"; }
+  Lesson lesson(const TensorNames& n) const override;
+  Explanation explain_forward(const StepValues& v, int s, long k) const override;
+  Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;
 };
 
 }  // namespace bpl

@@ -46,4 +46,34 @@ void SoftmaxCrossEntropy::backward(Matrix& dz) const {
   dz *= inv_b;                                                               // ∂L/∂z = (ŷ − y) / B
 }
 
+
+Lesson SoftmaxCrossEntropy::lesson(const std::string& z) {
+  return {"ŷ = softmax(" + z + "),   L = (1/B) Σₙ −log ŷ_y", "∂L/∂" + z + " = (ŷ − y) / B",
+          "Softmax turns the logits into probabilities; the loss is −log of the true class's probability.",
+          "The famous shortcut: softmax and cross-entropy together have this simple gradient."};
+}
+
+Explanation SoftmaxCrossEntropy::explain_probability(const Matrix& z, const std::string& zname, int s, int k) const {
+  double m = -INFINITY, den = 0;
+  for (Eigen::Index j = 0; j < z.rows(); ++j) m = std::max(m, static_cast<double>(z(j, s)));
+  for (Eigen::Index j = 0; j < z.rows(); ++j) den += std::exp(z(j, s) - m);
+  const std::string kk = "[" + std::to_string(k) + "]";
+  Explanation e;
+  e.say("max = max_j " + zname + "[j] = " + format_number(m, 6) + ",   Σⱼ e^(" + zname + "[j] − max) = " + format_number(den, 6));
+  e.say("", true).calc("ŷ" + kk + " = e^(" + zname + kk + " − max) / Σⱼ e^(" + zname + "[j] − max)", "exp({} − {}) / {}",
+                       {z(k, s), m, den}, p_(k, s));
+  if (k == labels_[s])   // as forward() computes it: −log ŷ_y = log Σⱼ e^(zⱼ − max) − (z_y − max)
+    e.say("the true class:", true).say(" ").calc("L = −log ŷ" + kk + " = log Σⱼ e^(" + zname + "[j] − max) − (" + zname + kk +
+                                                    " − max)",
+                                                "log({}) − ({} − {})", {den, z(k, s), m}, losses_[s]);
+  return e;
+}
+
+Explanation SoftmaxCrossEntropy::explain_gradient(const Matrix& dz, const std::string& zname, int s, int k) const {
+  const std::string kk = "[" + std::to_string(k) + "]";
+  const int B = static_cast<int>(p_.cols());
+  return Explanation().calc("∂L/∂" + zname + kk + " = (ŷ" + kk + " − y" + kk + ") / B", "({} − {}) / {}",
+                            {p_(k, s), k == labels_[s] ? 1.0 : 0.0, static_cast<double>(B)}, dz(k, s));
+}
+
 }  // namespace bpl

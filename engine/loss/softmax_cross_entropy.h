@@ -5,6 +5,7 @@
 //   backward  ∂L/∂z = (ŷ − onehot(y)) / B
 #pragma once
 
+#include "core/explain.h"
 #include "core/tensor.h"
 
 #include <vector>
@@ -22,6 +23,13 @@ class SoftmaxCrossEntropy {
   const std::vector<double>& sample_losses() const { return losses_; }
   // how many argmax predictions of the last forward equal the labels
   int correct() const { return correct_; }
+
+  // ---- the lesson, in the stepper's names (z: the logits' name, e.g. "z¹²")
+  static Lesson lesson(const std::string& z);
+  // ŷ[k] of sample s of the last forward (z: those logits), and the loss when k is the true class
+  Explanation explain_probability(const Matrix& z, const std::string& zname, int s, int k) const;
+  // ∂L/∂z[k] of sample s, as backward() wrote it into dz
+  Explanation explain_gradient(const Matrix& dz, const std::string& zname, int s, int k) const;
 
  private:
   Matrix p_;

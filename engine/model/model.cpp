@@ -96,6 +96,40 @@ std::vector<Param*> Model::params() {
   return out;
 }
 
+std::vector<Matrix*> Model::buffers() {
+  std::vector<Matrix*> out;
+  for (auto& l : layers_)
+    for (Matrix* b : l->buffers()) out.push_back(b);
+  return out;
+}
+
+ModelSnapshot Model::snapshot() {
+  ModelSnapshot s;
+  for (Param* p : params()) {
+    s.value.push_back(p->value);
+    s.m.push_back(p->m);
+    s.v.push_back(p->v);
+  }
+  for (Matrix* b : buffers()) s.buffers.push_back(*b);
+  return s;
+}
+
+void Model::restore(const ModelSnapshot& s) {
+  auto ps = params();
+  auto bs = buffers();
+  if (s.value.size() != ps.size() || s.buffers.size() != bs.size())
+    throw ConfigError("the model changed since the snapshot was taken");
+  for (size_t i = 0; i < ps.size(); ++i)
+    if (s.value[i].rows() != ps[i]->value.rows() || s.value[i].cols() != ps[i]->value.cols())
+      throw ConfigError("the model changed since the snapshot was taken");
+  for (size_t i = 0; i < ps.size(); ++i) {
+    ps[i]->value = s.value[i];
+    ps[i]->m = s.m[i];
+    ps[i]->v = s.v[i];
+  }
+  for (size_t i = 0; i < bs.size(); ++i) *bs[i] = s.buffers[i];
+}
+
 long Model::param_count() {
   long n = 0;
   for (auto& l : layers_) n += l->param_count();

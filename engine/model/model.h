@@ -21,6 +21,13 @@ struct LayerSummary {
   long params = 0;
 };
 
+// Everything a training step changes in a model, in params() / buffers() order: weights,
+// optimizer state (m, v) and buffers (running statistics). The trainer's roll-back points and
+// the stepper's start state are snapshots.
+struct ModelSnapshot {
+  std::vector<Matrix> value, m, v, buffers;
+};
+
 class Model {
  public:
   static constexpr long kMaxParams = 20'000'000;      // 80 MB of weights
@@ -42,6 +49,9 @@ class Model {
   const Matrix& input_grad() const { return input_grad_; }
 
   std::vector<Param*> params();
+  std::vector<Matrix*> buffers();   // every layer's saved non-trainable state
+  ModelSnapshot snapshot();
+  void restore(const ModelSnapshot& s);   // ConfigError if the shapes differ
   long param_count();
   std::vector<LayerSummary> summary();
   std::string spec() const;   // layer list text, parseable by from_text

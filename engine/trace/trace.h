@@ -16,11 +16,15 @@
 //   check_gradient(): central finite difference of the loss against the traced ∂L/∂θ.
 //   explain(): the chain-rule product behind one value, with the numbers, for hover text.
 //
-// Dropout masks are drawn once per capture and held, so re-runs see the same network.
+// The trace is a generic recorder: it never asks what type a layer is. Names, equations,
+// explanations and parameter layouts come from the layer contract (layers/layer.h), the loss's
+// and the optimizer's lessons. Random masks are drawn once per capture and held
+// (Layer::hold_randomness), so re-runs see the same network.
 #pragma once
 
 #include "loss/softmax_cross_entropy.h"
 #include "model/model.h"
+#include "train/gradcheck.h"
 #include "train/optimizer.h"
 
 #include <map>
@@ -66,21 +70,6 @@ struct TraceOp {
   std::vector<int> reads, writes;   // tensor ids
 };
 
-struct GradCheckResult {
-  int tensor = -1, index = -1;
-  std::string label;        // "W¹[3, 0, 2, 1]"
-  double analytic = 0, numeric = 0, rel_error = 0, h = 0;
-  // one-sided slopes (L(θ+h) − L(θ))/h and (L(θ) − L(θ−h))/h: when they differ a lot the loss
-  // has a corner at θ (a ReLU input at exactly 0, a max-pool tie) and no derivative to match
-  double slope_left = 0, slope_right = 0;
-  bool kink = false;
-  // the finite difference's own uncertainty: |estimate with h − estimate with 2h| (float32
-  // rounding in the loss grows as 1/h, truncation as h²); the gradients agree when they differ
-  // by less than 1% or by less than twice this, or when the analytic value lies between the
-  // one-sided slopes (within that uncertainty and 1%)
-  double uncertainty = 0;
-  bool agrees = false;
-};
 
 class Trace {
  public:
@@ -127,8 +116,10 @@ class Trace {
   GradCheckResult check_gradient(int tensor, int index, int sample = 0, double h = 1e-3);
   // one check per parameter tensor (its largest |∂L/∂θ|) plus one input pixel
   std::vector<GradCheckResult> check_some();
-  // "∂L/∂z₇ = ∂L/∂a₇ · 1[z₇ > 0] = 0.031 · 1 = 0.031", for value `index` of `tensor` as `op` writes it
-  std::string explain(int op, int tensor, int sample, int index) const;
+  // "∂L/∂z₇ = ∂L/∂a₇ · 1[z₇ > 0] = 0.031 · 1 = 0.031", for value `index` of `tensor` as `op` writes it;
+  // explanation() also lists the arithmetic lines (each adds up when redone by hand)
+  Explanation explanation(int op, int tensor, int sample, int index) const;
+  std::string explain(int op, int tensor, int sample, int index) const { return explanation(op, tensor, sample, index).text(); }
   // "z¹[2, 11, 5]" or "W³[4, 17]"
   std::string index_label(int tensor, int index) const;
 
@@ -150,7 +141,7 @@ class Trace {
   SoftmaxCrossEntropy ce_;
   Matrix x0_, x_;
   std::vector<int> labels_;
-  std::vector<Matrix> start_w_, start_m_, start_v_;
+  ModelSnapshot start_, after_;   // the copy before the step (before edits) and right after it
   std::map<std::pair<int, int>, float> edits_;   // (tensor, flat index in data) → value
   std::vector<Matrix> baseline_;                  // tensor data of the unedited run
   std::vector<TraceTensor> tensors_;
@@ -162,6 +153,7 @@ class Trace {
   std::vector<int> out_, dout_;
   struct ParamIds { int before = -1, grad = -1, after = -1, delta = -1, m = -1, v = -1; };
   std::vector<ParamIds> pid_;
+  StepValues values(int layer) const;            // what a layer's explanations read
   std::vector<Eigen::MatrixXi> winners_;         // max-pool winners of the traced forward
   std::vector<std::vector<int>> layer_params_;   // per layer, its indices into Model::params()
 };

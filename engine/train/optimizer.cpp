@@ -15,6 +15,18 @@ std::string num(double v) {
   return os.str();
 }
 
+std::string decay_text(const OptimizerConfig& c) {
+  return c.weight_decay > 0 ? "g = ∂L/∂θ + λθ (λ = " + num(c.weight_decay) + ")" : "g = ∂L/∂θ";
+}
+
+// g = ∂L/∂θ + λθ for an explanation (its value as the step computed it, in float)
+double explain_grad(Explanation& e, const OptimizerConfig& c, const UpdateValues& u) {
+  if (!(c.weight_decay > 0 && u.decay)) return u.g0;
+  const double g = static_cast<float>(u.g0 + static_cast<float>(c.weight_decay) * static_cast<float>(u.w0));
+  e.calc("g = ∂L/∂θ + λθ", "{} + {} · {}", {u.g0, c.weight_decay, u.w0}, g).say("", true);
+  return g;
+}
+
 // g = ∂L/∂θ + λθ, into a scratch matrix
 const Matrix& decayed_grad(const Param& p, double wd, Matrix& scratch) {
   if (wd == 0.0 || !p.decay) return p.grad;
@@ -31,6 +43,26 @@ class Sgd : public Optimizer {
     if (cfg_.kind != "sgd") d += " μ " + num(cfg_.momentum);
     if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
     return d;
+  }
+  Lesson lesson() const override {
+    Lesson l;
+    l.forward = cfg_.kind == "sgd"        ? "θ ← θ − η·g"
+                : cfg_.kind == "momentum" ? "v ← μ·v + g,   θ ← θ − η·v"
+                                          : "v ← μ·v + g,   θ ← θ − η·(g + μ·v)";
+    l.forward += ",   " + decay_text(cfg_) + ",   η = " + num(cfg_.lr);
+    if (cfg_.kind != "sgd") l.forward += ", μ = " + num(cfg_.momentum);
+    l.forward_note = cfg_.kind == "sgd" ? "Each parameter takes a small step against its gradient."
+                                        : "The velocity v remembers past gradients, so steps build up along a steady slope.";
+    return l;
+  }
+  Explanation explain(const UpdateValues& u, long) const override {
+    Explanation e;
+    const double g = explain_grad(e, cfg_, u);
+    if (cfg_.kind == "sgd") return e.calc(u.label + " ← θ − η·g", "{} − {} · {}", {u.w0, cfg_.lr, g}, u.w1);
+    e.calc("v ← μ·v + g", "{} · {} + {}", {cfg_.momentum, u.m0, g}, u.m1).say("", true);
+    if (cfg_.kind == "nesterov")
+      return e.calc(u.label + " ← θ − η·(g + μ·v)", "{} − {} · ({} + {} · {})", {u.w0, cfg_.lr, g, cfg_.momentum, u.m1}, u.w1);
+    return e.calc(u.label + " ← θ − η·v", "{} − {} · {}", {u.w0, cfg_.lr, u.m1}, u.w1);
   }
   void step(const std::vector<Param*>& params) override {
     ++t_;
@@ -59,6 +91,25 @@ class Adam : public Optimizer {
     std::string d = "Adam lr " + num(cfg_.lr);
     if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
     return d;
+  }
+  Lesson lesson() const override {
+    Lesson l;
+    l.forward = "m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²,   θ ← θ − η·m̂ / (√v̂ + ε),   " + decay_text(cfg_) +
+                ",   η = " + num(cfg_.lr);
+    l.forward_note = "Adam scales each step by a running estimate of the gradient's size (m̂, v̂ are bias-corrected).";
+    return l;
+  }
+  Explanation explain(const UpdateValues& u, long t) const override {
+    Explanation e;
+    const double g = explain_grad(e, cfg_, u);
+    const double b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);   // as step() uses them
+    e.calc("m ← β₁m + (1−β₁)g", "{} · {} + (1 − {}) · {}", {b1, u.m0, b1, g}, u.m1).say("", true);
+    e.calc("v ← β₂v + (1−β₂)g²", "{} · {} + (1 − {}) · {}²", {b2, u.v0, b2, g}, u.v1).say("", true);
+    const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t)), c2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(t));
+    const double mh = u.m1 / c1, vh = u.v1 / c2;
+    e.calc("m̂ = m / (1 − β₁ᵗ), t = " + std::to_string(t), "{} / {}", {u.m1, c1}, mh).say(",   ");
+    e.calc("v̂ = v / (1 − β₂ᵗ)", "{} / {}", {u.v1, c2}, vh).say("", true);
+    return e.calc(u.label + " ← θ − η·m̂ / (√v̂ + ε)", "{} − {} · {} / (√({}) + {})", {u.w0, cfg_.lr, mh, vh, cfg_.eps}, u.w1);
   }
   void step(const std::vector<Param*>& params) override {
     ++t_;

@@ -7,6 +7,7 @@
 //                      θ ← θ − η · m̂ / (√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
 #pragma once
 
+#include "core/explain.h"
 #include "core/param.h"
 
 #include <memory>
@@ -24,12 +25,27 @@ struct OptimizerConfig {
   void validate() const;      // ConfigError with the valid range
 };
 
+// One element of one parameter around one step, for the stepper's explanation of the update.
+struct UpdateValues {
+  std::string label;               // "W³[4, 17]"
+  double w0 = 0, g0 = 0, w1 = 0;   // θ before, ∂L/∂θ, θ after
+  double m0 = 0, m1 = 0;           // momentum velocity / Adam's m, before and after
+  double v0 = 0, v1 = 0;           // Adam's v, before and after
+  bool decay = false;              // weight decay applies to this parameter
+};
+
 class Optimizer {
  public:
   explicit Optimizer(const OptimizerConfig& c) : cfg_(c) {}
   virtual ~Optimizer() = default;
   virtual void step(const std::vector<Param*>& params) = 0;
   virtual std::string describe() const = 0;
+  // the update rule (Lesson::forward) and one sentence on it (Lesson::forward_note)
+  virtual Lesson lesson() const = 0;
+  // the update of one element, with its numbers; t = the step count of this update (1 for the first)
+  virtual Explanation explain(const UpdateValues& u, long t) const = 0;
+  bool uses_m() const { return cfg_.kind != "sgd"; }    // momentum velocity or Adam's first moment
+  bool uses_v() const { return cfg_.kind == "adam"; }   // Adam's second moment
   double lr() const { return cfg_.lr; }
   void set_lr(double lr) { cfg_.lr = lr; }
   const OptimizerConfig& config() const { return cfg_; }

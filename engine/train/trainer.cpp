@@ -1,6 +1,7 @@
 #include "train/trainer.h"
 
 #include "core/error.h"
+#include "train/step.h"
 
 #include <cmath>
 #include <cstdio>
@@ -83,24 +84,12 @@ Trainer::Trainer(Model& model, const Dataset& data, Split split, Normalizer norm
 }
 
 void Trainer::snapshot_good() {
-  good_w_.clear();
-  good_m_.clear();
-  good_v_.clear();
-  for (Param* p : model_.params()) {
-    good_w_.push_back(p->value);
-    good_m_.push_back(p->m);
-    good_v_.push_back(p->v);
-  }
+  good_ = model_.snapshot();
   good_t_ = opt_ ? opt_->steps() : 0;
 }
 
 void Trainer::restore_good() {
-  auto ps = model_.params();
-  for (size_t i = 0; i < ps.size(); ++i) {
-    ps[i]->value = good_w_[i];
-    ps[i]->m = good_m_[i];
-    ps[i]->v = good_v_[i];
-  }
+  model_.restore(good_);
   // the optimizer's step counter goes back too, so Adam's bias correction matches the state
   opt_->set_steps(good_t_);
 }
@@ -124,10 +113,10 @@ Trainer::StepResult Trainer::step() {
   }
   const int n = std::min(cfg_.batch, n_train - pos_);
   gather_batch(data_, order_, pos_, n, norm_, x_, y_);
-  const Matrix& z = model_.forward(x_, Mode::Train);
-  const double loss = loss_.forward(z, y_);
   const double limit = 10.0 * std::log(static_cast<double>(data_.classes));
-  if (!std::isfinite(loss) || loss > limit) {
+  const StepOutcome out = train_step(model_, loss_, *opt_, x_, y_, dz_, false, limit);
+  const double loss = out.loss;
+  if (!out.updated) {
     char buf[320];
     std::snprintf(buf, sizeof buf,
                   "the loss diverged at batch %d of epoch %d (loss = %g) — the learning rate (%g) is probably too "
@@ -139,10 +128,6 @@ Trainer::StepResult Trainer::step() {
     r.loss = loss;
     return r;
   }
-  loss_.backward(dz_);
-  model_.backward(dz_);
-  opt_->step(model_.params());
-
   batch_losses_.push_back(static_cast<float>(loss));
   epoch_loss_ += loss * n;
   epoch_correct_ += loss_.correct();
@@ -230,7 +215,7 @@ void Trainer::record_epoch() {
     best_val_ = watched;
     best_epoch_ = s.epoch;
     since_best_ = 0;
-    if (cfg_.restore_best && cfg_.early_stop_patience > 0) best_w_ = model_.get_weights();
+    if (cfg_.restore_best && cfg_.early_stop_patience > 0) best_ = model_.snapshot();
   } else {
     ++since_best_;
   }
@@ -252,9 +237,9 @@ void Trainer::record_epoch() {
     char buf[200];
     std::snprintf(buf, sizeof buf, "early stop after epoch %d: no validation-loss improvement > %g for %d epochs%s",
                   s.epoch, cfg_.early_stop_min_delta, cfg_.early_stop_patience,
-                  cfg_.restore_best && !best_w_.empty() ? "; restored the best epoch's weights" : "");
+                  cfg_.restore_best && !best_.value.empty() ? "; restored the best epoch's weights" : "");
     message_ = buf;
-    if (cfg_.restore_best && !best_w_.empty()) model_.set_weights(best_w_);
+    if (cfg_.restore_best && !best_.value.empty()) model_.restore(best_);
   } else if (epoch_ >= cfg_.epochs) {
     state_ = TrainState::Done;
     message_ = "trained " + std::to_string(epoch_) + " epochs";

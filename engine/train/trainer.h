@@ -138,7 +138,7 @@ class Trainer {
   double val_loss_ = 0;
   long val_correct_ = 0;
   // roll-back points: last good epoch (divergence) and best validation epoch (early stop)
-  std::vector<Matrix> good_w_, good_m_, good_v_, best_w_;
+  ModelSnapshot good_, best_;
   long good_t_ = 0;
   double best_val_ = INFINITY, plateau_best_ = INFINITY;
   int best_epoch_ = 0, since_best_ = 0, since_plateau_ = 0;

@@ -102,7 +102,7 @@ TEST_CASE("Malformed model files are refused with a clear message", "[model-file
   // NaN weights
   b = good;
   uint32_t plen = b[8] | (b[9] << 8) | (b[10] << 16) | (uint32_t(b[11]) << 24);
-  set_u32(b, 12 + plen - 16, 0x7FC00000u);   // the last weight, before the 12 bytes of empty extras
+  set_u32(b, 12 + plen - 20, 0x7FC00000u);   // the last weight, before 12 bytes of empty extras and 4 of buffers
   fix_crc(b);
   refuse(b, "NaN");
   CHECK_THROWS_WITH(load_model(temp_path("no-such-model.bplm")), Catch::Contains("cannot open"));
@@ -127,7 +127,7 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
   x.history = ta.history();
   auto bytes = serialize_model(a, Normalizer{}, &x);
   LoadedModel l = deserialize_model(bytes.data(), bytes.size());
-  CHECK(l.version == 2);
+  CHECK(l.version == kModelFormatVersion);
   CHECK(l.extras.dataset == "MNIST");
   CHECK(l.extras.steps == x.steps);
   CHECK(l.extras.optimizer.kind == "adam");
@@ -160,8 +160,8 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
 TEST_CASE("Version 1 files (no extras) still load", "[model-file]") {
   Model m = Model::from_text("dense(8), relu, dense(10)", Shape{1, 28, 28}, 4);
   std::vector<uint8_t> b = serialize_model(m, Normalizer{});
-  // v2 without extras ends with: dataset "" (4 bytes), no optimizer (4), no history (4), CRC (4)
-  b.erase(b.end() - 16, b.end() - 4);
+  // v3 without extras ends with: dataset "" (4 bytes), no optimizer (4), no history (4), no buffers (4), CRC (4)
+  b.erase(b.end() - 20, b.end() - 4);
   set_u32(b, 4, 1);
   set_u32(b, 8, static_cast<uint32_t>(b.size() - 16));
   fix_crc(b);

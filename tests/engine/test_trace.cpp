@@ -2,6 +2,7 @@
 #include "gradient_check.h"
 #include "model/presets.h"
 #include "test_helpers.h"
+#include "explain_check.h"
 #include "trace/trace.h"
 #include "train/trainer.h"
 
@@ -60,7 +61,7 @@ TEST_CASE("The trace lists every operation of a training step in order, with wha
   CHECK(t.ops()[L + 1].kind == OpKind::LossBackward);
   for (int i = 0; i < L; ++i) CHECK(t.ops()[L + 2 + i].layer == L - 1 - i);
   CHECK(t.first_op(OpKind::Update) == 2 * L + 2);
-  CHECK(t.ops()[0].equation == "z¹[c,i,j] = b¹[c] + Σ_{c′,u,v} W¹[c,c′,u,v] · x[c′, i·s+u, j·s+v]");
+  CHECK(t.ops()[0].equation == "z¹[c,i,j] = b¹[c] + Σ_{c′,u,v} W¹[c,c′,u,v] · x[c′, i+u, j+v]");
   CHECK(t.ops()[1].equation == "a² = max(0, z¹)");
   CHECK(t.ops()[L + 1].equation == "∂L/∂z¹² = (ŷ − y) / B");
   // shapes follow the model: conv output 6×24×24, pooled 6×12×12
@@ -83,8 +84,8 @@ TEST_CASE("The trace's gradients and update equal the trainer's for the same wei
   INFO(opt << " on " << layers);
   Model m = Model::from_text(layers, data.shape(), 11);
   TrainConfig cfg = one_step(opt, opt == "adam" ? 0.001 : 0.05, 1);
-  Trace t = capture(m, cfg.optimizer, sample, 1);
   const uint64_t before = m.weights_hash();
+  Trace t = capture(m, cfg.optimizer, sample, 1);
   // the trace ran on a copy: the model is untouched
   REQUIRE(m.weights_hash() == before);
 
@@ -293,9 +294,18 @@ TEST_CASE("The trace works for every preset the app offers (MLPs, LeNet-5, CNNs 
     CHECK(static_cast<int>(t.ops().size()) == 2 * m.size() + 2 + with_params);
     CHECK(std::isfinite(t.loss_before()));
     CHECK(std::isfinite(t.loss_after()));
-    // every written value of every operation has an explanation
+    // every written value of every operation is explained with arithmetic that adds up and
+    // prints the written value (probed at a few indices of every tensor written)
     for (size_t o = 0; o < t.ops().size(); ++o)
-      for (int id : t.ops()[o].writes) CHECK_FALSE(t.explain(static_cast<int>(o), id, 0, 0).empty());
+      for (int id : t.ops()[o].writes) {
+        const TraceTensor& tt = t.tensor(id);
+        for (int k : {0, tt.size_per_sample() / 3, tt.size_per_sample() - 1}) {
+          const Explanation e = t.explanation(static_cast<int>(o), id, 0, k);
+          if (t.ops()[o].kind != OpKind::Update) CHECK(e.text().find(t.index_label(id, k)) != std::string::npos);
+          if (e.arithmetic().empty()) CHECK(tt.at(0, k) == 0.0f);   // only "= 0: no gradient reaches it" has no sum
+          else test::check_adds_up(e, tt.at(0, k));
+        }
+      }
     Model copy = Model::from_text(p.layers, {1, 28, 28}, 1);
     t.apply_to(copy);
     CHECK(copy.weights_hash() != m.weights_hash());

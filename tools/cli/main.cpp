@@ -13,12 +13,11 @@
 #include "data/dataset.h"
 #include "io/model_file.h"
 #include "io/run_config.h"
-#include "layers/conv2d.h"
-#include "layers/dense.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "model/presets.h"
 #include "train/experiment.h"
+#include "train/step.h"
 #include "train/trainer.h"
 
 #include <CLI/CLI.hpp>
@@ -350,15 +349,13 @@ double peak_gemm_gflops(int reps, bool eigen) {
   return median(g);
 }
 
-// multiply-adds ×2 of one training step per image: forward, ∂W, and ∂x except for layer 1
+// multiply-adds ×2 of one training step per image in the layers with weights (the GEMMs):
+// forward, ∂W, and ∂x except for layer 1
 double train_flops_per_image(Model& m) {
   double f = 0;
   for (int i = 0; i < m.size(); ++i) {
     Layer& l = m.layer(i);
-    double fwd = 0;
-    if (auto* d = dynamic_cast<Dense*>(&l)) fwd = 2.0 * d->weights().value.size();
-    if (auto* c = dynamic_cast<Conv2D*>(&l)) fwd = 2.0 * c->weights().value.size() * c->geometry().patches();
-    f += fwd * (i == 0 ? 2 : 3);
+    if (l.param_count() > 0) f += l.flops(1) * (i == 0 ? 2 : 3);
   }
   return f;
 }
@@ -412,10 +409,7 @@ int cmd_bench(const std::string& data_dir, bool quick) {
         if (pos + B > static_cast<int>(idx.size())) pos = 0;
         gather_batch(d, idx, pos, B, norm, x, y);
         pos += B;
-        ce.forward(m.forward(x, Mode::Train), y);
-        ce.backward(dz);
-        m.backward(dz);
-        opt->step(m.params());
+        train_step(m, ce, *opt, x, y, dz);
       }
     };
     train_steps(quick ? 10 : 30);   // warm-up

@@ -5,7 +5,6 @@
 #include "tensor_view.h"
 #include "widgets.h"
 
-#include "layers/conv2d.h"
 
 #include <algorithm>
 #include <cmath>
@@ -31,24 +30,26 @@ void Filters(App& app, float width) {
     auto ps = l.params();
     if (ps.empty()) continue;
     const Matrix& W = ps[0]->value;
-    auto* conv = dynamic_cast<Conv2D*>(&l);
-    const bool templates = !conv && i == 0 && W.cols() == 784;   // an MLP's first layer
+    const std::vector<ParamRole> roles = l.param_roles();
+    const ParamRole* kernels = !roles.empty() && roles[0].layout == ParamLayout::Kernels ? &roles[0] : nullptr;
+    const bool conv = kernels != nullptr;
+    const bool templates = !conv && !roles.empty() && roles[0].layout == ParamLayout::Matrix && i == 0 &&
+                           W.cols() == 784;   // an MLP's first layer
     if (!conv && !templates) continue;   // deeper dense layers are matrices without a picture to read
     std::string what;
     if (conv)
-      what = std::to_string(W.rows()) + " filters of " + std::to_string(conv->geometry().kh) + "×" +
-             std::to_string(conv->geometry().kw) + (conv->geometry().cin > 1 ? ", one row per input channel" : "");
+      what = std::to_string(W.rows()) + " filters of " + std::to_string(kernels->kh) + "×" + std::to_string(kernels->kw) +
+             (kernels->cin > 1 ? ", one row per input channel" : "");
     else
       what = std::to_string(W.rows()) + " weight templates, one per hidden unit (28×28)";
     char key[32];
     std::snprintf(key, sizeof key, "filters%d", i);
     const View& v = CachedView(key, version, [&]() {
       if (conv) {
-        const ConvGeometry& g = conv->geometry();
         TensorDesc d;
         d.layout = TensorLayout::Kernels;
-        d.shape = {static_cast<int>(W.rows()), g.cin, 1};
-        d.kh = g.kh, d.kw = g.kw;
+        d.shape = {static_cast<int>(W.rows()), kernels->cin, 1};
+        d.kh = kernels->kh, d.kw = kernels->kw;
         return make_view(d, W.data(), static_cast<int>(W.size()));
       }
       // row u of W is what hidden unit u looks for, as a 28×28 template

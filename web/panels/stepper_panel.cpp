@@ -210,13 +210,7 @@ void NetworkStrip(App& app) {
     if (b == 0) name = "input x", shape = m.input_shape().str();
     else if (b == boxes - 1) name = "loss", shape = "L";
     else {
-      const std::string type = m.layer(layer).type();
-      static const std::pair<const char*, const char*> nice[] = {{"dense", "Dense"}, {"conv", "Conv"}, {"relu", "ReLU"},
-                                                                 {"sigmoid", "Sigmoid"}, {"tanh", "Tanh"}, {"maxpool", "MaxPool"},
-                                                                 {"avgpool", "AvgPool"}, {"flatten", "Flatten"}, {"dropout", "Dropout"}};
-      name = type;
-      for (auto& [k, v] : nice)
-        if (type == k) name = v;
+      name = m.layer(layer).kind();
       shape = m.layer(layer).output_shape().str();
     }
     const bool current = (b == boxes - 1 && (cur.kind == OpKind::Loss || cur.kind == OpKind::LossBackward)) ||
@@ -523,7 +517,8 @@ void StepperPanel(App& app) {
   ImGui::BeginChild("tensors", ImVec2(0, 0), false);
   const float col_w = (ImGui::GetContentRegionAvail().x - fs) * 0.5f;
   const int sample = std::clamp(st.sel_sample, 0, tr.batch() - 1);
-  const bool pool = op.layer >= 0 && tr.model().layer(op.layer).type() == "maxpool" &&
+  // a layer that routes each output to one input (max pooling): outline the winners
+  const bool pool = op.layer >= 0 && tr.winners(op.layer).size() > 0 &&
                     (op.kind == OpKind::Forward || op.kind == OpKind::Backward);
   const int pool_input = pool ? op.reads[op.kind == OpKind::Forward ? 0 : 1] : -1;   // the pooled input
   if (ImGui::BeginTable("io", 2, ImGuiTableFlags_BordersInnerV)) {
