@@ -158,8 +158,9 @@ LayerSpec parse_layer_spec(const std::string& text);
 std::vector<LayerSpec> parse_layer_list(const std::string& text);
 // Build a layer from its spec through the registry (ConfigError for unknown names/args).
 std::unique_ptr<Layer> make_layer(const LayerSpec& spec);
-// Names the registry knows, for help texts.
+// Names the registry knows, for help texts, and a small example of each ("dense(5)").
 std::vector<std::string> layer_names();
+std::string layer_example(const std::string& name);
 
 // Helpers for layers reading their spec arguments with range checks.
 int spec_int(const LayerSpec& s, size_t pos, const char* key, int fallback, int lo, int hi);

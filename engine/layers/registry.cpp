@@ -16,17 +16,23 @@ namespace {
 
 using Factory = std::unique_ptr<Layer> (*)(const LayerSpec&);
 
-const std::vector<std::pair<std::string, Factory>>& registry() {
-  static const std::vector<std::pair<std::string, Factory>> r = {
-      {"dense", &Dense::from_spec},
-      {"relu", &ReLU::from_spec},
-      {"sigmoid", &Sigmoid::from_spec},
-      {"tanh", &Tanh::from_spec},
-      {"conv", &Conv2D::from_spec},
-      {"maxpool", &Pool2D::from_spec_max},
-      {"avgpool", &Pool2D::from_spec_avg},
-      {"flatten", &Flatten::from_spec},
-      {"dropout", &Dropout::from_spec},
+struct Entry {
+  const char* name;
+  Factory make;
+  const char* example;   // a small instance, for help texts and the registry-wide tests
+};
+
+const std::vector<Entry>& registry() {
+  static const std::vector<Entry> r = {
+      {"dense", &Dense::from_spec, "dense(5)"},
+      {"relu", &ReLU::from_spec, "relu"},
+      {"sigmoid", &Sigmoid::from_spec, "sigmoid"},
+      {"tanh", &Tanh::from_spec, "tanh"},
+      {"conv", &Conv2D::from_spec, "conv(3, 3, pad=1, stride=2)"},
+      {"maxpool", &Pool2D::from_spec_max, "maxpool(2)"},
+      {"avgpool", &Pool2D::from_spec_avg, "avgpool(2)"},
+      {"flatten", &Flatten::from_spec, "flatten"},
+      {"dropout", &Dropout::from_spec, "dropout(0.5)"},
   };
   return r;
 }
@@ -34,17 +40,23 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
 }  // namespace
 
 std::unique_ptr<Layer> make_layer(const LayerSpec& spec) {
-  for (const auto& [name, factory] : registry())
-    if (name == spec.name) return factory(spec);
+  for (const Entry& e : registry())
+    if (spec.name == e.name) return e.make(spec);
   std::string known;
-  for (const auto& [name, f] : registry()) known += (known.empty() ? "" : ", ") + name;
+  for (const Entry& e : registry()) known += std::string(known.empty() ? "" : ", ") + e.name;
   throw ConfigError("unknown layer \"" + spec.name + "\" (known: " + known + ")");
 }
 
 std::vector<std::string> layer_names() {
   std::vector<std::string> out;
-  for (const auto& [name, f] : registry()) out.push_back(name);
+  for (const Entry& e : registry()) out.push_back(e.name);
   return out;
+}
+
+std::string layer_example(const std::string& name) {
+  for (const Entry& e : registry())
+    if (name == e.name) return e.example;
+  throw ConfigError("unknown layer \"" + name + "\"");
 }
 
 }  // namespace bpl

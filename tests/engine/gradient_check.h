@@ -1,14 +1,13 @@
-// Finite-difference gradient checking (after tiny-dnn's util/gradient_check.h).
-// The engine computes in float, so each derivative is a central difference
-//     ∂f/∂θ ≈ (f(θ + h) − f(θ − h)) / ((θ + h) − (θ − h))
-// with f accumulated in double, and compared with the analytic value by the relative error
-//     |a − n| / max(|a|, |n|, floor).
-// A wrong backward pass gives errors of order 1; float rounding gives ~1e-3.
+// Finite-difference gradient checking over many entries (after tiny-dnn's util/gradient_check.h).
+// Each entry is checked by the engine's one checker (train/gradcheck.h: central difference in
+// double, relative error |a − n| / max(|a|, |n|, floor)); this file picks the entries and keeps
+// the worst. A wrong backward pass gives errors of order 1; float rounding gives ~1e-3.
 #pragma once
 
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "layers/layer.h"
+#include "train/gradcheck.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,17 +40,8 @@ inline GradError check_gradient(Matrix& wrt, const Matrix& analytic, const std::
     idx.resize(count);
   }
   for (int i : idx) {
-    float& v = wrt.data()[i];
-    const float old = v;
-    const float up = static_cast<float>(old + h), down = static_cast<float>(old - h);
-    v = up;
-    const double fp = f();
-    v = down;
-    const double fm = f();
-    v = old;
-    const double numeric = (fp - fm) / (static_cast<double>(up) - static_cast<double>(down));
-    const double analytic_i = analytic.data()[i];
-    const double err = rel_error(analytic_i, numeric, floor);
+    const GradCheckResult r = bpl::check_gradient(f, &wrt.data()[i], analytic.data()[i], h, floor);
+    const double numeric = r.numeric, analytic_i = r.analytic, err = r.rel_error;
     ++e.checked;
     if (err > e.max_rel || e.worst_index < 0) {
       e.max_rel = std::max(e.max_rel, err);
