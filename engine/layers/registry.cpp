@@ -5,6 +5,7 @@
 #include "layers/dense.h"
 #include "layers/dropout.h"
 #include "layers/flatten.h"
+#include "layers/leaky_relu.h"
 #include "layers/pool2d.h"
 #include "layers/relu.h"
 #include "layers/sigmoid.h"
@@ -26,6 +27,7 @@ const std::vector<Entry>& registry() {
   static const std::vector<Entry> r = {
       {"dense", &Dense::from_spec, "dense(5)"},
       {"relu", &ReLU::from_spec, "relu"},
+      {"leaky_relu", &LeakyReLU::from_spec, "leaky_relu(0.1)"},
       {"sigmoid", &Sigmoid::from_spec, "sigmoid"},
       {"tanh", &Tanh::from_spec, "tanh"},
       {"conv", &Conv2D::from_spec, "conv(3, 3, pad=1, stride=2)"},
