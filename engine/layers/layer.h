@@ -23,8 +23,8 @@
 // The lesson (what the stepper, the panels and the CLI ask a layer, never its type)
 //   describe()        one line for a model summary, e.g. "Conv2D 6@5×5 stride 1 valid"
 //   kind()            a short name for the network strip, e.g. "Conv"
-//   symbol()          the letter of its output in the stepper: z (weighted sums), a
-//                     (activations), p (pooled), f (flat), d (dropped), n (normalised)
+//   symbol()          the letter of its output in the stepper, e.g. z (weighted sums), a
+//                     (activations), p (pooled), f (flat), d (dropped)
 //   param_roles()     for each parameter: its name ("W"), role ("weights") and how to lay it
 //                     out on screen (matrix, kernels, vector)
 //   lesson(names)     the forward and backward equations in the stepper's names (padding and
