@@ -19,6 +19,7 @@ namespace bpl::test {
 struct GradError {
   double max_rel = 0.0;   // worst relative error over the checked entries
   int checked = 0;
+  int disagree = 0;       // entries the engine's checker does not accept (GradCheckResult::agrees)
   int worst_index = -1;
   double worst_analytic = 0, worst_numeric = 0;
 };
@@ -42,6 +43,7 @@ inline GradError check_gradient(Matrix& wrt, const Matrix& analytic, const std::
   for (int i : idx) {
     const GradCheckResult r = bpl::check_gradient(f, &wrt.data()[i], analytic.data()[i], h, floor);
     const double numeric = r.numeric, analytic_i = r.analytic, err = r.rel_error;
+    e.disagree += !r.agrees;
     ++e.checked;
     if (err > e.max_rel || e.worst_index < 0) {
       e.max_rel = std::max(e.max_rel, err);

@@ -55,10 +55,16 @@ TEST_CASE("Every registered layer passes a finite-difference gradient check (inp
     Rng rng(11);
     // values far from ReLU kinks and max-pool ties; a batch of 3
     const LayerCheck c = check_layer(l, distinct_matrix(kInput.size(), 3, rng, 0.02), rng, 30);
+    // the engine's checker decides (relative error, or within the finite difference's own
+    // uncertainty for tiny gradients); a 5%-off backward fails it (test_gradcheck.cpp)
     CHECK(c.dx.checked > 0);
-    CHECK(c.dx.max_rel < 1e-2);
+    CHECK(c.dx.disagree == 0);
+    CHECK(c.dx.max_rel < 5e-2);
     REQUIRE(c.params.size() == l.params().size());
-    for (const GradError& p : c.params) CHECK(p.max_rel < 1e-2);
+    for (const GradError& p : c.params) {
+      CHECK(p.disagree == 0);
+      CHECK(p.max_rel < 5e-2);
+    }
   }
 }
 
