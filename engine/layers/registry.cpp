@@ -1,6 +1,7 @@
 // The layer registry: one line per layer type. make_layer() is how presets, the CLI,
 // model files and the app turn text into layers.
 #include "core/error.h"
+#include "layers/batchnorm.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/dropout.h"
@@ -35,6 +36,7 @@ const std::vector<Entry>& registry() {
       {"avgpool", &Pool2D::from_spec_avg, "avgpool(2)"},
       {"flatten", &Flatten::from_spec, "flatten"},
       {"dropout", &Dropout::from_spec, "dropout(0.5)"},
+      {"batchnorm", &BatchNorm::from_spec, "batchnorm"},
   };
   return r;
 }
