@@ -1,5 +1,6 @@
 #include "core/error.h"
 #include "io/model_file.h"
+#include "train/step.h"
 #include "loss/softmax_cross_entropy.h"
 #include "model/presets.h"
 #include "test_helpers.h"
@@ -146,10 +147,7 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
     std::vector<int> yb;
     gather_batch(train, s.train, 0, 32, Normalizer{}, xb, yb);
     SoftmaxCrossEntropy ce;
-    ce.forward(m.forward(xb, Mode::Train), yb);
-    ce.backward(dz);
-    m.backward(dz);
-    opt->step(m.params());
+    train_step(m, ce, *opt, xb, yb, dz);
   };
   one_step(a, x.steps);
   one_step(l.model, l.extras.steps);
