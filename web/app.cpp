@@ -416,7 +416,7 @@ std::string App::settings_query() const {
       {"model.preset", cfg.preset},
       {"model.layers", layers_text},
       {"model.init_seed", std::to_string(cfg.init_seed)},
-      {"training.optimizer", t.optimizer.kind},
+      {"training.optimizer", kind_name(t.optimizer.kind)},
       {"training.learning_rate", num(t.optimizer.lr)},
       {"training.momentum", num(t.optimizer.momentum)},
       {"training.weight_decay", num(t.optimizer.weight_decay)},
@@ -425,7 +425,7 @@ std::string App::settings_query() const {
       {"training.seed", std::to_string(t.seed)},
       {"training.early_stop_patience", std::to_string(t.early_stop_patience)},
       {"training.early_stop_min_delta", num(t.early_stop_min_delta)},
-      {"training.schedule", t.schedule.kind},
+      {"training.schedule", kind_name(t.schedule.kind)},
       {"training.step_epochs", std::to_string(t.schedule.step_epochs)},
       {"training.gamma", num(t.schedule.gamma)},
       {"data.val_fraction", num(val_percent / 100.0)},
@@ -522,7 +522,7 @@ std::string App::state_json() {
   j["theme"] = dark_theme ? "dark" : "light";
   j["lr"] = cfg.train.optimizer.lr;
   j["batch_size"] = cfg.train.batch;
-  j["optimizer"] = cfg.train.optimizer.kind;
+  j["optimizer"] = kind_name(cfg.train.optimizer.kind);
   j["history_epochs"] = history_.size();
   j["notice"] = notice;
   j["restore_offer"] = restore_offer;

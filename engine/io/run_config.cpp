@@ -121,21 +121,13 @@ void apply_setting(RunConfig& rc, const std::string& key, const std::string& v) 
   else if (key == "training.epochs") t.epochs = static_cast<int>(to_long(key, v, 1, 10000));
   else if (key == "training.batch_size") t.batch = static_cast<int>(to_long(key, v, 1, 4096));
   else if (key == "training.learning_rate") t.optimizer.lr = to_double(key, v, 0.0, 10.0, true);
-  else if (key == "training.optimizer") {
-    if (v != "sgd" && v != "momentum" && v != "nesterov" && v != "adam")
-      throw ConfigError(key + " \"" + v + "\" is unknown (use sgd, momentum, nesterov or adam)");
-    t.optimizer.kind = v;
-  }
+  else if (key == "training.optimizer") t.optimizer.kind = parse_optimizer_kind(v);
   else if (key == "training.momentum") t.optimizer.momentum = to_double(key, v, 0.0, 0.999);
   else if (key == "training.weight_decay") t.optimizer.weight_decay = to_double(key, v, 0.0, 0.999);
   else if (key == "training.early_stop_patience") t.early_stop_patience = static_cast<int>(to_long(key, v, 0, 1000));
   else if (key == "training.early_stop_min_delta") t.early_stop_min_delta = to_double(key, v, 0.0, 100.0);
   else if (key == "training.restore_best") t.restore_best = to_bool(key, v);
-  else if (key == "training.schedule") {
-    if (v != "none" && v != "step" && v != "plateau")
-      throw ConfigError(key + " \"" + v + "\" is unknown (use none, step or plateau)");
-    t.schedule.kind = v;
-  }
+  else if (key == "training.schedule") t.schedule.kind = parse_schedule_kind(v);
   else if (key == "training.step_epochs") t.schedule.step_epochs = static_cast<int>(to_long(key, v, 1, 10000));
   else if (key == "training.gamma") t.schedule.gamma = to_double(key, v, 0.0, 1.0, true);
   else if (key == "training.plateau_patience") t.schedule.plateau_patience = static_cast<int>(to_long(key, v, 1, 1000));

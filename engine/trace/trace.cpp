@@ -117,7 +117,7 @@ void Trace::build_ops() {
   dout_.assign(work_->size(), -1);
   layer_params_.assign(work_->size(), {});
   pid_.clear();
-  const bool uses_m = opt_cfg_.kind != "sgd", uses_v = opt_cfg_.kind == "adam";
+  const bool uses_m = opt_cfg_.kind != OptimizerKind::Sgd, uses_v = opt_cfg_.kind == OptimizerKind::Adam;
 
   TraceTensor in;
   in.name = "x";
@@ -316,9 +316,9 @@ void Trace::build_ops() {
     ops_.push_back(op);
   }
   std::string rule;
-  if (opt_cfg_.kind == "sgd") rule = "θ ← θ − η·g";
-  else if (opt_cfg_.kind == "momentum") rule = "v ← μ·v + g,   θ ← θ − η·v";
-  else if (opt_cfg_.kind == "nesterov") rule = "v ← μ·v + g,   θ ← θ − η·(g + μ·v)";
+  if (opt_cfg_.kind == OptimizerKind::Sgd) rule = "θ ← θ − η·g";
+  else if (opt_cfg_.kind == OptimizerKind::Momentum) rule = "v ← μ·v + g,   θ ← θ − η·v";
+  else if (opt_cfg_.kind == OptimizerKind::Nesterov) rule = "v ← μ·v + g,   θ ← θ − η·(g + μ·v)";
   else rule = "m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²,   θ ← θ − η·m̂ / (√v̂ + ε)";
   const std::string g = opt_cfg_.weight_decay > 0 ? "g = ∂L/∂θ + λθ" : "g = ∂L/∂θ";
   for (int i = 0; i < work_->size(); ++i) {
@@ -330,8 +330,8 @@ void Trace::build_ops() {
     char lr[96];
     std::snprintf(lr, sizeof lr, "η = %g", opt_cfg_.lr);
     op.equation = rule + ",   " + g + ",   " + lr;
-    if (opt_cfg_.kind != "sgd" && opt_cfg_.kind != "adam") op.equation += ", μ = " + num(opt_cfg_.momentum);
-    op.note = opt_cfg_.kind == "adam" ? "Adam scales each step by a running estimate of the gradient's size (m̂, v̂ are bias-corrected)."
+    if (opt_cfg_.kind != OptimizerKind::Sgd && opt_cfg_.kind != OptimizerKind::Adam) op.equation += ", μ = " + num(opt_cfg_.momentum);
+    op.note = opt_cfg_.kind == OptimizerKind::Adam ? "Adam scales each step by a running estimate of the gradient's size (m̂, v̂ are bias-corrected)."
                                       : "Each parameter takes a small step against its gradient.";
     for (int pi : layer_params_[i]) {
       op.reads.push_back(pid_[pi].before);
@@ -548,8 +548,8 @@ long Trace::apply_to(Model& model) const {
   }
   for (size_t k = 0; k < ps.size(); ++k) {
     ps[k]->value = tensors_[pid_[k].after].data;
-    if (opt_cfg_.kind != "sgd") ps[k]->m = tensors_[pid_[k].m].data;
-    if (opt_cfg_.kind == "adam") ps[k]->v = tensors_[pid_[k].v].data;
+    if (opt_cfg_.kind != OptimizerKind::Sgd) ps[k]->m = tensors_[pid_[k].m].data;
+    if (opt_cfg_.kind == OptimizerKind::Adam) ps[k]->v = tensors_[pid_[k].v].data;
   }
   return steps_ + 1;
 }
@@ -593,9 +593,9 @@ std::string Trace::explain(int op_index, int tensor, int s, int k) const {
     const std::string wl = index_label(pid_[pi].before, k);
     std::string r;
     if (decays) r = "g = ∂L/∂θ + λθ = " + num(g0) + " + " + num(opt_cfg_.weight_decay) + "·" + num(w0) + " = " + num(g) + "\n";
-    if (opt_cfg_.kind == "sgd") {
+    if (opt_cfg_.kind == OptimizerKind::Sgd) {
       r += wl + " ← " + num(w0) + " − " + num(opt_cfg_.lr) + " · " + num(g) + " = " + num(w1);
-    } else if (opt_cfg_.kind == "adam") {
+    } else if (opt_cfg_.kind == OptimizerKind::Adam) {
       const double m = tensors_[pid_[pi].m].data.data()[k], v = tensors_[pid_[pi].v].data.data()[k];
       const double tt = static_cast<double>(steps_ + 1);
       const double mh = m / (1 - std::pow(opt_cfg_.beta1, tt)), vh = v / (1 - std::pow(opt_cfg_.beta2, tt));
@@ -604,7 +604,7 @@ std::string Trace::explain(int op_index, int tensor, int s, int k) const {
     } else {
       const double v = tensors_[pid_[pi].m].data.data()[k];
       r += "v = μ·v + g = " + num(v) + "\n" + wl + " ← " + num(w0) + " − " + num(opt_cfg_.lr) + " · " +
-           (opt_cfg_.kind == "nesterov" ? "(" + num(g) + " + " + num(opt_cfg_.momentum) + "·" + num(v) + ")" : num(v)) +
+           (opt_cfg_.kind == OptimizerKind::Nesterov ? "(" + num(g) + " + " + num(opt_cfg_.momentum) + "·" + num(v) + ")" : num(v)) +
            " = " + num(w1);
     }
     if (tensor == pid_[pi].delta) r = here + " = " + num(w1) + " − " + num(w0) + " = " + num(val) + "\n" + r;

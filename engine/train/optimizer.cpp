@@ -26,9 +26,11 @@ class Sgd : public Optimizer {
  public:
   using Optimizer::Optimizer;
   std::string describe() const override {
-    std::string d = cfg_.kind == "sgd" ? "SGD" : cfg_.kind == "nesterov" ? "SGD+Nesterov" : "SGD+momentum";
+    std::string d = cfg_.kind == OptimizerKind::Sgd        ? "SGD"
+                    : cfg_.kind == OptimizerKind::Nesterov ? "SGD+Nesterov"
+                                                           : "SGD+momentum";
     d += " lr " + num(cfg_.lr);
-    if (cfg_.kind != "sgd") d += " μ " + num(cfg_.momentum);
+    if (cfg_.kind != OptimizerKind::Sgd) d += " μ " + num(cfg_.momentum);
     if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
     return d;
   }
@@ -37,13 +39,13 @@ class Sgd : public Optimizer {
     const float lr = static_cast<float>(cfg_.lr), mu = static_cast<float>(cfg_.momentum);
     for (Param* p : params) {
       const Matrix& g = decayed_grad(*p, cfg_.weight_decay, scratch_);
-      if (cfg_.kind == "sgd") {
+      if (cfg_.kind == OptimizerKind::Sgd) {
         p->value.noalias() -= lr * g;                          // θ ← θ − η·g
         continue;
       }
       if (p->m.size() != p->value.size()) p->m.setZero(p->value.rows(), p->value.cols());
       p->m = mu * p->m + g;                                    // v ← μ·v + g
-      if (cfg_.kind == "nesterov") p->value.noalias() -= lr * (g + mu * p->m);  // θ ← θ − η(g + μv)
+      if (cfg_.kind == OptimizerKind::Nesterov) p->value.noalias() -= lr * (g + mu * p->m);  // θ ← θ − η(g + μv)
       else p->value.noalias() -= lr * p->m;                    // θ ← θ − η·v
     }
   }
@@ -92,9 +94,29 @@ class Adam : public Optimizer {
 
 }  // namespace
 
+const char* kind_name(OptimizerKind k) {
+  switch (k) {
+    case OptimizerKind::Sgd: return "sgd";
+    case OptimizerKind::Momentum: return "momentum";
+    case OptimizerKind::Nesterov: return "nesterov";
+    case OptimizerKind::Adam: return "adam";
+  }
+  return "?";
+}
+
+const std::vector<OptimizerKind>& optimizer_kinds() {
+  static const std::vector<OptimizerKind> all = {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nesterov,
+                                                 OptimizerKind::Adam};
+  return all;
+}
+
+OptimizerKind parse_optimizer_kind(const std::string& name) {
+  for (OptimizerKind k : optimizer_kinds())
+    if (name == kind_name(k)) return k;
+  throw ConfigError("optimizer \"" + name + "\" is unknown (use sgd, momentum, nesterov or adam)");
+}
+
 void OptimizerConfig::validate() const {
-  if (kind != "sgd" && kind != "momentum" && kind != "nesterov" && kind != "adam")
-    throw ConfigError("optimizer \"" + kind + "\" is unknown (use sgd, momentum, nesterov or adam)");
   if (!(lr > 0.0 && lr <= 10.0)) throw ConfigError("learning rate " + num(lr) + " must be in (0, 10]");
   if (!(momentum >= 0.0 && momentum < 1.0)) throw ConfigError("momentum " + num(momentum) + " must be in [0, 1)");
   if (!(beta1 >= 0.0 && beta1 < 1.0)) throw ConfigError("beta1 " + num(beta1) + " must be in [0, 1)");
@@ -106,7 +128,7 @@ void OptimizerConfig::validate() const {
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c) {
   c.validate();
-  if (c.kind == "adam") return std::make_unique<Adam>(c);
+  if (c.kind == OptimizerKind::Adam) return std::make_unique<Adam>(c);
   return std::make_unique<Sgd>(c);
 }
 

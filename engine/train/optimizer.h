@@ -15,8 +15,17 @@
 
 namespace bpl {
 
+enum class OptimizerKind { Sgd, Momentum, Nesterov, Adam };
+
+// "sgd", "momentum", "nesterov", "adam": the name in INI files, flags, links and model files.
+const char* kind_name(OptimizerKind k);
+// The kind of a name; ConfigError listing the valid names otherwise.
+OptimizerKind parse_optimizer_kind(const std::string& name);
+// All kinds, in the order above (for menus and the settings table).
+const std::vector<OptimizerKind>& optimizer_kinds();
+
 struct OptimizerConfig {
-  std::string kind = "sgd";   // sgd | momentum | nesterov | adam
+  OptimizerKind kind = OptimizerKind::Sgd;
   double lr = 0.01;
   double momentum = 0.9;      // for momentum / nesterov
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;

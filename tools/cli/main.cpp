@@ -399,7 +399,7 @@ int cmd_bench(const std::string& data_dir, bool quick) {
   for (const Case& c : cases) {
     Model m = Model::from_text(c.layers, Shape{1, 28, 28}, 1);
     OptimizerConfig oc;
-    oc.kind = "adam";
+    oc.kind = OptimizerKind::Adam;
     oc.lr = 1e-4;
     auto opt = make_optimizer(oc);
     SoftmaxCrossEntropy ce;

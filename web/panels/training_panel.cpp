@@ -22,20 +22,17 @@ bool InputDoubleLog(const char* label, double* v, double lo, double hi, const ch
 void Settings(App& app) {
   TrainConfig& t = app.cfg.train;
   bool changed = false;
-  static const char* kinds[] = {"sgd", "momentum", "nesterov", "adam"};
-  int k = 0;
-  for (int i = 0; i < 4; ++i)
-    if (t.optimizer.kind == kinds[i]) k = i;
+  int k = static_cast<int>(t.optimizer.kind);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
   if (ImGui::Combo("optimizer", &k, "SGD\0SGD + momentum\0SGD + Nesterov\0Adam\0")) {
-    t.optimizer.kind = kinds[k];
+    t.optimizer.kind = optimizer_kinds()[k];
     changed = true;
   }
   ImGui::SameLine();
   HelpMarker("SGD: θ ← θ − η·g.  Momentum: v ← μv + g, θ ← θ − η·v.  Nesterov looks ahead: θ ← θ − η(g + μv).  "
              "Adam keeps running means of g and g² and steps by η·m̂/(√v̂ + ε).");
   changed |= InputDoubleLog("learning rate η", &t.optimizer.lr, 1e-5, 10.0, "%.5g");
-  if (t.optimizer.kind == "momentum" || t.optimizer.kind == "nesterov") {
+  if (t.optimizer.kind == OptimizerKind::Momentum || t.optimizer.kind == OptimizerKind::Nesterov) {
     float mu = static_cast<float>(t.optimizer.momentum);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     if (ImGui::SliderFloat("momentum μ", &mu, 0.0f, 0.99f, "%.2f")) {
@@ -67,11 +64,10 @@ void Settings(App& app) {
     changed |= ImGui::InputInt("patience (0 = off)", &t.early_stop_patience);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     changed |= InputDoubleLog("min delta", &t.early_stop_min_delta, 0.0, 0.1, "%.4g");
-    static const char* sk[] = {"none", "step", "plateau"};
-    int s = t.schedule.kind == "step" ? 1 : t.schedule.kind == "plateau" ? 2 : 0;
+    int s = static_cast<int>(t.schedule.kind);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     if (ImGui::Combo("lr schedule", &s, "none\0step decay\0reduce on plateau\0")) {
-      t.schedule.kind = sk[s];
+      t.schedule.kind = schedule_kinds()[s];
       changed = true;
     }
     if (s == 1) {
