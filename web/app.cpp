@@ -105,6 +105,7 @@ bool App::load_idx_files(const std::string& dir, const std::string& train_prefix
 // ------------------------------------------------------------------ model and settings
 void App::apply_preset(const std::string& name) {
   cfg = RunConfig::from_preset(find_preset(name));
+  setting_errors_.clear();
   // the app trains on the loaded subset: keep epochs short enough to watch
   layers_text = cfg.layers;
   val_percent = static_cast<int>(std::lround(cfg.val_frac * 100));
@@ -149,7 +150,10 @@ void App::revalidate() {
       throw ConfigError("the last layer must have 10 outputs (one per digit), it has " +
                         std::to_string(preview_.output_shape().size()));
     cfg.train.validate(1 << 20);
-    if (val_percent < 0 || val_percent > 50) throw ConfigError("validation share must be 0–50%");
+    const Setting& share = *find_setting("data.val_fraction");   // the table's range, in percent
+    if (val_percent < 100 * share.min || val_percent > 100 * share.max)
+      throw ConfigError("validation share must be " + exact_number(100 * share.min) + "–" +
+                        exact_number(100 * share.max) + "%");
     if (data_ready_ && cfg.train.batch > train_.size())
       throw ConfigError("batch size " + std::to_string(cfg.train.batch) + " is larger than the training set");
   } catch (const std::exception& e) {
@@ -400,13 +404,13 @@ std::string App::apply_settings_query(const std::string& query_in) {
     Model probe = Model::from_text(layers, Shape{1, 28, 28}, rc.init_seed);
     if (probe.output_shape().size() != 10) throw ConfigError("the model must end with 10 outputs");
     rc.train.validate(1 << 20);
-    if (val > 50) throw ConfigError("validation share above 50%");
   } catch (const std::exception& e) {
     notice = std::string("the link's settings were ignored: ") + e.what();
     return notice;
   }
   const bool preset_named = query.find("model.preset=") != std::string::npos;
   cfg = rc;
+  setting_errors_.clear();
   if (!preset_named) cfg.preset = "custom";
   layers_text = layers;
   val_percent = val;
@@ -418,6 +422,16 @@ std::string App::apply_settings_query(const std::string& query_in) {
 }
 
 bool App::apply_setting(const std::string& key, const std::string& value) {
+  if (key == "model.preset") {   // a preset also refills the MLP builder and resets the model
+    try {
+      find_preset(value);
+    } catch (const std::exception& e) {
+      setting_errors_[key] = e.what();
+      return false;
+    }
+    apply_preset(value);
+    return true;
+  }
   RunConfig rc = cfg;
   rc.layers = layers_text;
   rc.val_frac = val_percent / 100.0;

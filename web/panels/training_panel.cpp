@@ -74,7 +74,7 @@ void Settings(App& app) {
   ChoiceCombo(app, "training.optimizer", "SGD\0SGD + momentum\0SGD + Nesterov\0Adam\0");
   NumberSlider(app, "training.learning_rate", "%.5g");
   if (t.optimizer.kind == OptimizerKind::Momentum || t.optimizer.kind == OptimizerKind::Nesterov)
-    NumberSlider(app, "training.momentum", "%.2f");
+    NumberSlider(app, "training.momentum", "%.3g");
   NumberSlider(app, "training.weight_decay", "%.5g");
   IntField(app, "training.batch_size");
   IntField(app, "training.epochs");
