@@ -44,6 +44,7 @@ Setting int_setting(const char* key, const char* flag, int lo, int hi, Ref<int> 
   s.min = lo;
   s.max = hi;
   s.slider_min = lo;
+  s.slider_max = hi;
   s.step = step;
   s.step_fast = step_fast;
   s.get = [ref](const RunConfig& rc) { return std::to_string(read(ref, rc)); };
@@ -57,6 +58,7 @@ Setting seed_setting(const char* key, const char* flag, Ref<uint64_t> ref, const
   s.min = 0;
   s.max = kMaxSeed;
   s.slider_min = 0;
+  s.slider_max = kMaxSeed;
   s.get = [ref](const RunConfig& rc) { return std::to_string(read(ref, rc)); };
   s.set = [ref](RunConfig& rc, const std::string& v) { ref(rc) = std::strtoull(v.c_str(), nullptr, 10); };
   return s;
@@ -64,13 +66,14 @@ Setting seed_setting(const char* key, const char* flag, Ref<uint64_t> ref, const
 
 Setting double_setting(const char* key, const char* flag, double lo, double hi, bool lo_open, Ref<double> ref,
                        const char* label, const char* help, const char* example, bool log_scale = false,
-                       double slider_min = 0) {
+                       double slider_min = 0, double slider_max = 0) {
   Setting s = entry(key, flag, SettingType::Double, label, help, example);
   s.min = lo;
   s.max = hi;
   s.min_open = lo_open;
   s.log_scale = log_scale;
   s.slider_min = slider_min > 0 ? slider_min : lo;
+  s.slider_max = slider_max > 0 ? slider_max : hi;
   s.get = [ref](const RunConfig& rc) { return exact_number(read(ref, rc)); };
   s.set = [ref](RunConfig& rc, const std::string& v) { ref(rc) = std::strtod(v.c_str(), nullptr); };
   return s;
@@ -152,17 +155,17 @@ std::vector<Setting> build() {
       [](RunConfig& r) -> double& { return r.train.optimizer.momentum; }, "momentum μ",
       "momentum μ of the momentum and Nesterov optimizers", "0.8"));
   t.push_back(double_setting(
-      "training.weight_decay", "weight-decay", 0.0, 0.1, false,
+      "training.weight_decay", "weight-decay", 0.0, 0.999, false,
       [](RunConfig& r) -> double& { return r.train.optimizer.weight_decay; }, "weight decay λ",
-      "L2 weight decay λ on the weights (not the biases): g = ∂L/∂θ + λ·θ", "0.0005", true));
+      "L2 weight decay λ on the weights (not the biases): g = ∂L/∂θ + λ·θ", "0.0005", true, 0, 0.1));
   t.push_back(int_setting(
       "training.early_stop_patience", "early-stop", 0, 1000,
       [](RunConfig& r) -> int& { return r.train.early_stop_patience; }, "patience (0 = off)",
       "early stopping: stop after this many epochs without a validation-loss improvement (0 = off)", "3", 1, 5));
   t.push_back(double_setting(
-      "training.early_stop_min_delta", "min-delta", 0.0, 1.0, false,
+      "training.early_stop_min_delta", "min-delta", 0.0, 100.0, false,
       [](RunConfig& r) -> double& { return r.train.early_stop_min_delta; }, "min delta",
-      "early stopping: a validation-loss drop smaller than this is no improvement", "0.001", true));
+      "early stopping: a validation-loss drop smaller than this is no improvement", "0.001", true, 0, 0.1));
   t.push_back(bool_setting(
       "training.restore_best", "restore-best", [](RunConfig& r) -> bool& { return r.train.restore_best; },
       "restore the best epoch", "after early stopping, go back to the weights of the best epoch", "false"));

@@ -42,11 +42,11 @@ struct Setting {
   std::string label;                  // the UI's label, e.g. "learning rate η"
   std::string help;                   // one sentence: --help, the README and the UI's (?) marker
   std::string example;                // a valid value, for the README and the tests
-  // UI hints: +/- steps of an integer field; a log-scale slider; its lower end when min is
-  // excluded (a log slider cannot start at an excluded 0).
+  // UI hints: +/- steps of an integer field; a log-scale slider and the part of the range it
+  // covers (an excluded 0 cannot be a log slider's end; Ctrl+click types any allowed value).
   double step = 1, step_fast = 10;
   bool log_scale = false;
-  double slider_min = 0;
+  double slider_min = 0, slider_max = 0;
   // get: the value as text, exact (apply(key, get(rc)) gives back the same field).
   // set: write an already range-checked value (Choice/Text setters refuse bad names themselves).
   std::function<std::string(const RunConfig&)> get;

@@ -62,9 +62,9 @@ training.batch_size	batch	4097
 training.learning_rate	lr	0
 training.optimizer	optimizer	rmsprop
 training.momentum	momentum	1
-training.weight_decay	weight-decay	0.2
+training.weight_decay	weight-decay	1
 training.early_stop_patience	early-stop	-1
-training.early_stop_min_delta	min-delta	2
+training.early_stop_min_delta	min-delta	101
 training.restore_best	restore-best	maybe
 training.schedule	schedule	cosine
 training.step_epochs	step-epochs	0

@@ -123,7 +123,8 @@ TEST_CASE("Settings table: every key once, the 24 INI keys of before, a flag, he
     if (s.type == SettingType::Int || s.type == SettingType::Double || s.type == SettingType::Seed) {
       CHECK(s.min < s.max);
       CHECK(s.slider_min >= s.min);
-      CHECK(s.slider_min < s.max);
+      CHECK(s.slider_min < s.slider_max);
+      CHECK(s.slider_max <= s.max);
     }
     if (s.type == SettingType::Choice) CHECK(s.choices.size() >= 2);
   }

@@ -35,13 +35,13 @@ std::string float_text(float f) {
   return buf;
 }
 
-// A number setting as a slider over the table's range (logarithmic where the table says so);
-// Ctrl+click types a value, which App::apply_setting checks against the same range.
+// A number setting as a slider over the table's slider range (logarithmic where the table says
+// so); Ctrl+click types any value, which App::apply_setting checks against the table's range.
 void NumberSlider(App& app, const char* key, const char* fmt) {
   const Setting& s = entry(key);
   float f = static_cast<float>(std::strtod(s.get(app.cfg).c_str(), nullptr));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * kFieldEm);
-  if (ImGui::SliderFloat(s.label.c_str(), &f, static_cast<float>(s.slider_min), static_cast<float>(s.max), fmt,
+  if (ImGui::SliderFloat(s.label.c_str(), &f, static_cast<float>(s.slider_min), static_cast<float>(s.slider_max), fmt,
                          s.log_scale ? ImGuiSliderFlags_Logarithmic : 0))
     app.apply_setting(key, float_text(f));
   HelpAndError(app, s);
