@@ -123,7 +123,9 @@ std::vector<Setting> build() {
   }
   {
     Setting s = entry("model.layers", "model", SettingType::Text, "layers",
-                      "the layer list, e.g. \"dense(128), relu, dense(10)\"", "dense(64), tanh, dense(10)");
+                      "the model as text: dense(units), relu, sigmoid, tanh, conv(filters, k, stride=, "
+                      "pad=valid|same|N), maxpool(k), avgpool(k), flatten, dropout(p)",
+                      "dense(64), tanh, dense(10)");
     s.get = [](const RunConfig& rc) { return rc.layers; };
     s.set = [](RunConfig& rc, const std::string& v) {
       parse_layer_list(v);   // refuses a bad list before it is stored

@@ -57,6 +57,14 @@ void IntField(App& app, const char* key) {
   HelpAndError(app, s);
 }
 
+// A true/false setting as a checkbox.
+void Checkbox(App& app, const char* key) {
+  const Setting& s = entry(key);
+  bool b = s.get(app.cfg) == "true";
+  if (ImGui::Checkbox(s.label.c_str(), &b)) app.apply_setting(key, b ? "true" : "false");
+  HelpAndError(app, s);
+}
+
 // A choice setting as a combo; `shown` are the UI's names for the table's choices, in order.
 void ChoiceCombo(App& app, const char* key, const char* shown) {
   const Setting& s = entry(key);
@@ -107,6 +115,7 @@ void Settings(App& app) {
   if (ImGui::TreeNode("early stopping and schedule")) {
     IntField(app, "training.early_stop_patience");
     NumberSlider(app, "training.early_stop_min_delta", "%.4g");
+    if (t.early_stop_patience > 0) Checkbox(app, "training.restore_best");
     ChoiceCombo(app, "training.schedule", "none\0step decay\0reduce on plateau\0");
     if (t.schedule.kind == ScheduleKind::Step) {
       IntField(app, "training.step_epochs");
