@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "io/model_file.h"
+#include "io/settings.h"
 
 #include <cstring>
 #include <sstream>
@@ -104,6 +105,7 @@ bool App::load_idx_files(const std::string& dir, const std::string& train_prefix
 // ------------------------------------------------------------------ model and settings
 void App::apply_preset(const std::string& name) {
   cfg = RunConfig::from_preset(find_preset(name));
+  setting_errors_.clear();
   // the app trains on the loaded subset: keep epochs short enough to watch
   layers_text = cfg.layers;
   val_percent = static_cast<int>(std::lround(cfg.val_frac * 100));
@@ -148,7 +150,10 @@ void App::revalidate() {
       throw ConfigError("the last layer must have 10 outputs (one per digit), it has " +
                         std::to_string(preview_.output_shape().size()));
     cfg.train.validate(1 << 20);
-    if (val_percent < 0 || val_percent > 50) throw ConfigError("validation share must be 0–50%");
+    const Setting& share = *find_setting("data.val_fraction");   // the table's range, in percent
+    if (val_percent < 100 * share.min || val_percent > 100 * share.max)
+      throw ConfigError("validation share must be " + exact_number(100 * share.min) + "–" +
+                        exact_number(100 * share.max) + "%");
     if (data_ready_ && cfg.train.batch > train_.size())
       throw ConfigError("batch size " + std::to_string(cfg.train.batch) + " is larger than the training set");
   } catch (const std::exception& e) {
@@ -373,67 +378,12 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
   return "";
 }
 
-namespace {
-
-std::string url_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string url_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
-    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else out += s[i];
-  }
-  return out;
-}
-
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-}  // namespace
-
+// The link carries the panels' layer text and validation share, which live beside cfg.
 std::string App::settings_query() const {
-  const TrainConfig& t = cfg.train;
-  std::vector<std::pair<std::string, std::string>> kv = {
-      {"model.preset", cfg.preset},
-      {"model.layers", layers_text},
-      {"model.init_seed", std::to_string(cfg.init_seed)},
-      {"training.optimizer", t.optimizer.kind},
-      {"training.learning_rate", num(t.optimizer.lr)},
-      {"training.momentum", num(t.optimizer.momentum)},
-      {"training.weight_decay", num(t.optimizer.weight_decay)},
-      {"training.batch_size", std::to_string(t.batch)},
-      {"training.epochs", std::to_string(t.epochs)},
-      {"training.seed", std::to_string(t.seed)},
-      {"training.early_stop_patience", std::to_string(t.early_stop_patience)},
-      {"training.early_stop_min_delta", num(t.early_stop_min_delta)},
-      {"training.schedule", t.schedule.kind},
-      {"training.step_epochs", std::to_string(t.schedule.step_epochs)},
-      {"training.gamma", num(t.schedule.gamma)},
-      {"data.val_fraction", num(val_percent / 100.0)},
-      {"data.normalize", cfg.norm == NormKind::Unit ? "unit" : cfg.norm == NormKind::Symmetric ? "symmetric" : "standard"},
-  };
-  std::string q;
-  for (const auto& [k, v] : kv) q += (q.empty() ? "" : "&") + k + "=" + url_encode(v);
-  return q;
+  RunConfig rc = cfg;
+  rc.layers = layers_text;
+  rc.val_frac = val_percent / 100.0;
+  return bpl::settings_query(rc);
 }
 
 std::string App::apply_settings_query(const std::string& query_in) {
@@ -441,43 +391,26 @@ std::string App::apply_settings_query(const std::string& query_in) {
   if (!query.empty() && (query[0] == '#' || query[0] == '?')) query = query.substr(1);
   if (query.empty()) return "";
   RunConfig rc = cfg;
-  std::string layers = layers_text;
-  int val = val_percent;
+  rc.layers = layers_text;
+  rc.val_frac = val_percent / 100.0;
+  std::string layers;
+  int val = 0;
   try {
-    if (query.size() > 8192) throw ConfigError("the link is too long");
-    std::vector<std::pair<std::string, std::string>> kv;
-    std::stringstream ss(query);
-    std::string item;
-    while (std::getline(ss, item, '&')) {
-      if (item.empty()) continue;
-      size_t eq = item.find('=');
-      if (eq == std::string::npos) throw ConfigError("\"" + url_decode(item) + "\" is not key=value");
-      kv.emplace_back(url_decode(item.substr(0, eq)), url_decode(item.substr(eq + 1)));
-    }
-    // a preset first (it resets the rest), then everything else over it
-    for (const auto& [k, v] : kv)
-      if (k == "model.preset" && v != "custom" && v != "loaded") {
-        rc = RunConfig::from_preset(find_preset(v));
-        layers = rc.layers;
-      }
-    for (const auto& [k, v] : kv) {
-      if (k == "model.preset") continue;
-      const auto& keys = setting_keys();
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) throw ConfigError("unknown setting \"" + k + "\"");
-      apply_setting(rc, k, v);
-      if (k == "model.layers") layers = v;
-      if (k == "data.val_fraction") val = static_cast<int>(std::lround(rc.val_frac * 100));
-    }
+    bpl::apply_settings_query(rc, query);
+    layers = rc.layers;
+    // an old link without the validation share keeps the app's
+    val = query.find("data.val_fraction=") != std::string::npos ? static_cast<int>(std::lround(rc.val_frac * 100))
+                                                                 : val_percent;
     Model probe = Model::from_text(layers, Shape{1, 28, 28}, rc.init_seed);
     if (probe.output_shape().size() != 10) throw ConfigError("the model must end with 10 outputs");
     rc.train.validate(1 << 20);
-    if (val > 50) throw ConfigError("validation share above 50%");
   } catch (const std::exception& e) {
     notice = std::string("the link's settings were ignored: ") + e.what();
     return notice;
   }
   const bool preset_named = query.find("model.preset=") != std::string::npos;
   cfg = rc;
+  setting_errors_.clear();
   if (!preset_named) cfg.preset = "custom";
   layers_text = layers;
   val_percent = val;
@@ -486,6 +419,41 @@ std::string App::apply_settings_query(const std::string& query_in) {
   reset();
   notice = "settings from the link applied";
   return "";
+}
+
+bool App::apply_setting(const std::string& key, const std::string& value) {
+  if (key == "model.preset") {   // a preset also refills the MLP builder and resets the model
+    try {
+      find_preset(value);
+    } catch (const std::exception& e) {
+      setting_errors_[key] = e.what();
+      return false;
+    }
+    apply_preset(value);
+    return true;
+  }
+  RunConfig rc = cfg;
+  rc.layers = layers_text;
+  rc.val_frac = val_percent / 100.0;
+  try {
+    bpl::apply_setting(rc, key, value);
+  } catch (const std::exception& e) {
+    setting_errors_[key] = e.what();
+    return false;
+  }
+  setting_errors_.erase(key);
+  cfg = rc;
+  layers_text = rc.layers;
+  val_percent = static_cast<int>(std::lround(rc.val_frac * 100));
+  if (key != "model.preset") cfg.preset = "custom";
+  revalidate();
+  return true;
+}
+
+const std::string& App::setting_error(const std::string& key) const {
+  static const std::string none;
+  auto it = setting_errors_.find(key);
+  return it == setting_errors_.end() ? none : it->second;
 }
 
 uint64_t App::weights_hash() { return model_.weights_hash(); }
@@ -522,7 +490,7 @@ std::string App::state_json() {
   j["theme"] = dark_theme ? "dark" : "light";
   j["lr"] = cfg.train.optimizer.lr;
   j["batch_size"] = cfg.train.batch;
-  j["optimizer"] = cfg.train.optimizer.kind;
+  j["optimizer"] = kind_name(cfg.train.optimizer.kind);
   j["history_epochs"] = history_.size();
   j["notice"] = notice;
   j["restore_offer"] = restore_offer;

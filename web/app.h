@@ -90,6 +90,12 @@ class App {
   // Check the current layer list and settings; "" when they can train, else why not.
   const std::string& validation() const { return validation_; }
   void revalidate();
+  // One setting from a panel, e.g. ("training.learning_rate", "0.01"): checked against the
+  // settings table (io/settings.h), then the preset becomes "custom" and the settings are
+  // revalidated. A refused value changes nothing; setting_error(key) says why until the key
+  // is set successfully. "model.layers" sets layers_text, "data.val_fraction" val_percent.
+  bool apply_setting(const std::string& key, const std::string& value);
+  const std::string& setting_error(const std::string& key) const;
   Model& preview_model() { return preview_; }   // built from the text, for the summary table
 
   // ---- training
@@ -279,6 +285,7 @@ class App {
   std::unique_ptr<Trainer> trainer_;
   RunState state_ = RunState::Idle;
   std::string message_, validation_;
+  std::map<std::string, std::string> setting_errors_;   // key → why its last value was refused
   std::vector<EpochRecord> history_;
   long step_epoch_target_ = -1;
   int epoch_offset_ = 0;       // epochs trained before a loaded model came in

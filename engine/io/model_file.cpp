@@ -132,7 +132,7 @@ std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const
   put_str(payload, x.dataset);
   put_u32(payload, x.has_optimizer ? 1 : 0);
   if (x.has_optimizer) {
-    put_str(payload, x.optimizer.kind);
+    put_str(payload, kind_name(x.optimizer.kind));
     for (double d : {x.optimizer.lr, x.optimizer.momentum, x.optimizer.beta1, x.optimizer.beta2, x.optimizer.eps,
                      x.optimizer.weight_decay})
       put_f64(payload, d);
@@ -234,7 +234,7 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
     if (has_opt > 1) throw FormatError("model file: bad optimizer flag");
     if (has_opt) {
       x.has_optimizer = true;
-      x.optimizer.kind = r.str("optimizer kind", 32);
+      const std::string kind = r.str("optimizer kind", 32);
       x.optimizer.lr = r.f64("lr");
       x.optimizer.momentum = r.f64("momentum");
       x.optimizer.beta1 = r.f64("beta1");
@@ -242,6 +242,7 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
       x.optimizer.eps = r.f64("eps");
       x.optimizer.weight_decay = r.f64("weight decay");
       try {
+        x.optimizer.kind = parse_optimizer_kind(kind);   // stored by name: the file format is unchanged
         x.optimizer.validate();
       } catch (const ConfigError& e) {
         throw FormatError(std::string("model file: its optimizer settings are invalid: ") + e.what());

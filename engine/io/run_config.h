@@ -3,11 +3,9 @@
 //
 // INI format (R4's habit): sections [model], [training], [data]; "key = value"; '#' or ';'
 // start a comment. Every key is checked; an unknown section or key is refused with its line.
-//   [model]     preset, layers, init_seed
-//   [training]  epochs, batch_size, learning_rate, optimizer, momentum, weight_decay,
-//               early_stop_patience, early_stop_min_delta, restore_best, schedule,
-//               step_epochs, gamma, plateau_patience, plateau_factor, min_lr, seed
-//   [data]      subset, val_fraction, test_fraction, test_subset, normalize
+// The keys, their types, ranges and help are the settings table (io/settings.h): one entry
+// per key, "section.key" (e.g. training.learning_rate); `bpl settings` lists them and the
+// README's "Settings" section is `bpl settings --markdown`.
 #pragma once
 
 #include "model/presets.h"
@@ -33,10 +31,11 @@ struct RunConfig {
 // unknown sections or keys, or a key given twice.
 std::map<std::string, std::string> parse_ini(const std::string& text);
 
-// Apply one "section.key" = value to the config with range checks (ConfigError).
+// Apply one "section.key" = value to the config with the table's range checks (ConfigError
+// naming the key and the range, e.g. "training.epochs = 0 is out of range [1, 10000]").
 void apply_setting(RunConfig& rc, const std::string& key, const std::string& value);
 
-// The keys apply_setting knows, "section.key".
+// The keys apply_setting knows, "section.key", in the table's order.
 const std::vector<std::string>& setting_keys();
 
 }  // namespace bpl

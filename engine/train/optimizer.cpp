@@ -38,29 +38,31 @@ class Sgd : public Optimizer {
  public:
   using Optimizer::Optimizer;
   std::string describe() const override {
-    std::string d = cfg_.kind == "sgd" ? "SGD" : cfg_.kind == "nesterov" ? "SGD+Nesterov" : "SGD+momentum";
+    std::string d = cfg_.kind == OptimizerKind::Sgd        ? "SGD"
+                    : cfg_.kind == OptimizerKind::Nesterov ? "SGD+Nesterov"
+                                                           : "SGD+momentum";
     d += " lr " + num(cfg_.lr);
-    if (cfg_.kind != "sgd") d += " μ " + num(cfg_.momentum);
+    if (cfg_.kind != OptimizerKind::Sgd) d += " μ " + num(cfg_.momentum);
     if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
     return d;
   }
   Lesson lesson() const override {
     Lesson l;
-    l.forward = cfg_.kind == "sgd"        ? "θ ← θ − η·g"
-                : cfg_.kind == "momentum" ? "v ← μ·v + g,   θ ← θ − η·v"
+    l.forward = cfg_.kind == OptimizerKind::Sgd        ? "θ ← θ − η·g"
+                : cfg_.kind == OptimizerKind::Momentum ? "v ← μ·v + g,   θ ← θ − η·v"
                                           : "v ← μ·v + g,   θ ← θ − η·(g + μ·v)";
     l.forward += ",   " + decay_text(cfg_) + ",   η = " + num(cfg_.lr);
-    if (cfg_.kind != "sgd") l.forward += ", μ = " + num(cfg_.momentum);
-    l.forward_note = cfg_.kind == "sgd" ? "Each parameter takes a small step against its gradient."
+    if (cfg_.kind != OptimizerKind::Sgd) l.forward += ", μ = " + num(cfg_.momentum);
+    l.forward_note = cfg_.kind == OptimizerKind::Sgd ? "Each parameter takes a small step against its gradient."
                                         : "The velocity v remembers past gradients, so steps build up along a steady slope.";
     return l;
   }
   Explanation explain(const UpdateValues& u, long) const override {
     Explanation e;
     const double g = explain_grad(e, cfg_, u);
-    if (cfg_.kind == "sgd") return e.calc(u.label + " ← θ − η·g", "{} − {} · {}", {u.w0, cfg_.lr, g}, u.w1);
+    if (cfg_.kind == OptimizerKind::Sgd) return e.calc(u.label + " ← θ − η·g", "{} − {} · {}", {u.w0, cfg_.lr, g}, u.w1);
     e.calc("v ← μ·v + g", "{} · {} + {}", {cfg_.momentum, u.m0, g}, u.m1).say("", true);
-    if (cfg_.kind == "nesterov")
+    if (cfg_.kind == OptimizerKind::Nesterov)
       return e.calc(u.label + " ← θ − η·(g + μ·v)", "{} − {} · ({} + {} · {})", {u.w0, cfg_.lr, g, cfg_.momentum, u.m1}, u.w1);
     return e.calc(u.label + " ← θ − η·v", "{} − {} · {}", {u.w0, cfg_.lr, u.m1}, u.w1);
   }
@@ -69,13 +71,13 @@ class Sgd : public Optimizer {
     const float lr = static_cast<float>(cfg_.lr), mu = static_cast<float>(cfg_.momentum);
     for (Param* p : params) {
       const Matrix& g = decayed_grad(*p, cfg_.weight_decay, scratch_);
-      if (cfg_.kind == "sgd") {
+      if (cfg_.kind == OptimizerKind::Sgd) {
         p->value.noalias() -= lr * g;                          // θ ← θ − η·g
         continue;
       }
       if (p->m.size() != p->value.size()) p->m.setZero(p->value.rows(), p->value.cols());
       p->m = mu * p->m + g;                                    // v ← μ·v + g
-      if (cfg_.kind == "nesterov") p->value.noalias() -= lr * (g + mu * p->m);  // θ ← θ − η(g + μv)
+      if (cfg_.kind == OptimizerKind::Nesterov) p->value.noalias() -= lr * (g + mu * p->m);  // θ ← θ − η(g + μv)
       else p->value.noalias() -= lr * p->m;                    // θ ← θ − η·v
     }
   }
@@ -143,9 +145,29 @@ class Adam : public Optimizer {
 
 }  // namespace
 
+const char* kind_name(OptimizerKind k) {
+  switch (k) {
+    case OptimizerKind::Sgd: return "sgd";
+    case OptimizerKind::Momentum: return "momentum";
+    case OptimizerKind::Nesterov: return "nesterov";
+    case OptimizerKind::Adam: return "adam";
+  }
+  return "?";
+}
+
+const std::vector<OptimizerKind>& optimizer_kinds() {
+  static const std::vector<OptimizerKind> all = {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nesterov,
+                                                 OptimizerKind::Adam};
+  return all;
+}
+
+OptimizerKind parse_optimizer_kind(const std::string& name) {
+  for (OptimizerKind k : optimizer_kinds())
+    if (name == kind_name(k)) return k;
+  throw ConfigError("optimizer \"" + name + "\" is unknown (use sgd, momentum, nesterov or adam)");
+}
+
 void OptimizerConfig::validate() const {
-  if (kind != "sgd" && kind != "momentum" && kind != "nesterov" && kind != "adam")
-    throw ConfigError("optimizer \"" + kind + "\" is unknown (use sgd, momentum, nesterov or adam)");
   if (!(lr > 0.0 && lr <= 10.0)) throw ConfigError("learning rate " + num(lr) + " must be in (0, 10]");
   if (!(momentum >= 0.0 && momentum < 1.0)) throw ConfigError("momentum " + num(momentum) + " must be in [0, 1)");
   if (!(beta1 >= 0.0 && beta1 < 1.0)) throw ConfigError("beta1 " + num(beta1) + " must be in [0, 1)");
@@ -157,7 +179,7 @@ void OptimizerConfig::validate() const {
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c) {
   c.validate();
-  if (c.kind == "adam") return std::make_unique<Adam>(c);
+  if (c.kind == OptimizerKind::Adam) return std::make_unique<Adam>(c);
   return std::make_unique<Sgd>(c);
 }
 

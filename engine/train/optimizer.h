@@ -16,8 +16,17 @@
 
 namespace bpl {
 
+enum class OptimizerKind { Sgd, Momentum, Nesterov, Adam };
+
+// "sgd", "momentum", "nesterov", "adam": the name in INI files, flags, links and model files.
+const char* kind_name(OptimizerKind k);
+// The kind of a name; ConfigError listing the valid names otherwise.
+OptimizerKind parse_optimizer_kind(const std::string& name);
+// All kinds, in the order above (for menus and the settings table).
+const std::vector<OptimizerKind>& optimizer_kinds();
+
 struct OptimizerConfig {
-  std::string kind = "sgd";   // sgd | momentum | nesterov | adam
+  OptimizerKind kind = OptimizerKind::Sgd;
   double lr = 0.01;
   double momentum = 0.9;      // for momentum / nesterov
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
@@ -44,8 +53,8 @@ class Optimizer {
   virtual Lesson lesson() const = 0;
   // the update of one element, with its numbers; t = the step count of this update (1 for the first)
   virtual Explanation explain(const UpdateValues& u, long t) const = 0;
-  bool uses_m() const { return cfg_.kind != "sgd"; }    // momentum velocity or Adam's first moment
-  bool uses_v() const { return cfg_.kind == "adam"; }   // Adam's second moment
+  bool uses_m() const { return cfg_.kind != OptimizerKind::Sgd; }    // momentum velocity or Adam's first moment
+  bool uses_v() const { return cfg_.kind == OptimizerKind::Adam; }   // Adam's second moment
   double lr() const { return cfg_.lr; }
   void set_lr(double lr) { cfg_.lr = lr; }
   const OptimizerConfig& config() const { return cfg_; }

@@ -24,6 +24,26 @@ const char* state_name(TrainState s) {
   return "?";
 }
 
+const char* kind_name(ScheduleKind k) {
+  switch (k) {
+    case ScheduleKind::None: return "none";
+    case ScheduleKind::Step: return "step";
+    case ScheduleKind::Plateau: return "plateau";
+  }
+  return "?";
+}
+
+const std::vector<ScheduleKind>& schedule_kinds() {
+  static const std::vector<ScheduleKind> all = {ScheduleKind::None, ScheduleKind::Step, ScheduleKind::Plateau};
+  return all;
+}
+
+ScheduleKind parse_schedule_kind(const std::string& name) {
+  for (ScheduleKind k : schedule_kinds())
+    if (name == kind_name(k)) return k;
+  throw ConfigError("schedule \"" + name + "\" is unknown (use none, step or plateau)");
+}
+
 void TrainConfig::validate(int train_size) const {
   if (batch < 1 || batch > 4096) throw ConfigError("batch size " + std::to_string(batch) + " must be in 1..4096");
   if (batch > train_size)
@@ -31,8 +51,6 @@ void TrainConfig::validate(int train_size) const {
                       " training images");
   if (epochs < 1 || epochs > 10000) throw ConfigError("epochs " + std::to_string(epochs) + " must be in 1..10000");
   optimizer.validate();
-  if (schedule.kind != "none" && schedule.kind != "step" && schedule.kind != "plateau")
-    throw ConfigError("schedule \"" + schedule.kind + "\" is unknown (use none, step or plateau)");
   if (schedule.step_epochs < 1) throw ConfigError("schedule step must be ≥ 1 epoch");
   if (!(schedule.gamma > 0 && schedule.gamma <= 1)) throw ConfigError("schedule gamma must be in (0, 1]");
   if (schedule.plateau_patience < 1) throw ConfigError("plateau patience must be ≥ 1 epoch");
@@ -219,9 +237,9 @@ void Trainer::record_epoch() {
   } else {
     ++since_best_;
   }
-  if (cfg_.schedule.kind == "step" && s.epoch % cfg_.schedule.step_epochs == 0) {
+  if (cfg_.schedule.kind == ScheduleKind::Step && s.epoch % cfg_.schedule.step_epochs == 0) {
     opt_->set_lr(std::max(cfg_.schedule.min_lr, opt_->lr() * cfg_.schedule.gamma));
-  } else if (cfg_.schedule.kind == "plateau") {
+  } else if (cfg_.schedule.kind == ScheduleKind::Plateau) {
     if (watched < plateau_best_ - 1e-4) {
       plateau_best_ = watched;
       since_plateau_ = 0;

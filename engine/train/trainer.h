@@ -21,8 +21,17 @@
 
 namespace bpl {
 
+enum class ScheduleKind { None, Step, Plateau };
+
+// "none", "step", "plateau": the name in INI files, flags and links.
+const char* kind_name(ScheduleKind k);
+// The kind of a name; ConfigError listing the valid names otherwise.
+ScheduleKind parse_schedule_kind(const std::string& name);
+// All kinds, in the order above.
+const std::vector<ScheduleKind>& schedule_kinds();
+
 struct ScheduleConfig {
-  std::string kind = "none";   // none | step | plateau
+  ScheduleKind kind = ScheduleKind::None;
   int step_epochs = 5;         // step: every N epochs …
   double gamma = 0.5;          // … multiply the learning rate by gamma
   int plateau_patience = 2;    // plateau: after N epochs without val-loss improvement …

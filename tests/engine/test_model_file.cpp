@@ -113,7 +113,7 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
   const Dataset& train = mnist_train();
   Split s = make_split(train, 640, 0.1, 0.0, 3, nullptr, 0);
   TrainConfig c;
-  c.optimizer.kind = "adam";
+  c.optimizer.kind = OptimizerKind::Adam;
   c.optimizer.lr = 0.002;
   c.batch = 32;
   c.epochs = 2;
@@ -131,7 +131,7 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
   CHECK(l.version == kModelFormatVersion);
   CHECK(l.extras.dataset == "MNIST");
   CHECK(l.extras.steps == x.steps);
-  CHECK(l.extras.optimizer.kind == "adam");
+  CHECK(l.extras.optimizer.kind == OptimizerKind::Adam);
   REQUIRE(l.extras.history.size() == 2);
   CHECK(l.extras.history[1].val_acc == ta.history()[1].val_acc);
   auto pa = a.params(), pb = l.model.params();

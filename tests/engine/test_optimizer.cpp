@@ -17,7 +17,7 @@ Param scalar_param(float w, float g, bool decay = true) {
   return p;
 }
 
-OptimizerConfig cfg(const std::string& kind, double lr, double momentum = 0.9, double wd = 0.0) {
+OptimizerConfig cfg(OptimizerKind kind, double lr, double momentum = 0.9, double wd = 0.0) {
   OptimizerConfig c;
   c.kind = kind;
   c.lr = lr;
@@ -30,14 +30,14 @@ OptimizerConfig cfg(const std::string& kind, double lr, double momentum = 0.9, d
 
 TEST_CASE("SGD: θ ← θ − η·g", "[optimizer]") {
   Param p = scalar_param(1.0f, 0.5f);
-  auto o = make_optimizer(cfg("sgd", 0.1));
+  auto o = make_optimizer(cfg(OptimizerKind::Sgd, 0.1));
   o->step({&p});
   CHECK(p.value(0, 0) == Approx(0.95));
 }
 
 TEST_CASE("SGD with momentum, two steps by hand", "[optimizer]") {
   Param p = scalar_param(1.0f, 0.5f);
-  auto o = make_optimizer(cfg("momentum", 0.1, 0.9));
+  auto o = make_optimizer(cfg(OptimizerKind::Momentum, 0.1, 0.9));
   o->step({&p});   // v = 0.5, θ = 1 − 0.05 = 0.95
   CHECK(p.value(0, 0) == Approx(0.95));
   p.grad(0, 0) = 0.2f;
@@ -47,7 +47,7 @@ TEST_CASE("SGD with momentum, two steps by hand", "[optimizer]") {
 
 TEST_CASE("Nesterov momentum, two steps by hand", "[optimizer]") {
   Param p = scalar_param(1.0f, 0.5f);
-  auto o = make_optimizer(cfg("nesterov", 0.1, 0.9));
+  auto o = make_optimizer(cfg(OptimizerKind::Nesterov, 0.1, 0.9));
   o->step({&p});   // v = 0.5, θ = 1 − 0.1·(0.5 + 0.45) = 0.905
   CHECK(p.value(0, 0) == Approx(0.905));
   p.grad(0, 0) = 0.2f;
@@ -57,7 +57,7 @@ TEST_CASE("Nesterov momentum, two steps by hand", "[optimizer]") {
 
 TEST_CASE("Adam, two steps by hand", "[optimizer]") {
   Param p = scalar_param(1.0f, 0.5f);
-  auto o = make_optimizer(cfg("adam", 0.01));
+  auto o = make_optimizer(cfg(OptimizerKind::Adam, 0.01));
   o->step({&p});
   // t=1: m = 0.05, v = 0.00025, m̂ = 0.5, v̂ = 0.25, θ = 1 − 0.01·0.5/(0.5 + 1e-8)
   CHECK(p.value(0, 0) == Approx(1.0 - 0.01 * 0.5 / (0.5 + 1e-8)));
@@ -70,16 +70,17 @@ TEST_CASE("Adam, two steps by hand", "[optimizer]") {
 
 TEST_CASE("L2 weight decay adds λθ to the gradient of weights, not biases", "[optimizer]") {
   Param w = scalar_param(2.0f, 0.0f), b = scalar_param(2.0f, 0.0f, false);
-  auto o = make_optimizer(cfg("sgd", 0.1, 0.0, 0.01));
+  auto o = make_optimizer(cfg(OptimizerKind::Sgd, 0.1, 0.0, 0.01));
   o->step({&w, &b});
   CHECK(w.value(0, 0) == Approx(2.0 - 0.1 * 0.01 * 2.0));
   CHECK(b.value(0, 0) == 2.0f);
 }
 
 TEST_CASE("Invalid optimizer settings are refused with the valid range", "[optimizer]") {
-  CHECK_THROWS_WITH(make_optimizer(cfg("sgd", 0.0)), Catch::Contains("learning rate 0 must be in (0, 10]"));
-  CHECK_THROWS_WITH(make_optimizer(cfg("sgd", -1)), Catch::Contains("must be in (0, 10]"));
-  CHECK_THROWS_WITH(make_optimizer(cfg("rmsprop", 0.1)), Catch::Contains("unknown"));
-  CHECK_THROWS_WITH(make_optimizer(cfg("momentum", 0.1, 1.0)), Catch::Contains("momentum"));
-  CHECK_THROWS(make_optimizer(cfg("sgd", std::nan(""))));
+  CHECK_THROWS_WITH(make_optimizer(cfg(OptimizerKind::Sgd, 0.0)), Catch::Contains("learning rate 0 must be in (0, 10]"));
+  CHECK_THROWS_WITH(make_optimizer(cfg(OptimizerKind::Sgd, -1)), Catch::Contains("must be in (0, 10]"));
+  CHECK_THROWS_WITH(parse_optimizer_kind("rmsprop"),
+                    Catch::Contains("\"rmsprop\" is unknown") && Catch::Contains("sgd, momentum, nesterov or adam"));
+  CHECK_THROWS_WITH(make_optimizer(cfg(OptimizerKind::Momentum, 0.1, 1.0)), Catch::Contains("momentum"));
+  CHECK_THROWS(make_optimizer(cfg(OptimizerKind::Sgd, std::nan(""))));
 }

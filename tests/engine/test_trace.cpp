@@ -17,7 +17,7 @@ const char* kMlp = "dense(32), relu, dense(16), sigmoid, dense(10)";
 
 TrainConfig one_step(const std::string& opt, double lr, int batch) {
   TrainConfig c;
-  c.optimizer.kind = opt;
+  c.optimizer.kind = parse_optimizer_kind(opt);
   c.optimizer.lr = lr;
   c.optimizer.weight_decay = opt == "momentum" ? 1e-3 : 0.0;
   c.batch = batch;

@@ -10,7 +10,7 @@ using namespace bpl::test;
 
 namespace {
 
-TrainConfig config(const std::string& opt, double lr, int batch, int epochs) {
+TrainConfig config(OptimizerKind opt, double lr, int batch, int epochs) {
   TrainConfig c;
   c.optimizer.kind = opt;
   c.optimizer.lr = lr;
@@ -29,7 +29,7 @@ TEST_CASE("Learning: MLP 784-128-10 on 5,000 MNIST images reaches ≥ 92% on 1,0
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(128), relu, dense(10)", train.shape(), 42);
   Split s = make_split(train, 5000, 0.0, 0.0, 42, &mnist_test(), 1000);
-  Trainer t(m, train, s, Normalizer{}, config("sgd", 0.1, 32, 15));
+  Trainer t(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 32, 15));
   run(t);
   REQUIRE(t.state() == TrainState::Done);
   REQUIRE(t.history().size() == 15);
@@ -43,7 +43,7 @@ TEST_CASE("Learning: a small CNN on 3,000 MNIST images reaches ≥ 93% on 1,000 
   const Dataset& train = mnist_train();
   Model m = Model::from_text("conv(8, 5), relu, maxpool(2), flatten, dense(10)", train.shape(), 7);
   Split s = make_split(train, 3000, 0.1, 0.0, 7, &mnist_test(), 1000);
-  Trainer t(m, train, s, Normalizer{}, config("adam", 0.003, 32, 5));
+  Trainer t(m, train, s, Normalizer{}, config(OptimizerKind::Adam, 0.003, 32, 5));
   run(t);
   EvalResult r = evaluate(m, mnist_test(), s.test, Normalizer{});
   INFO("test accuracy " << r.accuracy << ", last val accuracy " << t.history().back().val_acc);
@@ -56,17 +56,17 @@ TEST_CASE("A learning rate that makes the loss explode pauses training and rolls
   Model m = Model::from_text("dense(64), relu, dense(10)", train.shape(), 1);
   Split s = make_split(train, 2000, 0.1, 0.0, 1, nullptr, 0);
   // one good epoch at a sane rate, then the same model at lr = 10
-  Trainer good(m, train, s, Normalizer{}, config("sgd", 0.05, 32, 1));
+  Trainer good(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.05, 32, 1));
   run(good);
   auto after_good = m.get_weights();
-  Trainer bad(m, train, s, Normalizer{}, config("sgd", 10.0, 32, 5));
+  Trainer bad(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 10.0, 32, 5));
   run(bad);
   REQUIRE(bad.state() == TrainState::Diverged);
   CHECK_THAT(bad.message(), Catch::Contains("diverged at batch") && Catch::Contains("learning rate"));
   auto now = m.get_weights();
   for (size_t i = 0; i < now.size(); ++i) CHECK(now[i] == after_good[i]);
   // training can go on from the rolled-back weights with a sane rate
-  Trainer again(m, train, s, Normalizer{}, config("sgd", 0.05, 32, 1));
+  Trainer again(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.05, 32, 1));
   run(again);
   CHECK(again.state() == TrainState::Done);
 }
@@ -75,7 +75,7 @@ TEST_CASE("Early stopping stops on a validation plateau and restores the best we
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(256), relu, dense(10)", train.shape(), 3);
   Split s = make_split(train, 300, 0.5, 0.0, 3, nullptr, 0);   // 150 images: it overfits fast
-  TrainConfig c = config("adam", 0.01, 16, 100);
+  TrainConfig c = config(OptimizerKind::Adam, 0.01, 16, 100);
   c.early_stop_patience = 3;
   c.early_stop_min_delta = 0.001;
   Trainer t(m, train, s, Normalizer{}, c);
@@ -94,8 +94,8 @@ TEST_CASE("Step decay halves the learning rate every N epochs", "[trainer][sched
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(16), relu, dense(10)", train.shape(), 3);
   Split s = make_split(train, 200, 0.0, 0.0, 3, nullptr, 0);
-  TrainConfig c = config("sgd", 0.1, 50, 5);
-  c.schedule.kind = "step";
+  TrainConfig c = config(OptimizerKind::Sgd, 0.1, 50, 5);
+  c.schedule.kind = ScheduleKind::Step;
   c.schedule.step_epochs = 2;
   c.schedule.gamma = 0.5;
   Trainer t(m, train, s, Normalizer{}, c);
@@ -111,7 +111,7 @@ TEST_CASE("Trainer steps one batch at a time and reports progress", "[trainer]")
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(16), relu, dense(10)", train.shape(), 3);
   Split s = make_split(train, 100, 0.0, 0.0, 3, nullptr, 0);
-  Trainer t(m, train, s, Normalizer{}, config("sgd", 0.1, 32, 2));
+  Trainer t(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 32, 2));
   CHECK(t.batches_per_epoch() == 4);
   auto r = t.step();
   CHECK(r.count == 32);
@@ -124,7 +124,7 @@ TEST_CASE("Trainer steps one batch at a time and reports progress", "[trainer]")
   CHECK(t.history().size() == 1);
   CHECK(t.images_seen() == 100);
   CHECK(t.run_for_ms(1000.0) >= 1);
-  Trainer u(m, train, s, Normalizer{}, config("sgd", 0.1, 32, 3));
+  Trainer u(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 32, 3));
   CHECK(u.run_for_ms(60000.0, 1) == 4);   // stops at the end of epoch 1, however long the budget
   CHECK(u.epoch() == 1);
   CHECK_FALSE(u.finished());
@@ -135,12 +135,12 @@ TEST_CASE("Invalid training settings are refused before anything runs", "[traine
   Model m = Model::from_text("dense(16), relu, dense(10)", train.shape(), 3);
   Split s = make_split(train, 100, 0.0, 0.0, 3, nullptr, 0);
   auto before = m.get_weights();
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config("sgd", 0.1, 0, 1)), Catch::Contains("batch size 0"));
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config("sgd", 0.1, 500, 1)), Catch::Contains("larger than the 100"));
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config("sgd", 0.1, 10, 0)), Catch::Contains("epochs 0"));
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config("sgd", -0.1, 10, 1)), Catch::Contains("learning rate"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 0, 1)), Catch::Contains("batch size 0"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 500, 1)), Catch::Contains("larger than the 100"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 0)), Catch::Contains("epochs 0"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, -0.1, 10, 1)), Catch::Contains("learning rate"));
   Model wrong = Model::from_text("dense(5)", train.shape(), 3);
-  CHECK_THROWS_WITH(Trainer(wrong, train, s, Normalizer{}, config("sgd", 0.1, 10, 1)), Catch::Contains("5 outputs"));
+  CHECK_THROWS_WITH(Trainer(wrong, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 1)), Catch::Contains("5 outputs"));
   auto after = m.get_weights();
   for (size_t i = 0; i < after.size(); ++i) CHECK(after[i] == before[i]);
 }
@@ -149,8 +149,8 @@ TEST_CASE("Reduce-on-plateau lowers the learning rate when the validation loss s
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(256), relu, dense(10)", train.shape(), 3);
   Split s = make_split(train, 300, 0.5, 0.0, 3, nullptr, 0);   // overfits fast: the val loss turns up
-  TrainConfig c = config("adam", 0.01, 16, 12);
-  c.schedule.kind = "plateau";
+  TrainConfig c = config(OptimizerKind::Adam, 0.01, 16, 12);
+  c.schedule.kind = ScheduleKind::Plateau;
   c.schedule.plateau_patience = 2;
   c.schedule.plateau_factor = 0.5;
   Trainer t(m, train, s, Normalizer{}, c);
@@ -168,8 +168,8 @@ TEST_CASE("Sliced validation (the app's) records the same epochs as validation a
   Split s = make_split(train, 2000, 0.3, 0.0, 3, nullptr, 0);   // 600 validation images: 3 chunks
   Model a = Model::from_text("dense(32), relu, dense(10)", train.shape(), 5);
   Model b = Model::from_text("dense(32), relu, dense(10)", train.shape(), 5);
-  Trainer ta(a, train, s, Normalizer{}, config("sgd", 0.1, 32, 3));
-  Trainer tb(b, train, s, Normalizer{}, config("sgd", 0.1, 32, 3));
+  Trainer ta(a, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 32, 3));
+  Trainer tb(b, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 32, 3));
   tb.set_sliced_validation(true);
   int steps_a = 0, steps_b = 0, validating_steps = 0;
   while (!ta.finished()) ta.step(), ++steps_a;

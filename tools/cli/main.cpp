@@ -5,6 +5,7 @@
 //   bpl report   --load model.bplm [--out DIR]  (confusion matrix, precision/recall/F1, mistakes)
 //   bpl compare  r0|r1-mlp|r1-cnn|r2|r3     (a report's comparison table, ours beside the report's)
 //   bpl presets
+//   bpl settings [--markdown | --examples | --link QUERY]   (the settings table; README's key list)
 //   bpl init     --preset NAME --seed N [--save F] | --load F   (prints a hash of the weights)
 //   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
 #include "core/error.h"
@@ -13,6 +14,7 @@
 #include "data/dataset.h"
 #include "io/model_file.h"
 #include "io/run_config.h"
+#include "io/settings.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "model/presets.h"
@@ -396,7 +398,7 @@ int cmd_bench(const std::string& data_dir, bool quick) {
   for (const Case& c : cases) {
     Model m = Model::from_text(c.layers, Shape{1, 28, 28}, 1);
     OptimizerConfig oc;
-    oc.kind = "adam";
+    oc.kind = OptimizerKind::Adam;
     oc.lr = 1e-4;
     auto opt = make_optimizer(oc);
     SoftmaxCrossEntropy ce;
@@ -457,6 +459,13 @@ int cmd_bench(const std::string& data_dir, bool quick) {
   return 0;
 }
 
+// The settings as "key=value" lines in the table's order (the link's text, one key a line,
+// not URL-encoded): what tests/cli/settings.sh compares across flags, INI and links.
+int print_settings(const RunConfig& rc) {
+  for (const Setting& s : settings()) std::printf("%s=%s\n", s.key.c_str(), s.get(rc).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -468,38 +477,32 @@ int main(int argc, char** argv) {
 
   // train
   auto* train = app.add_subcommand("train", "train a model and report test accuracy");
-  std::string preset = "r2-mlp", layers, config_path, save_path, optimizer, schedule, norm;
+  std::string config_path, save_path;
+  // one option per entry of the settings table: --lr → training.learning_rate, …
   std::map<std::string, std::string> flag_values;   // "section.key" → value, applied after the INI file
-  auto flag = [&](const char* name, const char* key, const char* help) {
-    return train->add_option_function<std::string>(
-        name, [&flag_values, key](const std::string& v) { flag_values[key] = v; }, help);
-  };
-  train->add_option("--preset", preset, "model preset (see `bpl presets`)");
-  flag("--model", "model.layers", "layer list, e.g. \"dense(128), relu, dense(10)\"");
+  for (const Setting& st : settings()) {
+    const std::string key = st.key;
+    train->add_option_function<std::string>(
+        "--" + st.flag, [&flag_values, key](const std::string& v) { flag_values[key] = v; },
+        st.help + " (" + st.range_text() + "; INI " + key + ")")
+        ->type_name(setting_type_name(st.type));
+  }
   train->add_option("--config", config_path, "INI file with [model] [training] [data] sections");
-  flag("--epochs", "training.epochs", "number of epochs");
-  flag("--batch", "training.batch_size", "mini-batch size");
-  flag("--lr", "training.learning_rate", "learning rate");
-  flag("--optimizer", "training.optimizer", "sgd | momentum | nesterov | adam");
-  flag("--momentum", "training.momentum", "momentum μ for momentum/nesterov");
-  flag("--weight-decay", "training.weight_decay", "L2 weight decay λ");
-  flag("--early-stop", "training.early_stop_patience", "early-stopping patience in epochs (0 = off)");
-  flag("--min-delta", "training.early_stop_min_delta", "early-stopping min_delta on the validation loss");
-  flag("--schedule", "training.schedule", "none | step | plateau");
-  flag("--step-epochs", "training.step_epochs", "step schedule: decay every N epochs");
-  flag("--gamma", "training.gamma", "step schedule: multiply the lr by gamma");
-  flag("--seed", "training.seed", "seed of the split and the shuffling");
-  flag("--init-seed", "model.init_seed", "seed of the weight initialisation");
-  flag("--subset", "data.subset", "use only N training images (0 = all)");
-  flag("--val", "data.val_fraction", "validation fraction of the training images");
-  flag("--test-frac", "data.test_fraction", "take a test fraction from the training file (R4)");
-  flag("--test-subset", "data.test_subset", "evaluate on the first N official test images (0 = all)");
-  flag("--normalize", "data.normalize", "unit | symmetric | standard");
   train->add_option("--save", save_path, "write the trained model (weights, optimizer state, history) to this file");
   std::string train_load;
   train->add_option("--load", train_load, "continue training a saved model");
   bool no_progress = false;
   train->add_flag("--no-progress", no_progress, "no progress bar");
+  bool dry_run = false;
+  train->add_flag("--dry-run", dry_run, "print the settings the run would use, one key=value a line, and stop");
+
+  auto* settings_cmd = app.add_subcommand("settings", "the run settings: keys, flags, ranges, help");
+  bool markdown = false, examples = false;
+  std::string link_query;
+  settings_cmd->add_flag("--markdown", markdown, "the table as Markdown (the README's Settings section)");
+  settings_cmd->add_flag("--examples", examples, "key, flag and an example value per line, tab-separated");
+  settings_cmd->add_option("--link", link_query,
+                           "apply a share link's query over the default preset and print the result like --dry-run");
 
   auto* evaluate_cmd = app.add_subcommand("evaluate", "evaluate a saved model on the MNIST test set");
   std::string load_path;
@@ -549,12 +552,8 @@ int main(int argc, char** argv) {
         ini = parse_ini(ss.str());
       }
       // precedence: preset < INI file < flags; a preset named in the file or by flag comes first
-      if (ini.count("model.preset")) preset = ini["model.preset"];
-      if (train->count("--preset")) preset = train->get_option("--preset")->as<std::string>();
-      RunConfig rc = RunConfig::from_preset(find_preset(preset));
-      for (const auto& [k, v] : ini)
-        if (k != "model.preset") apply_setting(rc, k, v);
-      for (const auto& [k, v] : flag_values) apply_setting(rc, k, v);
+      RunConfig rc = resolve_run_config(ini, flag_values);
+      if (dry_run) return print_settings(rc);
       bool keep_optimizer = true;
       for (const auto& src : {ini, flag_values})
         for (const char* k : {"training.optimizer", "training.learning_rate", "training.momentum", "training.weight_decay"})
@@ -567,6 +566,20 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("presets")) {
       for (const Preset& p : presets())
         std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(), p.layers.c_str());
+      return 0;
+    }
+    if (*settings_cmd) {
+      if (markdown) std::fputs(settings_markdown().c_str(), stdout);
+      else if (examples)
+        for (const Setting& st : settings()) std::printf("%s\t%s\t%s\n", st.key.c_str(), st.flag.c_str(), st.example.c_str());
+      else if (!link_query.empty() || settings_cmd->count("--link")) {
+        RunConfig rc = RunConfig::from_preset(find_preset(kDefaultPreset));
+        apply_settings_query(rc, link_query);
+        return print_settings(rc);
+      } else
+        for (const Setting& st : settings())
+          std::printf("%-30s --%-18s %-7s %s\n    %s\n", st.key.c_str(), st.flag.c_str(), setting_type_name(st.type),
+                      st.range_text().c_str(), st.help.c_str());
       return 0;
     }
     if (*init) return cmd_init(init_layers.empty() ? find_preset(init_preset).layers : init_layers, init_seed, init_load, init_save);

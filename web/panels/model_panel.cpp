@@ -1,4 +1,5 @@
 // Model panel: preset picker, MLP builder, the layer list as text, the model summary.
+#include "io/settings.h"
 #include "model/presets.h"
 #include "panels/panels.h"
 #include "widgets.h"
@@ -125,8 +126,8 @@ void ModelPanel(App& app) {
   if (app.use_builder) Builder(app);
   ImGui::TextUnformatted("Layers");
   ImGui::SameLine();
-  HelpMarker("The model as text: dense(units), relu, sigmoid, tanh, conv(filters, k, stride=, pad=valid|same|N), "
-             "maxpool(k), avgpool(k), flatten, dropout(p). Edit it freely; it is checked as you type.");
+  const std::string help = find_setting("model.layers")->help + ". Edit it freely; it is checked as you type.";
+  HelpMarker(help.c_str());
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", app.layers_text.c_str());
   if (ImGui::InputTextMultiline("##layers", buf, sizeof buf, ImVec2(-1, ImGui::GetTextLineHeight() * 3.4f))) {

@@ -3,88 +3,130 @@
 #include "panels/panels.h"
 #include "widgets.h"
 
+#include "io/settings.h"
+
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace bpl::app {
 
 namespace {
 
-bool InputDoubleLog(const char* label, double* v, double lo, double hi, const char* fmt) {
-  float f = static_cast<float>(*v);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  bool c = ImGui::SliderFloat(label, &f, static_cast<float>(lo), static_cast<float>(hi), fmt,
-                              ImGuiSliderFlags_Logarithmic);
-  if (c) *v = f;
-  return c;
+constexpr float kFieldEm = 9;   // a field's width in font sizes
+
+const Setting& entry(const char* key) { return *find_setting(key); }
+
+// The table's help text as a (?) marker, and under the field why its last value was refused.
+void HelpAndError(App& app, const Setting& s) {
+  ImGui::SameLine();
+  HelpMarker(s.help.c_str());
+  const std::string& err = app.setting_error(s.key);
+  if (err.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
+  ImGui::TextWrapped("%s", err.c_str());
+  ImGui::PopStyleColor();
+}
+
+// A float's text, with the digits a float holds (0.01f → "0.01", not 0.0099999998).
+std::string float_text(float f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7g", f);
+  return buf;
+}
+
+// A number setting as a slider over the table's slider range (logarithmic where the table says
+// so); Ctrl+click types any value, which App::apply_setting checks against the table's range.
+void NumberSlider(App& app, const char* key, const char* fmt) {
+  const Setting& s = entry(key);
+  float f = static_cast<float>(std::strtod(s.get(app.cfg).c_str(), nullptr));
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * kFieldEm);
+  if (ImGui::SliderFloat(s.label.c_str(), &f, static_cast<float>(s.slider_min), static_cast<float>(s.slider_max), fmt,
+                         s.log_scale ? ImGuiSliderFlags_Logarithmic : 0))
+    app.apply_setting(key, float_text(f));
+  HelpAndError(app, s);
+}
+
+// A whole-number setting with the table's +/- steps.
+void IntField(App& app, const char* key) {
+  const Setting& s = entry(key);
+  int n = static_cast<int>(std::strtol(s.get(app.cfg).c_str(), nullptr, 10));
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * kFieldEm);
+  if (ImGui::InputInt(s.label.c_str(), &n, static_cast<int>(s.step), static_cast<int>(s.step_fast)))
+    app.apply_setting(key, std::to_string(n));
+  HelpAndError(app, s);
+}
+
+// A true/false setting as a checkbox.
+void Checkbox(App& app, const char* key) {
+  const Setting& s = entry(key);
+  bool b = s.get(app.cfg) == "true";
+  if (ImGui::Checkbox(s.label.c_str(), &b)) app.apply_setting(key, b ? "true" : "false");
+  HelpAndError(app, s);
+}
+
+// A choice setting as a combo; `shown` are the UI's names for the table's choices, in order.
+void ChoiceCombo(App& app, const char* key, const char* shown) {
+  const Setting& s = entry(key);
+  const std::string cur = s.get(app.cfg);
+  int k = 0;
+  for (size_t i = 0; i < s.choices.size(); ++i)
+    if (s.choices[i] == cur) k = static_cast<int>(i);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * kFieldEm);
+  if (ImGui::Combo(s.label.c_str(), &k, shown)) app.apply_setting(key, s.choices[k]);
+  HelpAndError(app, s);
 }
 
 void Settings(App& app) {
-  TrainConfig& t = app.cfg.train;
-  bool changed = false;
-  static const char* kinds[] = {"sgd", "momentum", "nesterov", "adam"};
-  int k = 0;
-  for (int i = 0; i < 4; ++i)
-    if (t.optimizer.kind == kinds[i]) k = i;
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  if (ImGui::Combo("optimizer", &k, "SGD\0SGD + momentum\0SGD + Nesterov\0Adam\0")) {
-    t.optimizer.kind = kinds[k];
-    changed = true;
+  const TrainConfig& t = app.cfg.train;
+  ChoiceCombo(app, "training.optimizer", "SGD\0SGD + momentum\0SGD + Nesterov\0Adam\0");
+  NumberSlider(app, "training.learning_rate", "%.5g");
+  if (t.optimizer.kind == OptimizerKind::Momentum || t.optimizer.kind == OptimizerKind::Nesterov)
+    NumberSlider(app, "training.momentum", "%.3g");
+  NumberSlider(app, "training.weight_decay", "%.5g");
+  IntField(app, "training.batch_size");
+  IntField(app, "training.epochs");
+  {
+    // the share as a percentage: the table's range × 100
+    const Setting& s = entry("data.val_fraction");
+    int pct = app.val_percent;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * kFieldEm);
+    if (ImGui::SliderInt("validation %", &pct, static_cast<int>(std::lround(100 * s.min)),
+                         static_cast<int>(std::lround(100 * s.max))))
+      app.apply_setting(s.key, exact_number(pct / 100.0));
+    HelpAndError(app, s);
   }
-  ImGui::SameLine();
-  HelpMarker("SGD: θ ← θ − η·g.  Momentum: v ← μv + g, θ ← θ − η·v.  Nesterov looks ahead: θ ← θ − η(g + μv).  "
-             "Adam keeps running means of g and g² and steps by η·m̂/(√v̂ + ε).");
-  changed |= InputDoubleLog("learning rate η", &t.optimizer.lr, 1e-5, 10.0, "%.5g");
-  if (t.optimizer.kind == "momentum" || t.optimizer.kind == "nesterov") {
-    float mu = static_cast<float>(t.optimizer.momentum);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    if (ImGui::SliderFloat("momentum μ", &mu, 0.0f, 0.99f, "%.2f")) {
-      t.optimizer.momentum = mu;
-      changed = true;
+  {
+    // one seed for both the initial weights and the shuffling
+    const Setting& s = entry("model.init_seed");
+    int seed = static_cast<int>(app.cfg.init_seed);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * kFieldEm);
+    if (ImGui::InputInt(s.label.c_str(), &seed) && app.apply_setting(s.key, std::to_string(seed)))
+      app.apply_setting("training.seed", std::to_string(seed));
+    ImGui::SameLine();
+    HelpMarker("The same seed gives the same initial weights and the same shuffling, in the browser and natively.");
+    const std::string& err = app.setting_error(s.key);
+    if (!err.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
+      ImGui::TextWrapped("%s", err.c_str());
+      ImGui::PopStyleColor();
     }
   }
-  changed |= InputDoubleLog("weight decay λ", &t.optimizer.weight_decay, 0.0, 0.1, "%.5g");
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  changed |= ImGui::InputInt("batch size", &t.batch, 1, 16);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  changed |= ImGui::InputInt("epochs", &t.epochs, 1, 5);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  changed |= ImGui::SliderInt("validation %", &app.val_percent, 0, 50);
-  ImGui::SameLine();
-  HelpMarker("Share of the training images held out to measure generalisation after each epoch. The test images "
-             "are never trained on.");
-  int seed = static_cast<int>(app.cfg.init_seed);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  if (ImGui::InputInt("seed", &seed)) {
-    app.cfg.init_seed = static_cast<uint64_t>(std::max(0, seed));
-    app.cfg.train.seed = app.cfg.init_seed;
-    changed = true;
-  }
-  ImGui::SameLine();
-  HelpMarker("The same seed gives the same initial weights and the same shuffling, in the browser and natively.");
   if (ImGui::TreeNode("early stopping and schedule")) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    changed |= ImGui::InputInt("patience (0 = off)", &t.early_stop_patience);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    changed |= InputDoubleLog("min delta", &t.early_stop_min_delta, 0.0, 0.1, "%.4g");
-    static const char* sk[] = {"none", "step", "plateau"};
-    int s = t.schedule.kind == "step" ? 1 : t.schedule.kind == "plateau" ? 2 : 0;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    if (ImGui::Combo("lr schedule", &s, "none\0step decay\0reduce on plateau\0")) {
-      t.schedule.kind = sk[s];
-      changed = true;
+    IntField(app, "training.early_stop_patience");
+    NumberSlider(app, "training.early_stop_min_delta", "%.4g");
+    if (t.early_stop_patience > 0) Checkbox(app, "training.restore_best");
+    ChoiceCombo(app, "training.schedule", "none\0step decay\0reduce on plateau\0");
+    if (t.schedule.kind == ScheduleKind::Step) {
+      IntField(app, "training.step_epochs");
+      NumberSlider(app, "training.gamma", "%.3g");
     }
-    if (s == 1) {
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-      changed |= ImGui::InputInt("every N epochs", &t.schedule.step_epochs);
-      changed |= InputDoubleLog("× gamma", &t.schedule.gamma, 0.01, 1.0, "%.3g");
+    if (t.schedule.kind == ScheduleKind::Plateau) {
+      IntField(app, "training.plateau_patience");
+      NumberSlider(app, "training.plateau_factor", "%.3g");
+      NumberSlider(app, "training.min_lr", "%.3g");
     }
     ImGui::TreePop();
-  }
-  if (changed) {
-    t.early_stop_patience = std::max(0, t.early_stop_patience);
-    app.cfg.preset = "custom";
-    app.revalidate();
   }
 }
 
