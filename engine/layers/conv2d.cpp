@@ -273,38 +273,29 @@ Explanation Conv2D::explain_forward(const StepValues& v, int s, long k) const {
   const ConvGeometry& g = g_;
   const Matrix& W = *v.w[0];
   const int c = static_cast<int>(k / g.patches()), i = static_cast<int>((k / g.wo) % g.ho), j = static_cast<int>(k % g.wo);
-  const double b = (*v.w[1])(c, 0);
   const int r0 = i * g.stride - g.pt, q0 = j * g.stride - g.pl;
-  std::vector<double> ops;
-  double sum = 0;
-  int inside = 0;
+  ProductSum sum;
   for (int cp = 0; cp < g.cin; ++cp)
     for (int u = 0; u < g.kh; ++u)
       for (int vv = 0; vv < g.kw; ++vv) {
         const int r = r0 + u, q = q0 + vv;
         if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;   // padding: the term is 0
-        const double w = W(c, (cp * g.kh + u) * g.kw + vv), x = input_at(v.x, s, cp, r, q);
-        ops.insert(ops.end(), {w, x});
-        sum += w * x;
-        ++inside;
+        const long xi = (static_cast<long>(cp) * g.h + r) * g.w + q;
+        sum.add(W(c, (cp * g.kh + u) * g.kw + vv), v.x(xi, s),
+                v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) + ", " +
+                    std::to_string(vv) + "] · " + v.x_at(xi));
       }
-  const std::string lhs = v.y_at(k) + " = " + v.param_names[1] + "[" + std::to_string(c) + "] + Σ_{c′,u,v} " +
-                          v.param_names[0] + "[" + std::to_string(c) + ", c′, u, v] · " + v.names.x + "[c′, " +
-                          std::to_string(r0) + "+u, " + std::to_string(q0) + "+v]";
+  const std::string lhs = v.y_at(k) + " = Σ_{c′,u,v} " + v.param_names[0] + "[" + std::to_string(c) + ", c′, u, v] · " +
+                          v.names.x + "[c′, " + std::to_string(r0) + "+u, " + std::to_string(q0) + "+v] + " +
+                          v.param_names[1] + "[" + std::to_string(c) + "]";
   Explanation e;
+  sum.explain(e, lhs, v.y(k, s), " + {}", {(*v.w[1])(c, 0)});
   const int terms = g.cin * g.kh * g.kw;
-  if (inside <= kMaxExplainedTerms) {
-    ops.insert(ops.begin(), b);
-    e.calc(lhs, "{} + " + sum_pattern(inside, true), ops, v.y(k, s));
-  } else {
-    e.calc(lhs, "{} + {}", {b, sum}, v.y(k, s));
-  }
-  e.say("the " + std::to_string(g.kh) + "×" + std::to_string(g.kw) + " window at row " + std::to_string(r0) + ", column " +
-            std::to_string(q0) + " of " + std::to_string(g.cin) + " input channel" + (g.cin == 1 ? "" : "s") + ": " +
-            std::to_string(terms) + " terms" +
-            (inside < terms ? ", " + std::to_string(terms - inside) + " of them in the zero padding" : ""),
-        true);
-  return e;
+  return e.say("the " + std::to_string(g.kh) + "×" + std::to_string(g.kw) + " window at row " + std::to_string(r0) +
+                   ", column " + std::to_string(q0) + " of " + std::to_string(g.cin) + " input channel" +
+                   (g.cin == 1 ? "" : "s") + ": " + std::to_string(terms) + " terms" +
+                   (sum.terms() < terms ? ", " + std::to_string(terms - sum.terms()) + " of them in the zero padding" : ""),
+               true);
 }
 
 Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long k) const {
@@ -316,31 +307,19 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
     const std::string base = g.stride == 1 ? o : o + "·" + std::to_string(g.stride);
     return d == 0 ? base : base + (d > 0 ? "+" : "−") + std::to_string(std::abs(d));
   };
-  // each term of a sum (value, and the operands of its largest term), then the line a learner redoes
-  struct Sum {
-    double total = 0, best = 0;
-    std::vector<double> ops, best_ops;
-    std::string best_label;
-    int terms = 0;
-    void add(double a, double b, const std::string& label) {
-      const double t = a * b;
-      total += t;
-      ops.insert(ops.end(), {a, b});
-      ++terms;
-      if (std::abs(t) >= std::abs(best)) best = t, best_ops = {a, b}, best_label = label;
-    }
-  } sum;
+  ProductSum sum;
   std::string lhs;
   if (what == 1) {   // ∂L/∂b[c] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j]
     const int c = static_cast<int>(k);
     for (int n = 0; n < B; ++n)
-      for (int p = 0; p < g.patches(); ++p) sum.add(v.dy(static_cast<long>(c) * g.patches() + p, n), 1.0, "");
-    e.calc("∂L/∂" + v.param_names[1] + "[" + std::to_string(c) + "] = Σ_{i,j} " + v.names.dy() + "[" + std::to_string(c) +
-               ", i, j]",
-           "{}", {sum.total}, (*v.dw[1])(c, 0));
-    return e.say(std::to_string(sum.terms) + " terms (" + std::to_string(g.patches()) + " positions × " + std::to_string(B) +
-                     " sample" + (B == 1 ? ")" : "s)"),
-                 true);
+      for (int p = 0; p < g.patches(); ++p) {
+        const long o = static_cast<long>(c) * g.patches() + p;
+        sum.add(v.dy(o, n), 1.0, v.dy_at(o) + " · 1");
+      }
+    sum.explain(e, "∂L/∂" + v.param_names[1] + "[" + std::to_string(c) + "] = Σ_{i,j} " + v.names.dy() + "[" +
+                       std::to_string(c) + ", i, j]",
+                (*v.dw[1])(c, 0));
+    return e.say(std::to_string(g.patches()) + " positions × " + std::to_string(B) + " sample" + (B == 1 ? "" : "s"), true);
   }
   if (what == 0) {   // ∂L/∂W[c,c′,u,v] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j] · x[c′, i·s+u−pt, j·s+v−pl]
     const long rows = W.rows();
@@ -358,9 +337,7 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
     lhs = "∂L/∂" + v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) + ", " +
           std::to_string(vv) + "] = Σ_{i,j} " + v.names.dy() + "[" + std::to_string(c) + ", i, j] · " + v.names.x + "[" +
           std::to_string(cp) + ", " + offset("i", u - g.pt) + ", " + offset("j", vv - g.pl) + "]";
-    const double val = (*v.dw[0])(c, wi);
-    if (sum.terms <= kMaxExplainedTerms) e.calc(lhs, sum_pattern(sum.terms, true), sum.ops, val);
-    else e.calc(lhs, "{}", {sum.total}, val);
+    return sum.explain(e, lhs, (*v.dw[0])(c, wi));
   } else {   // ∂L/∂x[c′, r, q] = Σ over the windows that read it of W[c,c′,u,v] · ∂L/∂y[c,i,j]
     const int cp = static_cast<int>(k / (static_cast<long>(g.h) * g.w)), r = static_cast<int>((k / g.w) % g.h),
               q = static_cast<int>(k % g.w);
@@ -378,15 +355,9 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
         }
     lhs = v.dx_at(k) + " = Σ " + v.param_names[0] + "[c, " + std::to_string(cp) + ", u, v] · " + v.names.dy() +
           "[c, i, j] over the windows that read it";
-    if (sum.terms == 0) return e.say(v.dx_at(k) + " = 0: no window reads this value");
-    if (sum.terms <= kMaxExplainedTerms) e.calc(lhs, sum_pattern(sum.terms, true), sum.ops, v.dx(k, s));
-    else e.calc(lhs, "{}", {sum.total}, v.dx(k, s));
+    if (sum.terms() == 0) return e.say(v.dx_at(k) + " = 0: no window reads this value");
+    return sum.explain(e, lhs, v.dx(k, s));
   }
-  if (sum.terms > kMaxExplainedTerms) {
-    e.say(std::to_string(sum.terms) + " terms; the largest:", true).say(" ");
-    e.calc(sum.best_label, "{} · {}", sum.best_ops, sum.best);
-  }
-  return e;
 }
 
 }  // namespace bpl

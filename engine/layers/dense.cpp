@@ -98,28 +98,13 @@ std::string ij(long i, long j) { return "[" + std::to_string(i) + ", " + std::to
 Explanation Dense::explain_forward(const StepValues& v, int s, long k) const {
   const Matrix& W = *v.w[0];
   const std::string& Wn = v.param_names[0];
-  const std::string& bn = v.param_names[1];
-  const double b = (*v.w[1])(k, 0), y = v.y(k, s);
-  const long in = W.cols();
-  const std::string lhs = v.y_at(k) + " = Σⱼ " + Wn + "[" + std::to_string(k) + ", j]·" + v.names.x + "[j] + " + bn + "[" +
-                          std::to_string(k) + "]";
+  ProductSum sum;
+  for (long j = 0; j < W.cols(); ++j)
+    sum.add(W(k, j), v.x(j, s), Wn + ij(k, j) + " · " + v.x_at(j));
   Explanation e;
-  if (in <= kMaxExplainedTerms) {
-    std::vector<double> ops;
-    for (long j = 0; j < in; ++j) ops.insert(ops.end(), {W(k, j), v.x(j, s)});
-    ops.push_back(b);
-    return e.calc(lhs, sum_pattern(static_cast<int>(in), true) + " + {}", ops, y);
-  }
-  double sum = 0, best = 0;
-  long arg = 0;
-  for (long j = 0; j < in; ++j) {
-    const double term = static_cast<double>(W(k, j)) * v.x(j, s);
-    sum += term;
-    if (std::abs(term) > std::abs(best)) best = term, arg = j;
-  }
-  e.calc(lhs, "{} + {}", {sum, b}, y);
-  e.say(std::to_string(in) + " terms; the largest:", true).say(" ");
-  return e.calc(Wn + ij(k, arg) + " · " + v.x_at(arg), "{} · {}", {W(k, arg), v.x(arg, s)}, best);
+  return sum.explain(e, v.y_at(k) + " = Σⱼ " + Wn + "[" + std::to_string(k) + ", j]·" + v.names.x + "[j] + " +
+                            v.param_names[1] + "[" + std::to_string(k) + "]",
+                     v.y(k, s), " + {}", {(*v.w[1])(k, 0)});
 }
 
 Explanation Dense::explain_backward(const StepValues& v, int what, int s, long k) const {
@@ -128,34 +113,19 @@ Explanation Dense::explain_backward(const StepValues& v, int what, int s, long k
   if (what == 0 || what == 1) {   // ∂L/∂W[i, j] = Σₙ ∂L/∂y[i]ₙ · x[j]ₙ,   ∂L/∂b[i] = Σₙ ∂L/∂y[i]ₙ
     const long rows = v.w[what]->rows(), i = k % rows, j = k / rows;
     const std::string name = "∂L/∂" + v.param_names[what] + (what == 0 ? ij(i, j) : "[" + std::to_string(i) + "]");
-    std::vector<double> ops;
-    for (int n = 0; n < B; ++n) {
-      ops.push_back(v.dy(i, n));
-      if (what == 0) ops.push_back(v.x(j, n));
-    }
-    const std::string sym = what == 0 ? v.dy_at(i) + " · " + v.x_at(j) : v.dy_at(i);
-    e.calc(name + " = " + (B > 1 ? "Σₙ " : "") + sym, sum_pattern(B, what == 0), ops, (*v.dw[what])(i, j));
+    ProductSum sum;
+    for (int n = 0; n < B; ++n) sum.add(v.dy(i, n), what == 0 ? v.x(j, n) : 1.0, "");
+    const std::string sym = what == 0 ? v.dy_at(i) + " · " + v.x_at(j) : v.dy_at(i) + " · 1";
+    sum.explain(e, name + " = " + (B > 1 ? "Σₙ " : "") + sym, (*v.dw[what])(i, j));
     if (B > 1) e.say("a sum over the " + std::to_string(B) + " samples of the batch", true);
     return e;
   }
   const Matrix& W = *v.w[0];
-  const long out = W.rows();
-  const std::string lhs = v.dx_at(k) + " = Σᵢ " + v.param_names[0] + "[i, " + std::to_string(k) + "] · " + v.names.dy() + "[i]";
-  if (out <= kMaxExplainedTerms) {
-    std::vector<double> ops;
-    for (long i = 0; i < out; ++i) ops.insert(ops.end(), {W(i, k), v.dy(i, s)});
-    return e.calc(lhs, sum_pattern(static_cast<int>(out), true), ops, v.dx(k, s));
-  }
-  double sum = 0, best = 0;
-  long arg = 0;
-  for (long i = 0; i < out; ++i) {
-    const double term = static_cast<double>(W(i, k)) * v.dy(i, s);
-    sum += term;
-    if (std::abs(term) > std::abs(best)) best = term, arg = i;
-  }
-  e.calc(lhs, "{}", {sum}, v.dx(k, s));
-  e.say(std::to_string(out) + " terms; the largest:", true).say(" ");
-  return e.calc(v.param_names[0] + ij(arg, k) + " · " + v.dy_at(arg), "{} · {}", {W(arg, k), v.dy(arg, s)}, best);
+  ProductSum sum;
+  for (long i = 0; i < W.rows(); ++i)
+    sum.add(W(i, k), v.dy(i, s), v.param_names[0] + ij(i, k) + " · " + v.dy_at(i));
+  return sum.explain(e, v.dx_at(k) + " = Σᵢ " + v.param_names[0] + "[i, " + std::to_string(k) + "] · " + v.names.dy() + "[i]",
+                     v.dx(k, s));
 }
 
 }  // namespace bpl

@@ -152,6 +152,19 @@ std::string sum_pattern(int n, bool products);
 // Sums longer than this are explained by their value and their largest term, not term by term.
 constexpr int kMaxExplainedTerms = 9;
 
+// A sum of products a·b that an explanation shows: term by term when it is short, else its
+// value and its largest term. `tail` adds operands after the sum (e.g. " + {}" and a bias).
+struct ProductSum {
+  double total = 0;
+  std::vector<double> operands;      // a₀, b₀, a₁, b₁, …
+  std::vector<std::string> labels;   // "W³[4, 17] · a²[17]" per term
+  int largest = -1;
+  void add(double a, double b, std::string label);
+  int terms() const { return static_cast<int>(labels.size()); }
+  Explanation& explain(Explanation& e, const std::string& lhs, double result, const std::string& tail = "",
+                       const std::vector<double>& tail_operands = {}) const;
+};
+
 // Parse "conv(6, 5, stride=1, pad=same)" into a LayerSpec (ConfigError on bad syntax).
 LayerSpec parse_layer_spec(const std::string& text);
 // Split "conv(6,5), relu, maxpool(2)" at top-level commas and parse each.
