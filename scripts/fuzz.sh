@@ -19,7 +19,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(idx model_file ini)
 if [ "$build" != 0 ]; then
   cmake --preset fuzz >/dev/null
-  cmake --build --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$(nproc)" >/dev/null
   [ "$build" = only ] && { echo "fuzz targets built in build/fuzz"; exit 0; }
 fi
 mkdir -p build/fuzz/crashes

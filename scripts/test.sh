@@ -3,6 +3,7 @@
 # with CTest (all labels: unit wasm cli browser desktop fuzz asan format; tests/suite.cmake).
 # Ends with one line "summary: N passed, M failed" from CTest's results; exits non-zero if anything failed.
 #   FUZZ_SECONDS=N   libFuzzer seconds per target (default 60)
+#   BPL_SKIP_SETUP=1 skip scripts/setup.sh (everything is installed already)
 #   extra arguments go to ctest, e.g. scripts/test.sh -L cli
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,7 +13,7 @@ t0=$(date +%s)
 die() { echo "$1"; echo "summary: 0 passed, 1 failed"; exit 1; }
 
 echo "== setup"
-bash scripts/setup.sh || die "setup failed"
+if [ -n "${BPL_SKIP_SETUP:-}" ]; then echo "  skipped (BPL_SKIP_SETUP)"; else bash scripts/setup.sh || die "setup failed"; fi
 
 echo "== build (native, WebAssembly)"
 for b in native web; do

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cmake --preset asan >/dev/null
-cmake --build --preset asan
+cmake --build --preset asan -j "$(nproc)"
