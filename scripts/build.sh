@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export NODE_PATH=/usr/share/nodejs
 what="${1:-all}"
+case "$what" in native|web|all) ;; *) echo "usage: scripts/build.sh [native|web|all]" >&2; exit 2 ;; esac
 jobs="$(nproc)"
 for preset in native web; do
   if [ "$what" = "$preset" ] || [ "$what" = all ]; then
