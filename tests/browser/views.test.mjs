@@ -41,8 +41,7 @@ try {
   };
   await drag([[0.25, 0.22], [0.75, 0.22]]);                 // the bar
   await drag([[0.75, 0.22], [0.58, 0.52], [0.45, 0.82]]);   // the stem
-  await frames(3);
-  s = await state();
+  s = await until((x) => !x.pad.empty && x.pad.top >= 0, null, { timeout: 5000, what: 'a prediction for the drawing', soft: true });
   check(!s.pad.empty && s.pad.top === 7, `the drawn 7 is predicted ${s.pad.top} (${(100 * s.pad.confidence).toFixed(1)}%)`);
   check(s.pad.saliency, 'saliency of the top class is shown over the 28×28 preview');
   await page.mouse.move(5, 890);
