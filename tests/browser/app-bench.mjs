@@ -1,21 +1,14 @@
 // Benchmark mode of the app in headless Chromium: index.html?bench=N trains the default MLP
 // with the UI running for N seconds, then the same build headless for 3 s, and reports frame
 // times and both training rates. Usage: node tests/browser/app-bench.mjs SITE_DIR [SECONDS] [PRESET]
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { site, startServer, launchChromium } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
 const seconds = Number(process.argv[3] || 10);
 const preset = process.argv[4] || 'r2-mlp';
 const loop = process.argv[5] || '';
-const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
-const url = await new Promise((resolve) => server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); }));
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox',
-  '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+const server = await startServer(site);
+const url = server.url;
+const browser = await launchChromium();
 try {
   // BPL_VIEWPORT=WxH measures how the cost of a painted frame scales with the canvas size
   const [vw, vh] = (process.env.BPL_VIEWPORT || '1280x800').split('x').map(Number);
@@ -31,5 +24,5 @@ try {
   console.log(`  WebAssembly heap after loading the 10k+2k subset and training: ${b.wasm_heap_mb} MB`);
 } finally {
   await browser.close();
-  server.kill();
+  server.stop();
 }

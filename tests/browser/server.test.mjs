@@ -1,15 +1,11 @@
 // The local server of scripts/run.sh: 127.0.0.1 only, the built folder only (no listings, no
 // escapes), the WebAssembly MIME type. Prints "server: N passed, M failed".
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Usage: node tests/browser/server.test.mjs SITE_DIR
+import { site, startServer, checks } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const site = path.resolve(process.argv[2] || path.join(here, '../../build/web/site'));
-let passed = 0, failed = 0;
-const check = (ok, what) => { if (ok) { passed++; console.log('  ok: ' + what); } else { failed++; console.log('  FAILED: ' + what); } };
-const server = spawn('node', [path.join(here, '../../scripts/serve.mjs'), site, '0']);
-const url = await new Promise((resolve) => server.stdout.on('data', (d) => { const m = String(d).match(/http:\/\/\S+/); if (m) resolve(m[0]); }));
+const { check, done } = checks('server');
+const server = await startServer(site);
+const url = server.url;
 try {
   check(url.startsWith('http://127.0.0.1:'), `listens on ${url} (bound to 127.0.0.1 only, see scripts/serve.mjs)`);
   let r = await fetch(url + 'app.wasm');
@@ -22,8 +18,9 @@ try {
     r = await fetch(url + p);
     check(r.status === 403 || r.status === 404, `${p} outside the folder → ${r.status}`);
   }
+} catch (e) {
+  check(false, 'server test crashed: ' + (e.stack || e));
 } finally {
-  server.kill();
+  server.stop();
 }
-console.log(`server: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done();

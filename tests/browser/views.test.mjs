@@ -6,20 +6,22 @@
 import { openApp } from './harness.mjs';
 
 const t = await openApp('views', { width: 1400, height: 900 });
-const { page, url, check, state, center, frames, click } = t;
+const { page, url, check, state, center, frames, click, until } = t;
 try {
-  const tab = async (name) => { const s = await state(); await click(...center(s.ui['tab_' + name])); await frames(3); };
+  const tab = async (name) => {
+    const s = await state();
+    await click(...center(s.ui['tab_' + name]));
+    return until((x, v) => x.view === v, name, { timeout: 5000, what: `the ${name} view`, soft: true });
+  };
 
   // R2's CNN through a shared link; train two epochs with real clicks
   await page.goto(url + '#model.preset=r2-cnn');
   await t.ready();
   let s = await state();
   await click(...center(s.ui.start));
-  await page.waitForFunction(() => window.bplState().epoch >= 2, null, { timeout: 120000 });
-  s = await state();
+  s = await until((x) => x.epoch >= 2, null, { timeout: 120000, what: 'two epochs' });
   await click(...center(s.ui.start));
-  await page.waitForFunction(() => window.bplState().state === 'paused', null, { timeout: 5000 });
-  s = await state();
+  s = await until((x) => x.state === 'paused', null, { timeout: 5000, what: 'Pause', soft: true });
   check(s.preset === 'r2-cnn' && s.test_accuracy > 0.9, `R2's CNN trained ${s.epoch} epochs: test accuracy ${(100 * s.test_accuracy).toFixed(2)}%`);
 
   // the drawing pad: a "7" in two strokes, with real mouse drags
@@ -39,8 +41,7 @@ try {
   };
   await drag([[0.25, 0.22], [0.75, 0.22]]);                 // the bar
   await drag([[0.75, 0.22], [0.58, 0.52], [0.45, 0.82]]);   // the stem
-  await frames(3);
-  s = await state();
+  s = await until((x) => !x.pad.empty && x.pad.top >= 0, null, { timeout: 5000, what: 'a prediction for the drawing', soft: true });
   check(!s.pad.empty && s.pad.top === 7, `the drawn 7 is predicted ${s.pad.top} (${(100 * s.pad.confidence).toFixed(1)}%)`);
   check(s.pad.saliency, 'saliency of the top class is shown over the 28×28 preview');
   await page.mouse.move(5, 890);
@@ -52,8 +53,7 @@ try {
   s = await state();
   check(s.pad.taught === 1 && s.train_size === trainBefore + 1, `"Teach it" adds the drawing to the training set (${trainBefore} → ${s.train_size} images)`);
   await click(...center(s.ui.pad_to_stepper));
-  await frames(3);
-  s = await state();
+  s = await until((x) => x.view === 'stepper' && x.stepper && x.stepper.ready, null, { timeout: 10000, what: 'the stepper on the drawing', soft: true });
   check(s.view === 'stepper' && s.stepper.drawn && s.stepper.label === 7 && s.stepper.ops > 0,
     `"Step through backprop on it" opens the stepper on the drawing (label ${s.stepper.label}, ${s.stepper.ops} operations)`);
   await t.shot('views-drawing-in-stepper.png');
@@ -88,8 +88,8 @@ try {
   await tab('experiments');
   s = await state();
   await click(...center(s.ui.exp_run));   // the comparison defaults to R0
-  await page.waitForFunction(() => { const e = window.bplState().experiments; return !e.running && e.runs.length === 2; }, null, { timeout: 180000 });
-  s = await state();
+  s = await until((x) => !x.experiments.running && x.experiments.runs.length === 2, null,
+    { timeout: 180000, what: "R0's comparison to finish", soft: true });
   const runs = s.experiments.runs;
   check(runs.length === 2 && runs.every((r) => r.epochs >= 1 && r.test_acc > 0.6) && s.experiments.winner >= 0,
     `R0's comparison ran: ${runs.map((r) => `${r.name} ${(100 * r.test_acc).toFixed(2)}%`).join(', ')}; winner ${runs[s.experiments.winner].name}`);

@@ -135,6 +135,7 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
   REQUIRE(l.extras.history.size() == 2);
   CHECK(l.extras.history[1].val_acc == ta.history()[1].val_acc);
   auto pa = a.params(), pb = l.model.params();
+  REQUIRE(pa.size() == pb.size());
   for (size_t i = 0; i < pa.size(); ++i) {
     CHECK(pa[i]->m == pb[i]->m);
     CHECK(pa[i]->v == pb[i]->v);
@@ -152,6 +153,7 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
   one_step(a, x.steps);
   one_step(l.model, l.extras.steps);
   auto wa = a.get_weights(), wb = l.model.get_weights();
+  REQUIRE(wa.size() == wb.size());
   for (size_t i = 0; i < wa.size(); ++i) CHECK(wa[i] == wb[i]);
 }
 
@@ -165,5 +167,7 @@ TEST_CASE("Version 1 files (no extras) still load", "[model-file]") {
   fix_crc(b);
   LoadedModel l = deserialize_model(b.data(), b.size());
   CHECK(l.version == 1);
-  CHECK(l.model.get_weights()[0] == m.get_weights()[0]);
+  auto wl = l.model.get_weights(), wm = m.get_weights();
+  REQUIRE(wl.size() == wm.size());
+  for (size_t i = 0; i < wl.size(); ++i) CHECK(wl[i] == wm[i]);   // every tensor, not only the first
 }

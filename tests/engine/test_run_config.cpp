@@ -12,13 +12,26 @@ TEST_CASE("INI config: R4's file parses and applies over the preset", "[config]"
       "[data]\nsubset = 1000\nval_fraction = 0.1\n");
   CHECK(ini.at("training.learning_rate") == "0.2");
   RunConfig rc = RunConfig::from_preset(find_preset(ini.at("model.preset")));
+  CHECK(rc.test_frac == Approx(0.1));   // the preset's, which the file does not set
+  // R4's preset already holds most of the file's values: move them away first, so that each
+  // check below sees the file's value arrive (a key ignored by apply_setting would fail)
+  rc.train.optimizer.lr = 0.5;
+  rc.train.epochs = 1;
+  rc.train.batch = 1;
+  rc.train.early_stop_patience = 0;
+  rc.train.early_stop_min_delta = 0.0;
+  rc.subset = 0;
+  rc.val_frac = 0.0;
   for (const auto& [k, v] : ini)
     if (k != "model.preset") apply_setting(rc, k, v);
   CHECK(rc.train.optimizer.lr == Approx(0.2));
+  CHECK(rc.train.epochs == 50);
   CHECK(rc.train.batch == 16);
   CHECK(rc.train.early_stop_patience == 5);
+  CHECK(rc.train.early_stop_min_delta == Approx(0.001));
   CHECK(rc.subset == 1000);
-  CHECK(rc.test_frac == Approx(0.1));   // from the preset
+  CHECK(rc.val_frac == Approx(0.1));
+  CHECK(rc.test_frac == Approx(0.1));   // still the preset's
 }
 
 TEST_CASE("INI config: unknown sections and keys, bad syntax and bad values are refused", "[config]") {
