@@ -9,6 +9,8 @@
 #include "layers/layer.h"
 #include "train/gradcheck.h"
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -34,6 +36,8 @@ inline GradError check_gradient(Matrix& wrt, const Matrix& analytic, const std::
                                 int count, double h = 1e-3, double floor = 1e-3) {
   GradError e;
   const int n = static_cast<int>(wrt.size());
+  REQUIRE(n > 0);       // nothing to check is a failed check, not a pass
+  REQUIRE(count > 0);
   std::vector<int> idx(n);
   for (int i = 0; i < n; ++i) idx[i] = i;
   if (count < n) {
@@ -134,8 +138,8 @@ struct LayerCheck {
   }
 };
 
-// Full check of one layer on input x: L = Σ r ⊙ layer(x). `fresh` returns the layer to run
-// for each evaluation (a copy of the original for layers with internal randomness).
+// Full check of one layer on input x: L = Σ r ⊙ layer(x). Layers with internal randomness must
+// hold it (Layer::hold_randomness) so every evaluation sees the same network.
 inline LayerCheck check_layer(Layer& layer, Matrix x, Rng& rng, int count = 40, double h = 1e-3) {
   Matrix y, dx;
   layer.forward(x, y, Mode::Train);

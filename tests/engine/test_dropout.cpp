@@ -47,5 +47,15 @@ TEST_CASE("Dropout with the same seed draws the same mask", "[dropout]") {
   a.forward(x, ya, Mode::Train);
   b.forward(x, yb, Mode::Train);
   CHECK(ya == yb);
+  const long dropped = (ya.array() == 0).count();   // a real mask: some dropped, most kept
+  CHECK(dropped > 0);
+  CHECK(dropped < ya.size() / 2);
+  // another seed draws another mask
+  Rng r3(10);
+  Dropout c(0.3);
+  c.setup(Shape{64, 1, 1}, r3);
+  Matrix yc;
+  c.forward(x, yc, Mode::Train);
+  CHECK(yc != ya);
   CHECK_THROWS(make_layer(parse_layer_spec("dropout(1.5)")));
 }

@@ -70,10 +70,13 @@ TEST_CASE("The trace lists every operation of a training step in order, with wha
   // every op reads and writes tensors that exist and hold data
   for (const TraceOp& op : t.ops()) {
     CHECK_FALSE(op.writes.empty());
-    for (int id : op.reads) CHECK(t.tensor(id).data.size() > 0);
-    for (int id : op.writes) CHECK(t.tensor(id).data.size() > 0);
+    for (int id : op.reads) CHECK(t.tensor(id).data.allFinite());
+    for (int id : op.writes) CHECK(t.tensor(id).data.allFinite());
   }
-  CHECK(t.loss_before() > 0);
+  // the loss of the traced step is −log ŷ of the true class, and ŷ is the softmax of the logits
+  const TraceTensor& probs = t.tensor(t.probs_tensor());
+  CHECK(t.loss_before() == Approx(-std::log(probs.at(0, t.labels()[0]))).epsilon(1e-5));
+  CHECK(probs.data.col(0).sum() == Approx(1.0).epsilon(1e-5));
 }
 
 TEST_CASE("The trace's gradients and update equal the trainer's for the same weights and sample", "[trace]") {
@@ -95,17 +98,18 @@ TEST_CASE("The trace's gradients and update equal the trainer's for the same wei
   trainer.step();
   REQUIRE(m.weights_hash() != before);
   auto ps = m.params();
-  int pi = 0;
+  int pi = 0, compared = 0;
   for (const TraceTensor& tt : t.tensors()) {
     if (tt.param < 0 || !tt.editable) continue;   // one "before" tensor per parameter
     pi = tt.param;
+    CHECK(pi == compared++);
     const TraceTensor& g = t.tensor(find_tensor(t, "∂L/∂" + tt.name));
     const TraceTensor& after = t.tensor(find_tensor(t, tt.name + " new"));
     INFO("parameter " << tt.name);
     CHECK(g.data == ps[pi]->grad);        // bit for bit: the same code ran on the same numbers
     CHECK(after.data == ps[pi]->value);
   }
-  CHECK(pi == static_cast<int>(ps.size()) - 1);
+  CHECK(compared == static_cast<int>(ps.size()));   // every parameter compared, in order
   // the loss before the update is the trainer's batch loss
   CHECK(t.loss_before() == Approx(trainer.batch_losses().back()).epsilon(1e-6));
   // applying the trace's update to another copy gives the trainer's weights
@@ -262,8 +266,10 @@ TEST_CASE("Explanations give the chain-rule product with the traced numbers", "[
     if (da.at(0, k) == 0 && lost < 0) lost = k;
   }
   REQUIRE(won >= 0);
+  REQUIRE(lost >= 0);
   CHECK(t.explain(pool_bwd, t.ops()[pool_bwd].writes.back(), 0, won).find("it won its window") != std::string::npos);
-  CHECK(t.explain(pool_bwd, t.ops()[pool_bwd].writes.back(), 0, lost).find("= 0") != std::string::npos);
+  CHECK(t.explain(pool_bwd, t.ops()[pool_bwd].writes.back(), 0, lost).find(" = 0: this value did not win its window") !=
+        std::string::npos);
   // the update: W ← W − η·g with the numbers
   const int up = t.first_op(OpKind::Update);
   const std::string u = t.explain(up, t.ops()[up].writes[0], 0, 0);
