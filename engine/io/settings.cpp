@@ -48,7 +48,9 @@ Setting int_setting(const char* key, const char* flag, int lo, int hi, Ref<int> 
   s.step = step;
   s.step_fast = step_fast;
   s.get = [ref](const RunConfig& rc) { return std::to_string(read(ref, rc)); };
-  s.set = [ref](RunConfig& rc, const std::string& v) { ref(rc) = static_cast<int>(std::strtol(v.c_str(), nullptr, 10)); };
+  s.set = [ref](RunConfig& rc, const std::string& v) {
+    ref(rc) = static_cast<int>(std::strtol(v.c_str(), nullptr, 10));
+  };
   return s;
 }
 
@@ -102,9 +104,12 @@ Setting enum_setting(const char* key, const char* flag, const std::vector<E>& al
 
 const char* norm_name(NormKind k) {
   switch (k) {
-    case NormKind::Unit: return "unit";
-    case NormKind::Symmetric: return "symmetric";
-    case NormKind::Standard: return "standard";
+    case NormKind::Unit:
+      return "unit";
+    case NormKind::Symmetric:
+      return "symmetric";
+    case NormKind::Standard:
+      return "standard";
   }
   return "?";
 }
@@ -114,8 +119,7 @@ std::vector<Setting> build() {
   // [model]
   {
     Setting s = entry("model.preset", "preset", SettingType::Choice, "preset",
-                      "the run starts from this preset (see `bpl presets`); the other settings override it",
-                      "r3-mlp");
+                      "the run starts from this preset (see `bpl presets`); the other settings override it", "r3-mlp");
     for (const Preset& p : presets()) s.choices.push_back(p.name);
     s.get = [](const RunConfig& rc) { return rc.preset; };
     s.set = [](RunConfig& rc, const std::string& v) { rc = RunConfig::from_preset(find_preset(v)); };
@@ -128,7 +132,7 @@ std::vector<Setting> build() {
                       "dense(64), tanh, dense(10)");
     s.get = [](const RunConfig& rc) { return rc.layers; };
     s.set = [](RunConfig& rc, const std::string& v) {
-      parse_layer_list(v);   // refuses a bad list before it is stored
+      parse_layer_list(v);  // refuses a bad list before it is stored
       rc.layers = v;
     };
     t.push_back(s);
@@ -202,14 +206,16 @@ std::vector<Setting> build() {
       "use only the first N training images (0 = all)", "2000", 100, 1000));
   t.push_back(double_setting(
       "data.val_fraction", "val", 0.0, 0.5, false, [](RunConfig& r) -> double& { return r.val_frac; },
-      "validation share", "share of the training images held out to measure generalisation after each epoch (the test images are "
-      "never trained on)", "0.2"));
+      "validation share",
+      "share of the training images held out to measure generalisation after each epoch (the test images are "
+      "never trained on)",
+      "0.2"));
   t.push_back(double_setting(
       "data.test_fraction", "test-frac", 0.0, 0.9, false, [](RunConfig& r) -> double& { return r.test_frac; },
       "test share", "take this share of the training file as the test set (R4) instead of the test file", "0.1"));
   t.push_back(int_setting(
-      "data.test_subset", "test-subset", 0, 10000000, [](RunConfig& r) -> int& { return r.test_subset; },
-      "test subset", "evaluate on the first N test images (0 = all)", "500", 100, 1000));
+      "data.test_subset", "test-subset", 0, 10000000, [](RunConfig& r) -> int& { return r.test_subset; }, "test subset",
+      "evaluate on the first N test images (0 = all)", "500", 100, 1000));
   {
     Setting s = entry("data.normalize", "normalize", SettingType::Choice, "normalisation",
                       "pixel normalisation: unit [0, 1], symmetric [−1, 1], or standard (mean 0, std 1 over the "
@@ -227,7 +233,8 @@ std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
     else {
       out += '%';
       out += hex[c >> 4];
@@ -240,12 +247,14 @@ std::string url_encode(const std::string& s) {
 std::string url_decode(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
+    if (s[i] == '+')
+      out += ' ';
     else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
              std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
-    } else out += s[i];
+    } else
+      out += s[i];
   }
   return out;
 }
@@ -260,12 +269,18 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 const char* setting_type_name(SettingType t) {
   switch (t) {
-    case SettingType::Int: return "int";
-    case SettingType::Double: return "number";
-    case SettingType::Bool: return "bool";
-    case SettingType::Choice: return "choice";
-    case SettingType::Text: return "text";
-    case SettingType::Seed: return "seed";
+    case SettingType::Int:
+      return "int";
+    case SettingType::Double:
+      return "number";
+    case SettingType::Bool:
+      return "bool";
+    case SettingType::Choice:
+      return "choice";
+    case SettingType::Text:
+      return "text";
+    case SettingType::Seed:
+      return "seed";
   }
   return "?";
 }
@@ -284,11 +299,15 @@ std::string Setting::range_text() const {
   switch (type) {
     case SettingType::Int:
     case SettingType::Seed:
-      return "[" + std::to_string(static_cast<long long>(min)) + ", " + std::to_string(static_cast<long long>(max)) + "]";
-    case SettingType::Double: return (min_open ? "(" : "[") + exact_number(min) + ", " + exact_number(max) + "]";
+      return "[" + std::to_string(static_cast<long long>(min)) + ", " + std::to_string(static_cast<long long>(max)) +
+             "]";
+    case SettingType::Double:
+      return (min_open ? "(" : "[") + exact_number(min) + ", " + exact_number(max) + "]";
     case SettingType::Bool:
-    case SettingType::Choice: return join(choices, " | ");
-    case SettingType::Text: return "layer list";
+    case SettingType::Choice:
+      return join(choices, " | ");
+    case SettingType::Text:
+      return "layer list";
   }
   return "";
 }
@@ -329,7 +348,7 @@ void apply_setting(RunConfig& rc, const Setting& s, const std::string& v) {
       char* end = nullptr;
       const double d = std::strtod(v.c_str(), &end);
       if (v.empty() || *end != '\0') throw ConfigError(key + " must be a number, got \"" + v + "\"");
-      if (!(s.min_open ? d > s.min : d >= s.min) || !(d <= s.max)) out_of_range();   // NaN fails both
+      if (!(s.min_open ? d > s.min : d >= s.min) || !(d <= s.max)) out_of_range();  // NaN fails both
       break;
     }
     case SettingType::Bool:
@@ -375,8 +394,10 @@ void apply_settings_query(RunConfig& rc_io, const std::string& query_in) {
   // a preset first (it resets the rest), then everything else over it
   for (const auto& [k, v] : kv) {
     if (k != "model.preset") continue;
-    if (v == "custom" || v == "loaded") rc.preset = v;   // the app's names for "no preset"
-    else apply_setting(rc, k, v);
+    if (v == "custom" || v == "loaded")
+      rc.preset = v;  // the app's names for "no preset"
+    else
+      apply_setting(rc, k, v);
   }
   for (const auto& [k, v] : kv) {
     if (k == "model.preset") continue;

@@ -22,26 +22,26 @@ namespace bpl {
 constexpr const char* kDefaultPreset = "r2-mlp";
 
 enum class SettingType {
-  Int,      // whole number in [min, max]
-  Double,   // number in [min, max], or (min, max] when min_open
-  Bool,     // true/false (also 1/0, yes/no, on/off)
-  Choice,   // one of `choices`
-  Text,     // free text checked by the setter (the layer list)
-  Seed,     // unsigned 64-bit seed in [min, max]
+  Int,     // whole number in [min, max]
+  Double,  // number in [min, max], or (min, max] when min_open
+  Bool,    // true/false (also 1/0, yes/no, on/off)
+  Choice,  // one of `choices`
+  Text,    // free text checked by the setter (the layer list)
+  Seed,    // unsigned 64-bit seed in [min, max]
 };
 
-const char* setting_type_name(SettingType t);   // "int", "number", "bool", "choice", "text", "seed"
+const char* setting_type_name(SettingType t);  // "int", "number", "bool", "choice", "text", "seed"
 
 struct Setting {
-  std::string key;    // "training.learning_rate": INI [training] learning_rate; also the link's key
-  std::string flag;   // CLI flag without the dashes: "lr" → `bpl train --lr 0.1`
+  std::string key;   // "training.learning_rate": INI [training] learning_rate; also the link's key
+  std::string flag;  // CLI flag without the dashes: "lr" → `bpl train --lr 0.1`
   SettingType type = SettingType::Double;
-  double min = 0, max = 0;            // Int, Double, Seed
-  bool min_open = false;              // Double: min itself is not allowed
-  std::vector<std::string> choices;   // Choice: the valid names
-  std::string label;                  // the UI's label, e.g. "learning rate η"
-  std::string help;                   // one sentence: --help, the README and the UI's (?) marker
-  std::string example;                // a valid value, for the README and the tests
+  double min = 0, max = 0;           // Int, Double, Seed
+  bool min_open = false;             // Double: min itself is not allowed
+  std::vector<std::string> choices;  // Choice: the valid names
+  std::string label;                 // the UI's label, e.g. "learning rate η"
+  std::string help;                  // one sentence: --help, the README and the UI's (?) marker
+  std::string example;               // a valid value, for the README and the tests
   // UI hints: +/- steps of an integer field; a log-scale slider and the part of the range it
   // covers (an excluded 0 cannot be a log slider's end; Ctrl+click types any allowed value).
   double step = 1, step_fast = 10;
@@ -52,7 +52,7 @@ struct Setting {
   std::function<std::string(const RunConfig&)> get;
   std::function<void(RunConfig&, const std::string&)> set;
 
-  std::string range_text() const;   // "[1, 4096]", "(0, 10]", "sgd | momentum | …", "true | false", "layer list"
+  std::string range_text() const;  // "[1, 4096]", "(0, 10]", "sgd | momentum | …", "true | false", "layer list"
 };
 
 // Every setting, in the order of the INI sections [model], [training], [data].

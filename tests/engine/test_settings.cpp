@@ -72,8 +72,12 @@ std::string url(const std::string& v) {
   return out;
 }
 
-std::string section_of(const Setting& s) { return s.key.substr(0, s.key.find('.')); }
-std::string name_in_section(const Setting& s) { return s.key.substr(s.key.find('.') + 1); }
+std::string section_of(const Setting& s) {
+  return s.key.substr(0, s.key.find('.'));
+}
+std::string name_in_section(const Setting& s) {
+  return s.key.substr(s.key.find('.') + 1);
+}
 
 // Values of a setting that must be refused: just outside the range, wrong type, unknown names.
 std::vector<std::string> bad_values(const Setting& s) {
@@ -86,27 +90,49 @@ std::vector<std::string> bad_values(const Setting& s) {
     case SettingType::Double:
       return {s.min_open ? exact_number(s.min) : exact_number(std::nextafter(s.min, -inf)),
               exact_number(std::nextafter(s.max, inf)), "nan", "abc", ""};
-    case SettingType::Bool: return {"maybe", "2", ""};
-    case SettingType::Choice: return {"bogus", ""};
-    case SettingType::Text: return {"dense(10", "dense(10))", ""};
+    case SettingType::Bool:
+      return {"maybe", "2", ""};
+    case SettingType::Choice:
+      return {"bogus", ""};
+    case SettingType::Text:
+      return {"dense(10", "dense(10))", ""};
   }
   return {};
 }
 
-RunConfig default_run() { return RunConfig::from_preset(find_preset(kDefaultPreset)); }
+RunConfig default_run() {
+  return RunConfig::from_preset(find_preset(kDefaultPreset));
+}
 
 }  // namespace
 
 TEST_CASE("Settings table: every key once, the 24 INI keys of before, a flag, help and a valid example each",
           "[settings]") {
   // the keys INI files, flags and links used before the table: all still known, in this order
-  const std::vector<std::string> before = {
-      "model.preset", "model.layers", "model.init_seed",
-      "training.epochs", "training.batch_size", "training.learning_rate", "training.optimizer",
-      "training.momentum", "training.weight_decay", "training.early_stop_patience",
-      "training.early_stop_min_delta", "training.restore_best", "training.schedule", "training.step_epochs",
-      "training.gamma", "training.plateau_patience", "training.plateau_factor", "training.min_lr", "training.seed",
-      "data.subset", "data.val_fraction", "data.test_fraction", "data.test_subset", "data.normalize"};
+  const std::vector<std::string> before = {"model.preset",
+                                           "model.layers",
+                                           "model.init_seed",
+                                           "training.epochs",
+                                           "training.batch_size",
+                                           "training.learning_rate",
+                                           "training.optimizer",
+                                           "training.momentum",
+                                           "training.weight_decay",
+                                           "training.early_stop_patience",
+                                           "training.early_stop_min_delta",
+                                           "training.restore_best",
+                                           "training.schedule",
+                                           "training.step_epochs",
+                                           "training.gamma",
+                                           "training.plateau_patience",
+                                           "training.plateau_factor",
+                                           "training.min_lr",
+                                           "training.seed",
+                                           "data.subset",
+                                           "data.val_fraction",
+                                           "data.test_fraction",
+                                           "data.test_subset",
+                                           "data.normalize"};
   CHECK(setting_keys() == before);
   std::set<std::string> keys, flags;
   for (const Setting& s : settings()) {
@@ -129,9 +155,9 @@ TEST_CASE("Settings table: every key once, the 24 INI keys of before, a flag, he
     if (s.type == SettingType::Choice) CHECK(s.choices.size() >= 2);
   }
   // the flags scripts, tests and the README use
-  for (const char* f : {"preset", "model", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay",
-                        "early-stop", "min-delta", "schedule", "step-epochs", "gamma", "seed", "init-seed", "subset",
-                        "val", "test-frac", "test-subset", "normalize"})
+  for (const char* f : {"preset",       "model",      "epochs",    "batch",     "lr",          "optimizer", "momentum",
+                        "weight-decay", "early-stop", "min-delta", "schedule",  "step-epochs", "gamma",     "seed",
+                        "init-seed",    "subset",     "val",       "test-frac", "test-subset", "normalize"})
     CHECK(find_setting_by_flag(f) != nullptr);
 }
 
@@ -139,7 +165,7 @@ TEST_CASE("Settings: every preset → link → settings is the identity", "[sett
   for (const Preset& p : presets()) {
     INFO(p.name);
     const RunConfig rc = RunConfig::from_preset(p);
-    RunConfig back;   // a default config
+    RunConfig back;  // a default config
     apply_settings_query(back, settings_query(rc));
     check_same(back, rc);
     // the same with every other setting away from the preset's value, so that a key the link
@@ -164,7 +190,8 @@ TEST_CASE("Settings: the INI file, the flags and the link set every key the same
   for (const Setting& s : settings()) {
     const std::string v = other_value(s, d);
     INFO(s.key << " = " << v);
-    const RunConfig by_ini = resolve_run_config(parse_ini("[" + section_of(s) + "]\n" + name_in_section(s) + " = " + v + "\n"), {});
+    const RunConfig by_ini =
+        resolve_run_config(parse_ini("[" + section_of(s) + "]\n" + name_in_section(s) + " = " + v + "\n"), {});
     // the flag path of `bpl train`: --flag → its table entry's key (tests/cli/settings.sh runs the CLI itself)
     const Setting* by_flag_entry = find_setting_by_flag(s.flag);
     REQUIRE(by_flag_entry != nullptr);
@@ -173,7 +200,7 @@ TEST_CASE("Settings: the INI file, the flags and the link set every key the same
     apply_settings_query(by_link, "#" + s.key + "=" + url(v));
     check_same(by_flag, by_ini);
     check_same(by_link, by_ini);
-    CHECK(s.get(by_ini) != s.get(d));   // the value arrived
+    CHECK(s.get(by_ini) != s.get(d));  // the value arrived
     // and the key is the only difference (a preset resets everything to that preset)
     RunConfig expect = d;
     apply_setting(expect, s, v);
@@ -192,8 +219,7 @@ TEST_CASE("Settings: flags beat the INI file, which beats the preset", "[setting
   CHECK(resolve_run_config({}, {}).preset == kDefaultPreset);
 }
 
-TEST_CASE("Settings: out-of-range and unknown values are refused for every key, by INI, flag and link",
-          "[settings]") {
+TEST_CASE("Settings: out-of-range and unknown values are refused for every key, by INI, flag and link", "[settings]") {
   const RunConfig d = default_run();
   for (const Setting& s : settings()) {
     for (const std::string& v : bad_values(s)) {
@@ -202,9 +228,10 @@ TEST_CASE("Settings: out-of-range and unknown values are refused for every key, 
       CHECK_THROWS_WITH(apply_setting(rc, s.key, v), Catch::Contains(s.key));
       check_same(rc, d);
       CHECK_THROWS_AS(resolve_run_config({}, {{s.key, v}}), ConfigError);
-      if (!v.empty())   // an INI line "key =" with no value is the same refusal, by parse_ini's caller
-        CHECK_THROWS_AS(resolve_run_config(parse_ini("[" + section_of(s) + "]\n" + name_in_section(s) + " = " + v + "\n"), {}),
-                        ConfigError);
+      if (!v.empty())  // an INI line "key =" with no value is the same refusal, by parse_ini's caller
+        CHECK_THROWS_AS(
+            resolve_run_config(parse_ini("[" + section_of(s) + "]\n" + name_in_section(s) + " = " + v + "\n"), {}),
+            ConfigError);
       // the link: all or nothing, and the message names the key
       RunConfig linked = d;
       CHECK_THROWS_WITH(apply_settings_query(linked, "training.epochs=3&" + s.key + "=" + url(v)),
@@ -225,7 +252,8 @@ TEST_CASE("Settings: out-of-range and unknown values are refused for every key, 
     }
   }
   RunConfig rc = d;
-  CHECK_THROWS_WITH(apply_settings_query(rc, "training.epocs=3"), Catch::Contains("unknown setting \"training.epocs\""));
+  CHECK_THROWS_WITH(apply_settings_query(rc, "training.epocs=3"),
+                    Catch::Contains("unknown setting \"training.epocs\""));
   CHECK_THROWS_WITH(apply_settings_query(rc, "training.epochs"), Catch::Contains("not key=value"));
   CHECK_THROWS_WITH(apply_settings_query(rc, std::string(9000, 'a')), Catch::Contains("too long"));
   check_same(rc, d);
