@@ -46,6 +46,9 @@ bpl_test(wasm_cli_train wasm COMMAND ${BPL_BASH} tests/wasm/cli_train.sh)
 foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx report compare)
   bpl_test(cli_${check} cli COMMAND ${BPL_BASH} tests/cli/${check}.sh)
 endforeach()
+# every key of the settings table: flags, INI and link agree; out-of-range values refused by all three
+bpl_test(cli_settings cli COMMAND ${BPL_BASH} tests/cli/settings.sh "${CMAKE_BINARY_DIR}/bpl")
+bpl_test(wasm_cli_settings wasm COMMAND ${BPL_BASH} tests/cli/settings.sh "${BPL_WEB_BUILD_DIR}/bpl.js")
 
 # ---- browser: playwright-core in headless Chromium, one at a time
 foreach(t app stepper views persist)

@@ -9,6 +9,12 @@
 # Usage: tests/cli/settings.sh [path/to/bpl]   (default build/native/bpl)
 set -uo pipefail
 bpl="${1:-build/native/bpl}"
+if [[ "$bpl" == *.js ]]; then   # the WebAssembly CLI runs under node
+  export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+  js="$bpl"
+  bpl=node_bpl
+  node_bpl() { node "$js" "$@"; }
+fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
