@@ -162,20 +162,4 @@ uint64_t Model::weights_hash() {
   return h;
 }
 
-std::vector<Matrix> Model::get_weights() {
-  std::vector<Matrix> w;
-  for (Param* p : params()) w.push_back(p->value);
-  return w;
-}
-
-void Model::set_weights(const std::vector<Matrix>& w) {
-  auto ps = params();
-  if (w.size() != ps.size()) throw ConfigError("set_weights: parameter count differs");
-  for (size_t i = 0; i < ps.size(); ++i) {
-    if (w[i].rows() != ps[i]->value.rows() || w[i].cols() != ps[i]->value.cols())
-      throw ConfigError("set_weights: shape of parameter " + std::to_string(i) + " differs");
-  }
-  for (size_t i = 0; i < ps.size(); ++i) ps[i]->value = w[i];
-}
-
 }  // namespace bpl

@@ -74,9 +74,6 @@ class Model {
   // check determinism across builds and that a reload restored the same model
   uint64_t weights_hash();
 
-  // weights only, in params() order (for best-epoch and divergence roll-back)
-  std::vector<Matrix> get_weights();
-  void set_weights(const std::vector<Matrix>& w);
 
  private:
   std::vector<std::unique_ptr<Layer>> layers_;

@@ -164,7 +164,7 @@ TEST_CASE("The same seed gives bit-identical initial weights; another seed does 
   const std::string l = find_preset("r0-lenet5").layers;
   Model a = Model::from_text(l, Shape{1, 28, 28}, 42), b = Model::from_text(l, Shape{1, 28, 28}, 42),
         c = Model::from_text(l, Shape{1, 28, 28}, 43);
-  auto wa = a.get_weights(), wb = b.get_weights(), wc = c.get_weights();
+  auto wa = a.snapshot().value, wb = b.snapshot().value, wc = c.snapshot().value;
   bool all_same = true, any_diff = false;
   for (size_t i = 0; i < wa.size(); ++i) {
     all_same &= (wa[i] == wb[i]);

@@ -42,7 +42,7 @@ TEST_CASE("Save → load gives identical weights and identical outputs", "[model
     CHECK(l.model.spec() == m.spec());
     CHECK(l.norm.kind == NormKind::Standard);
     CHECK(l.norm.mean == 0.13f);
-    auto a = m.get_weights(), b = l.model.get_weights();
+    auto a = m.snapshot().value, b = l.model.snapshot().value;
     REQUIRE(a.size() == b.size());
     for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == b[i]);
     Rng rng(1);
@@ -152,7 +152,7 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
   };
   one_step(a, x.steps);
   one_step(l.model, l.extras.steps);
-  auto wa = a.get_weights(), wb = l.model.get_weights();
+  auto wa = a.snapshot().value, wb = l.model.snapshot().value;
   REQUIRE(wa.size() == wb.size());
   for (size_t i = 0; i < wa.size(); ++i) CHECK(wa[i] == wb[i]);
 }
@@ -167,7 +167,7 @@ TEST_CASE("Version 1 files (no extras) still load", "[model-file]") {
   fix_crc(b);
   LoadedModel l = deserialize_model(b.data(), b.size());
   CHECK(l.version == 1);
-  auto wl = l.model.get_weights(), wm = m.get_weights();
+  auto wl = l.model.snapshot().value, wm = m.snapshot().value;
   REQUIRE(wl.size() == wm.size());
   for (size_t i = 0; i < wl.size(); ++i) CHECK(wl[i] == wm[i]);   // every tensor, not only the first
 }

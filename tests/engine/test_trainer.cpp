@@ -58,12 +58,12 @@ TEST_CASE("A learning rate that makes the loss explode pauses training and rolls
   // one good epoch at a sane rate, then the same model at lr = 10
   Trainer good(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.05, 32, 1));
   run(good);
-  auto after_good = m.get_weights();
+  auto after_good = m.snapshot().value;
   Trainer bad(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 10.0, 32, 5));
   run(bad);
   REQUIRE(bad.state() == TrainState::Diverged);
   CHECK_THAT(bad.message(), Catch::Contains("diverged at batch") && Catch::Contains("learning rate"));
-  auto now = m.get_weights();
+  auto now = m.snapshot().value;
   for (size_t i = 0; i < now.size(); ++i) CHECK(now[i] == after_good[i]);
   // training can go on from the rolled-back weights with a sane rate
   Trainer again(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.05, 32, 1));
@@ -134,14 +134,14 @@ TEST_CASE("Invalid training settings are refused before anything runs", "[traine
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(16), relu, dense(10)", train.shape(), 3);
   Split s = make_split(train, 100, 0.0, 0.0, 3, nullptr, 0);
-  auto before = m.get_weights();
+  auto before = m.snapshot().value;
   CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 0, 1)), Catch::Contains("batch size 0"));
   CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 500, 1)), Catch::Contains("larger than the 100"));
   CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 0)), Catch::Contains("epochs 0"));
   CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, -0.1, 10, 1)), Catch::Contains("learning rate"));
   Model wrong = Model::from_text("dense(5)", train.shape(), 3);
   CHECK_THROWS_WITH(Trainer(wrong, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 1)), Catch::Contains("5 outputs"));
-  auto after = m.get_weights();
+  auto after = m.snapshot().value;
   for (size_t i = 0; i < after.size(); ++i) CHECK(after[i] == before[i]);
 }
 
