@@ -131,10 +131,10 @@ TEST_CASE("automation: start training, open a view, quit after the epochs", "[ap
   apply_frame_options(app, o);
   CHECK(app.view_request == kViewStepper);
   CHECK(o.view == -1);   // once
-  while (app.trainer()->epoch() < 1) app.tick(5.0);
+  for (int i = 0; i < 100000 && app.trainer()->epoch() < 1; ++i) app.tick(5.0);
   REQUIRE(app.evaluating());   // the epoch's test evaluation comes first
   CHECK_FALSE(should_quit(app, o, 1, false));
-  while (app.evaluating()) app.tick(5.0);
+  for (int i = 0; i < 100000 && app.evaluating(); ++i) app.tick(5.0);
   CHECK(should_quit(app, o, 1, false));
   Options frames = parse_options({"--frames", "3"});
   CHECK_FALSE(should_quit(app, frames, 2, false));
