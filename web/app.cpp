@@ -58,7 +58,7 @@ void App::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::st
     data_status = std::string("refused: ") + e.what() + " — the current data are unchanged";
     return;
   }
-  if (exp.running) exp.stop();   // the experiments' trainers refer to the old data
+  if (exp.running) exp.stop();  // the experiments' trainers refer to the old data
   dataset_name = pending_dataset_name;
   char buf[160];
   std::snprintf(buf, sizeof buf, "%d training and %d test images", train_data().size(), test_data().size());
@@ -87,7 +87,7 @@ void App::apply_preset(const std::string& name) {
   // the app trains on the loaded subset: keep epochs short enough to watch
   layers_text = cfg.layers;
   val_percent = static_cast<int>(std::lround(cfg.val_frac * 100));
-  if (val_percent == 0) val_percent = 10;   // the app always shows a validation curve
+  if (val_percent == 0) val_percent = 10;  // the app always shows a validation curve
   use_builder = false;
   builder.clear();
   // fill the MLP builder when the preset is a plain MLP
@@ -95,14 +95,19 @@ void App::apply_preset(const std::string& name) {
     bool mlp = true;
     std::vector<BuilderLayer> rows;
     for (const LayerSpec& s : parse_layer_list(layers_text)) {
-      if (s.name == "dense") rows.push_back({std::stoi(s.args.at(0)), 0});
-      else if (s.name == "relu" && !rows.empty()) rows.back().activation = 0;
-      else if (s.name == "sigmoid" && !rows.empty()) rows.back().activation = 1;
-      else if (s.name == "tanh" && !rows.empty()) rows.back().activation = 2;
-      else mlp = false;
+      if (s.name == "dense")
+        rows.push_back({std::stoi(s.args.at(0)), 0});
+      else if (s.name == "relu" && !rows.empty())
+        rows.back().activation = 0;
+      else if (s.name == "sigmoid" && !rows.empty())
+        rows.back().activation = 1;
+      else if (s.name == "tanh" && !rows.empty())
+        rows.back().activation = 2;
+      else
+        mlp = false;
     }
     if (mlp && !rows.empty()) {
-      rows.pop_back();   // the output layer (10) is implied
+      rows.pop_back();  // the output layer (10) is implied
       builder = rows;
     }
   } catch (...) {
@@ -169,12 +174,14 @@ bool App::ready_model() {
 }
 
 void App::start() {
-  if (session_.finished_run()) reset();   // Start after a finished run begins a fresh one
+  if (session_.finished_run()) reset();  // Start after a finished run begins a fresh one
   if (!ensure_trainer()) return;
   session_.run();
 }
 
-void App::pause() { session_.pause(); }
+void App::pause() {
+  session_.pause();
+}
 
 void App::step_batch() {
   if (!ensure_trainer()) return;
@@ -186,14 +193,22 @@ void App::step_epoch() {
   session_.step_epoch();
 }
 
-void App::reset() { session_.reset(layers_text, cfg.init_seed); }
+void App::reset() {
+  session_.reset(layers_text, cfg.init_seed);
+}
 
-void App::tick(double budget_ms) { session_.tick(budget_ms); }
+void App::tick(double budget_ms) {
+  session_.tick(budget_ms);
+}
 
-void App::background(double budget_ms) { session_.background(budget_ms); }
+void App::background(double budget_ms) {
+  session_.background(budget_ms);
+}
 
 // ------------------------------------------------------------------ save, restore, share
-std::vector<uint8_t> App::save_model_bytes() { return session_.save_bytes(dataset_name, cfg.train.optimizer); }
+std::vector<uint8_t> App::save_model_bytes() {
+  return session_.save_bytes(dataset_name, cfg.train.optimizer);
+}
 
 std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::string& name) {
   if (state() == RunState::Running) return "pause training before loading a model";
@@ -222,7 +237,9 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
   return "";
 }
 
-std::string App::settings_query() const { return settings_to_query(cfg, layers_text, val_percent); }
+std::string App::settings_query() const {
+  return settings_to_query(cfg, layers_text, val_percent);
+}
 
 std::string App::apply_settings_query(const std::string& query) {
   if (query.empty() || query == "#" || query == "?") return "";
@@ -262,7 +279,6 @@ void App::autosave_now() {
   std::snprintf(summary, sizeof summary, "%s · %zu epoch(s) trained · test accuracy %.2f%%", layers_text.c_str(),
                 history().size(), 100 * (std::isfinite(last_test_accuracy()) ? last_test_accuracy() : 0.0));
   platform_->autosave(bytes, settings_query(), summary);
-  ++persist.autosaves;
 }
 
 void App::autosave_if_due() {
@@ -270,11 +286,15 @@ void App::autosave_if_due() {
 }
 
 void App::answer_restore(bool restore) {
-  if (platform_) persist.answer_restore(*platform_, restore);
-  else persist.restore_offer.clear();
+  if (platform_)
+    persist.answer_restore(*platform_, restore);
+  else
+    persist.restore_offer.clear();
 }
 
-uint64_t App::weights_hash() { return model().weights_hash(); }
+uint64_t App::weights_hash() {
+  return model().weights_hash();
+}
 
 // ------------------------------------------------------------------ the views' actions
 bool App::stepper_capture(int first, int batch) {
@@ -294,7 +314,9 @@ bool App::stepper_recapture() {
                                : stepper_capture_drawn(stepper.drawn, stepper.drawn_label);
 }
 
-bool App::stepper_refresh() { return stepper.stale(session_) ? stepper_recapture() : true; }
+bool App::stepper_refresh() {
+  return stepper.stale(session_) ? stepper_recapture() : true;
+}
 
 bool App::stepper_capture_drawn(const std::vector<uint8_t>& pixels, int label) {
   if (pixels.size() != 28 * 28 || label < 0 || label > 9) return false;
@@ -315,7 +337,9 @@ void App::stepper_random() {
   stepper_capture(stepper.random_index(test_data().size()), stepper.batch);
 }
 
-void App::stepper_apply() { stepper.apply(session_); }
+void App::stepper_apply() {
+  stepper.apply(session_);
+}
 
 void App::pad_update() {
   pad.update(session_, [this] { return ready_model(); });
@@ -328,8 +352,8 @@ std::string App::pad_teach(int label) {
   const std::string err = pad.teach(session_, label);
   if (!err.empty()) return err;
   char buf[160];
-  std::snprintf(buf, sizeof buf, "%d training (%d of them drawn here) and %d test images", train_data().size(), pad.taught,
-                test_data().size());
+  std::snprintf(buf, sizeof buf, "%d training (%d of them drawn here) and %d test images", train_data().size(),
+                pad.taught, test_data().size());
   data_status = buf;
   return "";
 }
@@ -406,16 +430,23 @@ std::string App::state_json() {
   j["wasm_heap_mb"] = emscripten_get_heap_size() / 1048576.0;
 #endif
   j["view"] = kViews[std::clamp(view, 0, kViewCount - 1)];
-  j["pad"] = {{"top", pad.top}, {"empty", pad.pre.empty}, {"taught", pad.taught},
-              {"confidence", pad.top >= 0 ? pad.probs[pad.top] : 0.0f}, {"saliency", !pad.saliency.empty()}};
-  j["report"] = {{"ready", report.ready}, {"accuracy", report.eval.accuracy}, {"epoch", report.epoch},
-                 {"sel_truth", report.sel_truth}, {"sel_pred", report.sel_pred}, {"mistakes", report.mistakes.size()},
+  j["pad"] = {{"top", pad.top},
+              {"empty", pad.pre.empty},
+              {"taught", pad.taught},
+              {"confidence", pad.top >= 0 ? pad.probs[pad.top] : 0.0f},
+              {"saliency", !pad.saliency.empty()}};
+  j["report"] = {{"ready", report.ready},          {"accuracy", report.eval.accuracy},
+                 {"epoch", report.epoch},          {"sel_truth", report.sel_truth},
+                 {"sel_pred", report.sel_pred},    {"mistakes", report.mistakes.size()},
                  {"macro_f1", report.rep.macro_f1}};
   {
     nlohmann::json runs = nlohmann::json::array();
     for (const ExperimentRun& r : exp.runs)
       runs.push_back({{"name", r.name}, {"epochs", r.epochs}, {"test_acc", r.test_acc}, {"params", r.params}});
-    j["experiments"] = {{"running", exp.running}, {"runs", runs}, {"message", exp.message}, {"winner", exp.running ? -1 : experiment_winner(exp.runs)}};
+    j["experiments"] = {{"running", exp.running},
+                        {"runs", runs},
+                        {"message", exp.message},
+                        {"winner", exp.running ? -1 : experiment_winner(exp.runs)}};
   }
   {
     const StepperState& st = stepper;
@@ -443,7 +474,13 @@ std::string App::state_json() {
       sj["playing"] = st.playing;
       sj["checks"] = nlohmann::json::array();
       for (const GradCheckResult& c : st.checks)
-        sj["checks"].push_back({{"label", c.label}, {"analytic", c.analytic}, {"numeric", c.numeric}, {"rel_error", c.rel_error}, {"kink", c.kink}, {"agrees", c.agrees}, {"uncertainty", c.uncertainty}});
+        sj["checks"].push_back({{"label", c.label},
+                                {"analytic", c.analytic},
+                                {"numeric", c.numeric},
+                                {"rel_error", c.rel_error},
+                                {"kink", c.kink},
+                                {"agrees", c.agrees},
+                                {"uncertainty", c.uncertainty}});
     }
     j["stepper"] = sj;
   }

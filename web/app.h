@@ -38,19 +38,26 @@ namespace bpl::app {
 // ("tab_" + name) and the state JSON use; App::view indexes this list.
 inline constexpr const char* kViews[] = {"train", "stepper", "inside", "draw", "report", "experiments"};
 inline constexpr int kViewCount = 6;
-enum ViewIndex { kViewTrain = 0, kViewStepper = 1, kViewInside = 2, kViewDraw = 3, kViewReport = 4, kViewExperiments = 5 };
+enum ViewIndex {
+  kViewTrain = 0,
+  kViewStepper = 1,
+  kViewInside = 2,
+  kViewDraw = 3,
+  kViewReport = 4,
+  kViewExperiments = 5
+};
 
 // One row of the MLP builder: a dense layer and its activation.
 struct BuilderLayer {
   int units = 128;
-  int activation = 0;   // 0 relu, 1 sigmoid, 2 tanh
+  int activation = 0;  // 0 relu, 1 sigmoid, 2 tanh
 };
 
 class App {
  public:
   // platform: what the browser or the desktop does for the app (not owned; null = nothing)
   explicit App(Platform* platform = nullptr);
-  App(const App&) = delete;   // the session's callback refers to this App
+  App(const App&) = delete;  // the session's callback refers to this App
   App& operator=(const App&) = delete;
   void set_platform(Platform* p) { platform_ = p; }
   Platform* platform() const { return platform_; }
@@ -65,34 +72,34 @@ class App {
   const Dataset& train_data() const { return session_.train_data(); }
   const Dataset& test_data() const { return session_.test_data(); }
   std::string data_status;
-  float data_progress = 0.0f;        // 0..1 while downloading (set by the browser glue)
+  float data_progress = 0.0f;  // 0..1 while downloading (set by the browser glue)
   std::string dataset_name = "MNIST";
-  std::string pending_dataset_name = "MNIST";   // the name the next four files will carry
+  std::string pending_dataset_name = "MNIST";  // the name the next four files will carry
   // The data sets the app offers; choose_dataset asks the platform to fetch one.
   static const std::vector<DataChoice>& data_choices();
   void choose_dataset(const DataChoice& c);
-  void pick_data_files();            // the learner's own IDX files (browser)
+  void pick_data_files();  // the learner's own IDX files (browser)
 
   // ---- model and settings (what the panels edit)
-  RunConfig cfg;                     // preset, layers, training and data settings
-  std::string layers_text;           // editable layer list
-  std::vector<BuilderLayer> builder; // MLP builder rows
+  RunConfig cfg;                      // preset, layers, training and data settings
+  std::string layers_text;            // editable layer list
+  std::vector<BuilderLayer> builder;  // MLP builder rows
   bool use_builder = false;
-  int val_percent = 10, test_images = 0;   // split settings the panel edits (0 = all)
+  int val_percent = 10, test_images = 0;  // split settings the panel edits (0 = all)
   void apply_preset(const std::string& name);
   void builder_to_text();
   // Check the current layer list and settings; "" when they can train, else why not.
   const std::string& validation() const { return validation_; }
   void revalidate();
-  Model& preview_model() { return preview_; }   // built from the text, for the summary table
+  Model& preview_model() { return preview_; }  // built from the text, for the summary table
 
   // ---- training (TrainingSession)
-  void start();        // begin (or resume) training
+  void start();  // begin (or resume) training
   void pause();
   void step_batch();
   void step_epoch();
-  void reset();        // back to freshly initialised weights, history cleared
-  void tick(double frame_budget_ms);   // run training for this frame
+  void reset();                       // back to freshly initialised weights, history cleared
+  void tick(double frame_budget_ms);  // run training for this frame
   RunState state() const { return session_.state(); }
   const std::string& message() const { return session_.message(); }
   Trainer* trainer() { return session_.trainer(); }
@@ -118,34 +125,34 @@ class App {
   std::string settings_query() const;
   // Apply settings from such a text; all or nothing. Returns "" or why it was ignored.
   std::string apply_settings_query(const std::string& query);
-  void download_model();              // the platform saves the .bplm file
-  void pick_model_file();             // the platform's file picker (browser)
-  void share_settings_link();         // the platform puts the settings in the page's address
-  void autosave_now();                // the platform stores the model and settings (browser)
-  void autosave_if_due();             // … when an epoch or a pause made it due
+  void download_model();       // the platform saves the .bplm file
+  void pick_model_file();      // the platform's file picker (browser)
+  void share_settings_link();  // the platform puts the settings in the page's address
+  void autosave_now();         // the platform stores the model and settings (browser)
+  void autosave_if_due();      // … when an epoch or a pause made it due
   bool autosave_due() const { return session_.autosave_due; }
   void answer_restore(bool restore);  // the learner chose restore (true) or start fresh
   const std::string& restore_offer() const { return persist.restore_offer; }
   void offer_restore(const std::string& summary) { persist.offer_restore(summary); }
-  std::string notice;                 // a one-line message about files, links, storage
+  std::string notice;  // a one-line message about files, links, storage
   void set_notice(const std::string& text) { notice = text; }
-  uint64_t weights_hash();            // FNV-1a of the weights (tests compare before/after reload)
+  uint64_t weights_hash();  // FNV-1a of the weights (tests compare before/after reload)
 
   // ---- UI preferences and frame statistics
   bool dark_theme = true;
   float ui_scale = 1.0f;
   bool log_loss = false;
-  int view = 0;             // index into kViews
-  int view_request = -1;    // select this view on the next frame (menu, command line, tests)
+  int view = 0;           // index into kViews
+  int view_request = -1;  // select this view on the next frame (menu, command line, tests)
   bool theme_dirty = true, font_dirty = true;
   void set_dark_theme(bool dark) { dark_theme = dark, theme_dirty = true; }
   void set_ui_scale(float s) { ui_scale = s; }
   void refresh_fonts() { font_dirty = theme_dirty = true; }
   void set_log_loss(bool on) { log_loss = on; }
   void open_view(int v) { view_request = v; }
-  void shown_view(int v) { view = v, view_request = -1; }   // the tab the frame drew
+  void shown_view(int v) { view = v, view_request = -1; }  // the tab the frame drew
   FrameStats frames;
-  std::string state_json();   // read-only snapshot for tests and the benchmark mode
+  std::string state_json();  // read-only snapshot for tests and the benchmark mode
   // where key controls were drawn last frame (x, y, w, h in CSS pixels), so a browser test can
   // aim real mouse clicks at them
   std::map<std::string, std::array<float, 4>> ui_rects;
@@ -173,10 +180,10 @@ class App {
   // write the traced update into the model (and the optimizer's state), then trace again
   void stepper_apply();
   void stepper_set_op(int op) { stepper.set_op(op); }
-  void stepper_tick(double dt_ms) { stepper.tick(dt_ms); }   // playback
+  void stepper_tick(double dt_ms) { stepper.tick(dt_ms); }  // playback
 
   // ---- the drawing pad
-  void pad_update();                // preprocess, predict and saliency when the canvas or the weights changed
+  void pad_update();  // preprocess, predict and saliency when the canvas or the weights changed
   void pad_clear() { pad.clear(); }
   void pad_undo() { pad.undo(); }
   void pad_stroke_begin() { pad.stroke_begin(); }
@@ -185,11 +192,11 @@ class App {
   void pad_to_stepper(int label);
 
   // ---- inside the network
-  void inspect_update();   // when the input or the weights moved on
-  void inspect_test_image(int index);   // show this test image's activations (opens the view)
+  void inspect_update();               // when the input or the weights moved on
+  void inspect_test_image(int index);  // show this test image's activations (opens the view)
 
   // ---- the evaluation report on the test split (after each epoch, or on demand)
-  void report_run();                  // evaluate the test split now (all at once)
+  void report_run();  // evaluate the test split now (all at once)
   // the epoch-end test evaluation runs in slices over the next frames, before training goes on
   void background(double budget_ms);  // call each frame when not training
   bool evaluating() const { return session_.evaluating(); }
@@ -200,8 +207,8 @@ class App {
   void experiments_tick(double budget_ms) { exp.tick(session_, budget_ms); }
 
  private:
-  bool ready_model();      // data and a built model (and normaliser), building them if needed
-  bool ensure_trainer();   // build model + trainer from the settings if needed
+  bool ready_model();     // data and a built model (and normaliser), building them if needed
+  bool ensure_trainer();  // build model + trainer from the settings if needed
   TrainPlan plan() const;
 
   Platform* platform_ = nullptr;

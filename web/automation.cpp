@@ -19,20 +19,29 @@ Options parse_options(const std::vector<std::string>& args) {
       if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
       return args[++i];
     };
-    if (a == "--preset") o.preset = next();
-    else if (a == "--train-epochs") o.train_epochs = std::atoi(next().c_str());
-    else if (a == "--screenshot") o.screenshot = next();
-    else if (a == "--frames") o.frames = std::atol(next().c_str());
-    else if (a == "--bench") o.bench_seconds = std::atof(next().c_str());
-    else if (a == "--load") o.load = next();
+    if (a == "--preset")
+      o.preset = next();
+    else if (a == "--train-epochs")
+      o.train_epochs = std::atoi(next().c_str());
+    else if (a == "--screenshot")
+      o.screenshot = next();
+    else if (a == "--frames")
+      o.frames = std::atol(next().c_str());
+    else if (a == "--bench")
+      o.bench_seconds = std::atof(next().c_str());
+    else if (a == "--load")
+      o.load = next();
     else if (a == "--view") {
       const std::string v = next();
       for (int k = 0; k < kViewCount; ++k)
         if (v == kViews[k]) o.view = k;
       if (o.view < 0) throw std::invalid_argument("--view: train, stepper, inside, draw, report or experiments");
-    } else if (a == "--stepper-op") o.stepper_op = std::atoi(next().c_str()) - 1;
-    else if (a == "--light") o.light = true;
-    else throw std::invalid_argument("unknown option " + a + "\n" + kOptionsHelp);
+    } else if (a == "--stepper-op")
+      o.stepper_op = std::atoi(next().c_str()) - 1;
+    else if (a == "--light")
+      o.light = true;
+    else
+      throw std::invalid_argument("unknown option " + a + "\n" + kOptionsHelp);
   }
   return o;
 }
@@ -100,14 +109,16 @@ void Bench::step(App& app, double page_now_ms, double heap_mb) {
   const double headless = (t->images_seen() - i0) / std::chrono::duration<double>(Clock::now() - h0).count();
   std::vector<float> f = frames_;
   std::sort(f.begin(), f.end());
-  auto pct = [&](double p) { return f.empty() ? 0.0 : f[std::min(f.size() - 1, static_cast<size_t>(p * (f.size() - 1)))]; };
+  auto pct = [&](double p) {
+    return f.empty() ? 0.0 : f[std::min(f.size() - 1, static_cast<size_t>(p * (f.size() - 1)))];
+  };
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "{\"model\":\"%s\",\"seconds\":%.1f,\"frames\":%zu,\"frame_p50_ms\":%.2f,\"frame_p95_ms\":%.2f,"
                 "\"frame_max_ms\":%.2f,\"train_images_per_sec_with_ui\":%.0f,\"train_images_per_sec_headless\":%.0f,"
                 "\"ratio\":%.3f,\"wasm_heap_mb\":%.1f,\"t_begin_ms\":%.1f,\"t_end_ms\":%.1f}",
-                app.cfg.preset.c_str(), secs, f.size(), pct(0.5), pct(0.95), f.empty() ? 0.0 : f.back(), ui_rate, headless,
-                ui_rate / headless, heap_mb, t_begin, t_end);
+                app.cfg.preset.c_str(), secs, f.size(), pct(0.5), pct(0.95), f.empty() ? 0.0 : f.back(), ui_rate,
+                headless, ui_rate / headless, heap_mb, t_begin, t_end);
   result_ = buf;
   std::printf("BENCH %s\n", buf);
   std::fflush(stdout);

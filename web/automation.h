@@ -14,14 +14,14 @@ namespace bpl::app {
 
 struct Options {
   std::string preset;
-  int train_epochs = 0;         // > 0: start training at once and quit after this many epochs
+  int train_epochs = 0;  // > 0: start training at once and quit after this many epochs
   std::string screenshot;
-  long frames = 0;              // > 0: quit after this many frames
-  double bench_seconds = 0;     // > 0: benchmark mode
-  std::string load;             // a .bplm model to open
-  int view = -1;                // ≥ 0: open that view (index into kViews)
-  int stepper_op = -1;          // ≥ 0: the stepper's operation to show (0-based)
-  bool light = false;           // the light theme
+  long frames = 0;           // > 0: quit after this many frames
+  double bench_seconds = 0;  // > 0: benchmark mode
+  std::string load;          // a .bplm model to open
+  int view = -1;             // ≥ 0: open that view (index into kViews)
+  int stepper_op = -1;       // ≥ 0: the stepper's operation to show (0-based)
+  bool light = false;        // the light theme
 };
 
 // The desktop flags; throws std::invalid_argument with the message to print for a bad one.
@@ -40,7 +40,7 @@ int report_quit(App& app, const Options& opt);
 class Bench {
  public:
   using Clock = std::chrono::steady_clock;
-  void request(double seconds, const std::string& preset);   // wait for the data, then run
+  void request(double seconds, const std::string& preset);  // wait for the data, then run
   bool active() const { return phase_ != 0; }
   bool done() const { return phase_ == 3; }
   // the frame intervals while training with the UI
@@ -50,10 +50,10 @@ class Bench {
   // one step of the benchmark's state machine; page_now_ms: the page's clock (performance.now()
   // in the browser), so the result lines up with its paint timestamps; heap_mb: the wasm heap
   void step(App& app, double page_now_ms, double heap_mb);
-  const std::string& result() const { return result_; }   // JSON, once done
+  const std::string& result() const { return result_; }  // JSON, once done
 
  private:
-  int phase_ = 0;          // 0 off, 1 waiting for data, 2 training with UI, 3 done
+  int phase_ = 0;  // 0 off, 1 waiting for data, 2 training with UI, 3 done
   double seconds_ = 0;
   std::string preset_;
   Clock::time_point t0_;

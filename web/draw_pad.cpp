@@ -40,7 +40,7 @@ void DrawPad::paint(float x0, float y0, float x1, float y1) {
     for (int y = std::max(0, static_cast<int>(cy - r - 1)); y <= std::min(N - 1, static_cast<int>(cy + r + 1)); ++y)
       for (int x = std::max(0, static_cast<int>(cx - r - 1)); x <= std::min(N - 1, static_cast<int>(cx + r + 1)); ++x) {
         const float d = std::hypot(x + 0.5f - cx, y + 0.5f - cy);
-        const float ink = std::clamp(r + 0.5f - d, 0.0f, 1.0f);   // 1 inside, a one-pixel ramp at the edge
+        const float ink = std::clamp(r + 0.5f - d, 0.0f, 1.0f);  // 1 inside, a one-pixel ramp at the edge
         float& c = canvas[static_cast<size_t>(y) * N + x];
         c = std::max(c, ink);
       }
@@ -50,7 +50,7 @@ void DrawPad::paint(float x0, float y0, float x1, float y1) {
 
 void DrawPad::update(TrainingSession& s, const std::function<bool()>& model_ready) {
   if (!dirty && predicted_once && at_weights == s.weights_version()) return;
-  if (dirty) pre = mnist_preprocess(canvas, kSize, kSize);   // only a new drawing
+  if (dirty) pre = mnist_preprocess(canvas, kSize, kSize);  // only a new drawing
   dirty = false;
   at_weights = s.weights_version();
   predicted_once = true;
@@ -59,14 +59,14 @@ void DrawPad::update(TrainingSession& s, const std::function<bool()>& model_read
   saliency.clear();
   top = -1;
   if (pre.empty || !model_ready()) return;
-  at_weights = s.weights_version();   // building the model may have made fresh weights
+  at_weights = s.weights_version();  // building the model may have made fresh weights
   Matrix x(784, 1);
   for (int i = 0; i < 784; ++i) x(i, 0) = s.normalizer().apply(pre.pixels[i]);
   Matrix p;
   softmax(s.model().forward(x, Mode::Eval), p);
   probs.assign(p.data(), p.data() + p.size());
   top = static_cast<int>(std::max_element(probs.begin(), probs.end()) - probs.begin());
-  const Matrix sal = bpl::saliency(s.model(), x, top);   // ∂z_top/∂x from the engine's backward pass
+  const Matrix sal = bpl::saliency(s.model(), x, top);  // ∂z_top/∂x from the engine's backward pass
   saliency.assign(sal.data(), sal.data() + sal.size());
 }
 

@@ -18,7 +18,7 @@ void Experiments::start(const TrainingSession& s) {
     message = e.what();
     return;
   }
-  std::reverse(queue.begin(), queue.end());   // popped from the back
+  std::reverse(queue.begin(), queue.end());  // popped from the back
   trainer_.reset();
   running = true;
 }

@@ -6,6 +6,7 @@
 #include "train/trainer.h"
 #include "training_session.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,11 +15,11 @@ namespace bpl::app {
 
 class Experiments {
  public:
-  int which = 0;                  // index into comparison_names()
-  int max_epochs = 3;             // per run (0 = the preset's own)
+  int which = 0;       // index into comparison_names()
+  int max_epochs = 3;  // per run (0 = the preset's own)
   bool running = false;
-  std::vector<std::string> queue; // presets still to run
-  std::vector<ExperimentRun> runs;   // finished ones, then the current one
+  std::vector<std::string> queue;   // presets still to run
+  std::vector<ExperimentRun> runs;  // finished ones, then the current one
   std::vector<int> total_epochs;
   std::string message;
 

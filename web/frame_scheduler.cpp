@@ -14,7 +14,7 @@ double FrameStats::percentile(double p) const {
 }
 
 void FrameScheduler::frame_started(float interval_ms, FrameStats& fs) {
-  if (painted_frames_ == 0) return;   // the first frame's interval includes the start-up
+  if (painted_frames_ == 0) return;  // the first frame's interval includes the start-up
   fs.frame_ms.push_back(interval_ms);
   if (fs.frame_ms.size() > 600) fs.frame_ms.pop_front();
   fs.fps = 0.9 * fs.fps + 0.1 * (1000.0 / std::max(1.0f, interval_ms));

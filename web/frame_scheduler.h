@@ -13,12 +13,12 @@
 namespace bpl::app {
 
 struct FrameStats {
-  std::deque<float> frame_ms;      // last few hundred frame intervals
+  std::deque<float> frame_ms;  // last few hundred frame intervals
   double fps = 0;
-  double train_budget_ms = 8;      // adaptive per-frame training budget
-  double ui_ms = 2;                // smoothed cost of a frame without training
-  double images_per_sec = 0;       // training throughput with the UI running (smoothed)
-  int draw_vertices = 0, draw_commands = 0;   // what the last painted frame drew
+  double train_budget_ms = 8;                // adaptive per-frame training budget
+  double ui_ms = 2;                          // smoothed cost of a frame without training
+  double images_per_sec = 0;                 // training throughput with the UI running (smoothed)
+  int draw_vertices = 0, draw_commands = 0;  // what the last painted frame drew
   double percentile(double p) const;
 };
 
@@ -60,7 +60,7 @@ class FrameScheduler {
   long painted_frames_ = 0;
   bool painted_last_ = false;
   int since_paint_ = 0;
-  double paint_cost_ms_ = 0;   // smoothed overrun of a painted frame beyond kFrameMs
+  double paint_cost_ms_ = 0;  // smoothed overrun of a painted frame beyond kFrameMs
   double rate_t0_s_ = 0;
   long rate_images0_ = 0;
 };

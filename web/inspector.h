@@ -12,12 +12,12 @@ namespace bpl::app {
 
 class Inspector {
  public:
-  int source = 0;                 // 0 a test image, 1 the drawing
-  int index = 0;                  // the test image
-  std::vector<Matrix> acts;       // copies of every layer's output
-  Matrix input;                   // the normalised input column
+  int source = 0;            // 0 a test image, 1 the drawing
+  int index = 0;             // the test image
+  std::vector<Matrix> acts;  // copies of every layer's output
+  Matrix input;              // the normalised input column
   std::vector<float> probs;
-  uint64_t version = 0;           // bumped when the activations are recomputed
+  uint64_t version = 0;  // bumped when the activations are recomputed
 
   void show_test_image(int i) { source = 0, index = i; }
   void show_drawing() { source = 1; }

@@ -7,7 +7,8 @@
 // Desktop flags: --preset NAME  --load MODEL.bplm  --train-epochs N (start at once, quit after N epochs)
 //                --screenshot FILE.png (written before quitting)  --frames N (quit after N frames)
 //                --bench SECONDS (train with the UI, then headless, print both rates)
-//                --view stepper|inside|draw|report|experiments (open that view)  --light (light theme)  --stepper-op N (show its operation N, 1-based)
+//                --view stepper|inside|draw|report|experiments (open that view)  --light (light theme)  --stepper-op N
+//                (show its operation N, 1-based)
 // Browser: the same through the URL (?bench=10), and the exported functions at the bottom.
 #include "app.h"
 #include "automation.h"
@@ -22,14 +23,14 @@
 #include <imgui_impl_sdl.h>
 
 #ifdef __EMSCRIPTEN__
-#include "platform_browser.h"
 #include <GLES3/gl3.h>
 #include <emscripten.h>
 #include <emscripten/heap.h>
 #include <emscripten/html5.h>
+#include "platform_browser.h"
 #else
-#include "platform_desktop.h"
 #include <SDL_opengl.h>
+#include "platform_desktop.h"
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 #endif
@@ -51,7 +52,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_now() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
+double seconds_now() {
+  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
 
 struct Glue {
   SDL_Window* window = nullptr;
@@ -75,9 +78,12 @@ void save_screenshot(const std::string& path) {
   SDL_GL_GetDrawableSize(g->window, &w, &h);
   std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4), flipped(px.size());
   glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-  for (int y = 0; y < h; ++y) std::memcpy(&flipped[static_cast<size_t>(y) * w * 4], &px[static_cast<size_t>(h - 1 - y) * w * 4], w * 4);
-  if (stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4)) std::printf("screenshot: %s (%d×%d)\n", path.c_str(), w, h);
-  else std::fprintf(stderr, "could not write %s\n", path.c_str());
+  for (int y = 0; y < h; ++y)
+    std::memcpy(&flipped[static_cast<size_t>(y) * w * 4], &px[static_cast<size_t>(h - 1 - y) * w * 4], w * 4);
+  if (stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4))
+    std::printf("screenshot: %s (%d×%d)\n", path.c_str(), w, h);
+  else
+    std::fprintf(stderr, "could not write %s\n", path.c_str());
 #else
   (void)path;
 #endif
@@ -115,7 +121,8 @@ void frame() {
     input = true;
     ImGui_ImplSDL2_ProcessEvent(&e);
     if (e.type == SDL_QUIT) g->done = true;
-    if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE && e.window.windowID == SDL_GetWindowID(g->window))
+    if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE &&
+        e.window.windowID == SDL_GetWindowID(g->window))
       g->done = true;
   }
 #ifdef __EMSCRIPTEN__
@@ -124,7 +131,8 @@ void frame() {
     emscripten_get_element_css_size("#canvas", &cw, &ch);
     int w = 0, h = 0;
     SDL_GetWindowSize(g->window, &w, &h);
-    if (static_cast<int>(cw) != w || static_cast<int>(ch) != h) SDL_SetWindowSize(g->window, static_cast<int>(cw), static_cast<int>(ch));
+    if (static_cast<int>(cw) != w || static_cast<int>(ch) != h)
+      SDL_SetWindowSize(g->window, static_cast<int>(cw), static_cast<int>(ch));
     float dpr = static_cast<float>(emscripten_get_device_pixel_ratio());
     if (dpr != g->dpr) {
       g->dpr = dpr;
@@ -145,9 +153,14 @@ void frame() {
 
   const bool training = app.state() == RunState::Running;
   switch (sched.work(app.frames, training, app.exp.running)) {
-    case FrameScheduler::Work::Train: app.tick(app.frames.train_budget_ms); break;
-    case FrameScheduler::Work::Experiments: app.experiments_tick(app.frames.train_budget_ms); break;
-    case FrameScheduler::Work::None: break;
+    case FrameScheduler::Work::Train:
+      app.tick(app.frames.train_budget_ms);
+      break;
+    case FrameScheduler::Work::Experiments:
+      app.experiments_tick(app.frames.train_budget_ms);
+      break;
+    case FrameScheduler::Work::None:
+      break;
   }
   if (const bpl::Trainer* t = app.trainer())
     sched.measure_rate(seconds_now(), t->images_seen(), app.state() == RunState::Running, app.frames);
@@ -179,7 +192,7 @@ void frame() {
   glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
              static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(bg.x, bg.y, bg.z, 1.0f);   // the window background, painted by the clear alone
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);  // the window background, painted by the clear alone
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   textures().end_frame();
@@ -237,7 +250,7 @@ int main(int argc, char** argv) {
 #endif
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;   // the layout is computed, nothing to remember
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is computed, nothing to remember
   ImGui_ImplSDL2_InitForOpenGL(g->window, g->gl);
   ImGui_ImplOpenGL3_Init(glsl);
   if (!g->opt.preset.empty()) g->app.apply_preset(g->opt.preset);
@@ -280,7 +293,7 @@ extern "C" {
 
 // One IDX file from the page (already un-gzipped); kind 0..3 as App::receive_idx.
 EMSCRIPTEN_KEEPALIVE void bpl_receive_idx(int kind, const uint8_t* bytes, int size, const char* name) {
-  if (!g) return;   // main() has not run yet
+  if (!g) return;  // main() has not run yet
   g->app.receive_idx(kind, bytes, static_cast<size_t>(size), name);
 }
 

@@ -16,7 +16,8 @@ std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
     else {
       out += '%';
       out += hex[c >> 4];
@@ -29,12 +30,14 @@ std::string url_encode(const std::string& s) {
 std::string url_decode(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
+    if (s[i] == '+')
+      out += ' ';
     else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
              std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
-    } else out += s[i];
+    } else
+      out += s[i];
   }
   return out;
 }
@@ -68,7 +71,9 @@ std::string settings_to_query(const RunConfig& cfg, const std::string& layers, i
       {"training.step_epochs", std::to_string(t.schedule.step_epochs)},
       {"training.gamma", num(t.schedule.gamma)},
       {"data.val_fraction", num(val_percent / 100.0)},
-      {"data.normalize", cfg.norm == NormKind::Unit ? "unit" : cfg.norm == NormKind::Symmetric ? "symmetric" : "standard"},
+      {"data.normalize", cfg.norm == NormKind::Unit        ? "unit"
+                         : cfg.norm == NormKind::Symmetric ? "symmetric"
+                                                           : "standard"},
   };
   std::string q;
   for (const auto& [k, v] : kv) q += (q.empty() ? "" : "&") + k + "=" + url_encode(v);

@@ -22,14 +22,13 @@ std::string url_decode(const std::string& s);
 
 class Persistence {
  public:
-  std::string restore_offer;     // non-empty: ask whether to restore this saved session
+  std::string restore_offer;  // non-empty: ask whether to restore this saved session
   void offer_restore(const std::string& summary) { restore_offer = summary; }
   // the learner's answer: the platform restores (or forgets) the saved session
   void answer_restore(Platform& p, bool restore) {
     restore_offer.clear();
     p.answer_restore(restore);
   }
-  int autosaves = 0;             // sessions handed to the platform's store
 };
 
 }  // namespace bpl::app

@@ -6,7 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 
-EM_JS(void, js_load_dataset, (const char* train, const char* test), { window.bplLoad(UTF8ToString(train), UTF8ToString(test)); });
+// the bodies are JavaScript: not for clang-format
+// clang-format off
+EM_JS(void, js_load_dataset, (const char* train, const char* test),
+      { window.bplLoad(UTF8ToString(train), UTF8ToString(test)); });
 EM_JS(void, js_pick_files, (), { window.bplPickFiles(); });
 EM_JS(void, js_download, (const uint8_t* bytes, size_t size, const char* name),
       { window.bplDownload(HEAPU8.slice(bytes, bytes + size), UTF8ToString(name)); });
@@ -16,28 +19,42 @@ EM_JS(void, js_store, (const uint8_t* bytes, size_t size, const char* query, con
       { window.bplStore(HEAPU8.slice(bytes, bytes + size), UTF8ToString(query), UTF8ToString(summary)); });
 EM_JS(void, js_answer_restore, (int yes), { window.bplAnswerRestore(yes); });
 EM_JS(int, js_timer_loop, (), { return new URLSearchParams(location.search).get('loop') === 'timer' ? 1 : 0; });
+// clang-format on
 
 namespace bpl::app {
 
-void BrowserPlatform::request_dataset(const DataChoice& c) { js_load_dataset(c.train, c.test); }
+void BrowserPlatform::request_dataset(const DataChoice& c) {
+  js_load_dataset(c.train, c.test);
+}
 
 std::string BrowserPlatform::download(const std::vector<uint8_t>& bytes, const std::string& name) {
   js_download(bytes.data(), bytes.size(), name.c_str());
-  return "";   // the browser shows its own download
+  return "";  // the browser shows its own download
 }
 
-void BrowserPlatform::pick_data_files() { js_pick_files(); }
+void BrowserPlatform::pick_data_files() {
+  js_pick_files();
+}
 
-void BrowserPlatform::pick_model_file() { js_pick_model(); }
+void BrowserPlatform::pick_model_file() {
+  js_pick_model();
+}
 
-void BrowserPlatform::share_link(const std::string& query) { js_share(query.c_str()); }
+void BrowserPlatform::share_link(const std::string& query) {
+  js_share(query.c_str());
+}
 
-void BrowserPlatform::autosave(const std::vector<uint8_t>& bytes, const std::string& query, const std::string& summary) {
+void BrowserPlatform::autosave(const std::vector<uint8_t>& bytes, const std::string& query,
+                               const std::string& summary) {
   js_store(bytes.data(), bytes.size(), query.c_str(), summary.c_str());
 }
 
-void BrowserPlatform::answer_restore(bool restore) { js_answer_restore(restore ? 1 : 0); }
+void BrowserPlatform::answer_restore(bool restore) {
+  js_answer_restore(restore ? 1 : 0);
+}
 
-bool browser_wants_timer_loop() { return js_timer_loop() != 0; }
+bool browser_wants_timer_loop() {
+  return js_timer_loop() != 0;
+}
 
 }  // namespace bpl::app

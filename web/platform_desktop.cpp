@@ -6,7 +6,9 @@
 
 namespace bpl::app {
 
-void DesktopPlatform::request_dataset(const DataChoice& c) { app_.load_idx_files(data_dir_, c.train, c.test); }
+void DesktopPlatform::request_dataset(const DataChoice& c) {
+  app_.load_idx_files(data_dir_, c.train, c.test);
+}
 
 std::string DesktopPlatform::download(const std::vector<uint8_t>& bytes, const std::string& name) {
   FILE* f = std::fopen(name.c_str(), "wb");

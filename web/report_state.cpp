@@ -19,7 +19,8 @@ void ReportState::set(const TrainingSession& s, const EvalResult& e, int at_epoc
   mistakes.clear();
   for (size_t i = 0; i < idx.size(); ++i)
     if (eval.predicted[i] != truth[i]) mistakes.push_back(static_cast<int>(i));
-  std::stable_sort(mistakes.begin(), mistakes.end(), [&](int a, int b) { return eval.confidence[a] > eval.confidence[b]; });
+  std::stable_sort(mistakes.begin(), mistakes.end(),
+                   [&](int a, int b) { return eval.confidence[a] > eval.confidence[b]; });
   epoch = at_epoch;
   at_weights = s.weights_version();
   ready = true;

@@ -93,7 +93,7 @@ bool StepperState::next_misclassified(TrainingSession& s) {
 }
 
 int StepperState::random_index(int n) {
-  static Rng rng(0x5eed5);   // the engine's generator; a fresh image each press
+  static Rng rng(0x5eed5);  // the engine's generator; a fresh image each press
   return static_cast<int>(rng.below(static_cast<uint32_t>(n)));
 }
 
@@ -110,7 +110,8 @@ void StepperState::apply(TrainingSession& s) {
     s.autosave_due = true;
     recapture(s);
     char buf[200];
-    std::snprintf(buf, sizeof buf, "applied: the model took this step (loss on this sample %.4f → %.4f)", before, after);
+    std::snprintf(buf, sizeof buf, "applied: the model took this step (loss on this sample %.4f → %.4f)", before,
+                  after);
     message = buf;
   } catch (const std::exception& e) {
     message = std::string("not applied: ") + e.what();

@@ -13,10 +13,14 @@ namespace bpl::app {
 
 const char* run_state_name(RunState s) {
   switch (s) {
-    case RunState::Idle: return "idle";
-    case RunState::Running: return "training";
-    case RunState::Paused: return "paused";
-    case RunState::Done: return "done";
+    case RunState::Idle:
+      return "idle";
+    case RunState::Running:
+      return "training";
+    case RunState::Paused:
+      return "paused";
+    case RunState::Done:
+      return "done";
   }
   return "?";
 }
@@ -36,9 +40,12 @@ RunState TrainingSession::state() const {
 bool TrainingSession::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::string& name,
                                   const std::string& set_name) {
   try {
-    if (kind == 0 || kind == 2) pending_images_[kind / 2] = parse_idx_images(bytes, size, name);
-    else if (kind == 1 || kind == 3) pending_labels_[kind / 2] = parse_idx_labels(bytes, size, 9, name);
-    else throw FormatError("unknown file kind");
+    if (kind == 0 || kind == 2)
+      pending_images_[kind / 2] = parse_idx_images(bytes, size, name);
+    else if (kind == 1 || kind == 3)
+      pending_labels_[kind / 2] = parse_idx_labels(bytes, size, 9, name);
+    else
+      throw FormatError("unknown file kind");
     pending_mask_ |= 1 << kind;
   } catch (...) {
     pending_mask_ &= ~(1 << kind);
@@ -50,7 +57,7 @@ bool TrainingSession::receive_idx(int kind, const uint8_t* bytes, size_t size, c
   Dataset te = make_dataset(std::move(pending_images_[1]), std::move(pending_labels_[1]), set_name + " test");
   if (tr.rows != te.rows || tr.cols != te.cols) throw FormatError("training and test images differ in size");
   if (tr.rows != 28 || tr.cols != 28) throw FormatError("the models here take 28×28 images");
-  trainer_.reset();   // the trainer refers to the old data
+  trainer_.reset();  // the trainer refers to the old data
   pending_eval_.active = false;
   train_ = std::move(tr);
   test_ = std::move(te);
@@ -86,9 +93,9 @@ bool TrainingSession::build_trainer(const TrainPlan& plan) {
       resume_steps_ = trainer_->optimizer().steps();
     }
     auto t = std::make_unique<Trainer>(model_, train_, split_, norm_, plan.train);
-    if (resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);   // a loaded or resumed model's Adam state
+    if (resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);  // a loaded or resumed model's Adam state
     t->on_epoch = [this](const EpochStats& s) { on_epoch(s); };
-    t->set_sliced_validation(true);   // no frame holds a whole validation pass
+    t->set_sliced_validation(true);  // no frame holds a whole validation pass
     trainer_ = std::move(t);
     message_.clear();
     return true;
@@ -102,7 +109,7 @@ void TrainingSession::on_epoch(const EpochStats& s) {
   EpochRecord r;
   r.stats = s;
   r.stats.epoch += epoch_offset_;
-  history_.push_back(r);   // test accuracy and loss follow when the sliced evaluation is done
+  history_.push_back(r);  // test accuracy and loss follow when the sliced evaluation is done
   pending_eval_ = PendingEval{};
   pending_eval_.active = true;
   pending_eval_.result.predicted.assign(split_.test.size(), 0);
@@ -130,11 +137,11 @@ void TrainingSession::bump_if_trained(long batches_before, TrainState state_befo
 
 void TrainingSession::step_batch() {
   if (!trainer_) return;
-  if (pending_eval_.active) eval_slice(1e9);   // finish the last epoch's evaluation first
+  if (pending_eval_.active) eval_slice(1e9);  // finish the last epoch's evaluation first
   const long b0 = batches_run();
   const TrainState s0 = trainer_->state();
   trainer_->step();
-  while (trainer_->validating()) trainer_->step();   // a batch that ends an epoch records it
+  while (trainer_->validating()) trainer_->step();  // a batch that ends an epoch records it
   bump_if_trained(b0, s0);
   running_ = false;
   started_ = true;
@@ -175,7 +182,8 @@ void TrainingSession::eval_slice(double budget_ms) {
   const size_t n = split_.test.size();
   while (pe.pos < n) {
     const size_t count = std::min<size_t>(256, n - pe.pos);
-    std::vector<int> idx(split_.test.begin() + static_cast<long>(pe.pos), split_.test.begin() + static_cast<long>(pe.pos + count));
+    std::vector<int> idx(split_.test.begin() + static_cast<long>(pe.pos),
+                         split_.test.begin() + static_cast<long>(pe.pos + count));
     const EvalResult e = evaluate(model_, test_, idx, norm_);
     pe.loss += e.loss * e.count;
     pe.correct += std::lround(e.accuracy * e.count);
@@ -200,7 +208,7 @@ void TrainingSession::eval_slice(double budget_ms) {
 
 void TrainingSession::tick(double budget_ms) {
   if (state() != RunState::Running) return;
-  if (pending_eval_.active) {   // the last epoch's test evaluation first, on the same weights
+  if (pending_eval_.active) {  // the last epoch's test evaluation first, on the same weights
     eval_slice(budget_ms);
     return;
   }
@@ -230,7 +238,8 @@ void TrainingSession::apply_trace(const Trace& trace) {
 }
 
 // ------------------------------------------------------------------ files
-std::vector<uint8_t> TrainingSession::save_bytes(const std::string& dataset_name, const OptimizerConfig& fallback_optimizer) {
+std::vector<uint8_t> TrainingSession::save_bytes(const std::string& dataset_name,
+                                                 const OptimizerConfig& fallback_optimizer) {
   ModelExtras x;
   x.dataset = dataset_name;
   if (trainer_) {
@@ -267,7 +276,7 @@ void TrainingSession::adopt(LoadedModel&& l) {
   }
   epoch_offset_ = static_cast<int>(history_.size());
   resume_steps_ = l.extras.has_optimizer ? l.extras.steps : 0;
-  running_ = started_ = false;   // Paused when it brought a history, else Idle
+  running_ = started_ = false;  // Paused when it brought a history, else Idle
   step_epoch_target_ = -1;
   message_.clear();
 }

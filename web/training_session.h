@@ -34,12 +34,12 @@ struct EpochRecord {
 // What the settings say a run is: the App builds it from its settings (cfg, layers_text, …).
 struct TrainPlan {
   std::string layers;
-  std::string spec;        // the layer list as the model states it (a changed one means a fresh model)
+  std::string spec;  // the layer list as the model states it (a changed one means a fresh model)
   uint64_t init_seed = 0;
   TrainConfig train;
   NormKind norm = NormKind::Unit;
   int val_percent = 10;
-  int test_images = 0;   // 0 = all
+  int test_images = 0;  // 0 = all
 };
 
 class TrainingSession {
@@ -62,14 +62,14 @@ class TrainingSession {
   // the model (a fresh one if the layer list changed) and a trainer for the plan; false and
   // message() if not possible
   bool build_trainer(const TrainPlan& plan);
-  void run();            // train in tick() until paused, the epoch target or the end
+  void run();  // train in tick() until paused, the epoch target or the end
   void pause();
-  void step_batch();     // one mini-batch (and the validation of an epoch it ends)
-  void step_epoch();     // run to the end of the current epoch
+  void step_batch();  // one mini-batch (and the validation of an epoch it ends)
+  void step_epoch();  // run to the end of the current epoch
   // fresh weights from the layer list (history cleared); the old model stays if it does not build
   void reset(const std::string& layers, uint64_t init_seed);
-  void tick(double budget_ms);          // train for this frame (when running)
-  void background(double budget_ms);    // the epoch-end evaluation, when not training
+  void tick(double budget_ms);        // train for this frame (when running)
+  void background(double budget_ms);  // the epoch-end evaluation, when not training
   bool evaluating() const { return pending_eval_.active; }
 
   RunState state() const;
@@ -98,7 +98,7 @@ class TrainingSession {
 
   // called when an epoch's test evaluation is complete (the report shows it)
   std::function<void(const EvalResult&)> on_test_evaluated;
-  bool autosave_due = false;   // an epoch finished evaluating or training paused
+  bool autosave_due = false;  // an epoch finished evaluating or training paused
 
  private:
   struct PendingEval {
@@ -122,13 +122,13 @@ class TrainingSession {
   Normalizer norm_;
   Split split_;
   std::unique_ptr<Trainer> trainer_;
-  bool running_ = false;       // the learner pressed Start (or Step epoch) and it has not stopped
-  bool started_ = false;       // anything trained since the last reset (Paused rather than Idle)
+  bool running_ = false;  // the learner pressed Start (or Step epoch) and it has not stopped
+  bool started_ = false;  // anything trained since the last reset (Paused rather than Idle)
   std::string message_;
   std::vector<EpochRecord> history_;
   long step_epoch_target_ = -1;
-  int epoch_offset_ = 0;       // epochs trained before a loaded model came in
-  long resume_steps_ = 0;      // the optimizer's step count from a loaded file
+  int epoch_offset_ = 0;   // epochs trained before a loaded model came in
+  long resume_steps_ = 0;  // the optimizer's step count from a loaded file
   uint64_t weights_version_ = 0;
 };
 

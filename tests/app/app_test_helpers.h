@@ -116,6 +116,8 @@ inline int train_until_stopped(App& app, int max_ticks = 100000) {
   return ticks;
 }
 
-inline std::vector<Matrix> weights_of(App& app) { return app.model().get_weights(); }
+inline std::vector<Matrix> weights_of(App& app) {
+  return app.model().get_weights();
+}
 
 }  // namespace bpl::app::test

@@ -20,12 +20,12 @@ TEST_CASE("the training budget is what the UI leaves of a 60 Hz frame, adapted s
   fs.ui_ms = 2.0;
   fs.train_budget_ms = 8.0;
   CHECK(s.work(fs, false, false) == Work::None);
-  CHECK(fs.train_budget_ms == 8.0);   // untouched when nothing trains
+  CHECK(fs.train_budget_ms == 8.0);  // untouched when nothing trains
   REQUIRE(s.work(fs, true, false) == Work::Train);
   // 0.7 · 8 + 0.3 · (16.7 − 2 − 4)
   CHECK(fs.train_budget_ms == Approx(0.7 * 8.0 + 0.3 * (kFrame - 2.0 - 4.0)));
   for (int i = 0; i < 100; ++i) s.work(fs, true, false);
-  CHECK(fs.train_budget_ms == Approx(kFrame - 2.0 - 4.0));   // converges to the target
+  CHECK(fs.train_budget_ms == Approx(kFrame - 2.0 - 4.0));  // converges to the target
   // a slow UI leaves at least 1 ms; a free one at most the frame less the margin
   fs.ui_ms = 30.0;
   for (int i = 0; i < 100; ++i) s.work(fs, true, false);
@@ -84,34 +84,34 @@ TEST_CASE("when painted frames overrun 60 Hz, two frames of three train instead 
 TEST_CASE("frame statistics: intervals after the first painted frame, smoothed UI time and rate", "[app][scheduler]") {
   FrameScheduler s(100.0);
   FrameStats fs;
-  s.frame_started(500.0f, fs);   // start-up
+  s.frame_started(500.0f, fs);  // start-up
   CHECK(fs.frame_ms.empty());
   s.painted(4.0, fs);
   CHECK(s.painted_frames() == 1);
   CHECK(fs.ui_ms == Approx(0.9 * 2.0 + 0.1 * 4.0));
   for (int i = 0; i < 700; ++i) s.frame_started(i < 350 ? 10.0f : 20.0f, fs);
-  CHECK(fs.frame_ms.size() == 600);   // the last 600
+  CHECK(fs.frame_ms.size() == 600);  // the last 600
   CHECK(fs.percentile(0.5) == Approx(20.0));
   CHECK(fs.percentile(0.0) == Approx(10.0));
   CHECK(fs.fps == Approx(50.0).epsilon(0.01));
   // images per second over windows of at least a second
   s.measure_rate(100.5, 1000, true, fs);
-  CHECK(fs.images_per_sec == 0);   // half a second: not yet
+  CHECK(fs.images_per_sec == 0);  // half a second: not yet
   s.measure_rate(102.0, 4000, true, fs);
   CHECK(fs.images_per_sec == Approx(2000.0));
   s.measure_rate(103.0, 5000, true, fs);
   CHECK(fs.images_per_sec == Approx(0.5 * 2000.0 + 0.5 * 1000.0));
-  s.measure_rate(105.0, 5000, false, fs);   // paused: the window moves on, the rate stays
+  s.measure_rate(105.0, 5000, false, fs);  // paused: the window moves on, the rate stays
   CHECK(fs.images_per_sec == Approx(1500.0));
 }
 
 TEST_CASE("the desktop flags", "[app][automation]") {
-  const Options o = parse_options({"--preset", "r2-cnn", "--train-epochs", "2", "--view", "stepper", "--stepper-op", "3",
-                                   "--light", "--frames", "10", "--screenshot", "a.png"});
+  const Options o = parse_options({"--preset", "r2-cnn", "--train-epochs", "2", "--view", "stepper", "--stepper-op",
+                                   "3", "--light", "--frames", "10", "--screenshot", "a.png"});
   CHECK(o.preset == "r2-cnn");
   CHECK(o.train_epochs == 2);
   CHECK(o.view == kViewStepper);
-  CHECK(o.stepper_op == 2);   // 1-based on the command line
+  CHECK(o.stepper_op == 2);  // 1-based on the command line
   CHECK(o.light);
   CHECK(o.frames == 10);
   CHECK(o.screenshot == "a.png");
@@ -130,9 +130,9 @@ TEST_CASE("automation: start training, open a view, quit after the epochs", "[ap
   CHECK_FALSE(should_quit(app, o, 1, false));
   apply_frame_options(app, o);
   CHECK(app.view_request == kViewStepper);
-  CHECK(o.view == -1);   // once
+  CHECK(o.view == -1);  // once
   for (int i = 0; i < 100000 && app.trainer()->epoch() < 1; ++i) app.tick(5.0);
-  REQUIRE(app.evaluating());   // the epoch's test evaluation comes first
+  REQUIRE(app.evaluating());  // the epoch's test evaluation comes first
   CHECK_FALSE(should_quit(app, o, 1, false));
   for (int i = 0; i < 100000 && app.evaluating(); ++i) app.tick(5.0);
   CHECK(should_quit(app, o, 1, false));

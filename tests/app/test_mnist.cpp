@@ -25,7 +25,7 @@ TEST_CASE("the default MNIST subset loads, trains an epoch and is evaluated", "[
   train_until_stopped(app);
   CHECK(app.state() == RunState::Done);
   REQUIRE(app.history().size() == 1);
-  CHECK(app.last_test_accuracy() > 0.85);   // R2's MLP after one epoch on 9,000 images
+  CHECK(app.last_test_accuracy() > 0.85);  // R2's MLP after one epoch on 9,000 images
   CHECK(app.report.ready);
   CHECK(app.report.epoch == 1);
   // the stepper on test image 0, with the trained weights

@@ -109,7 +109,7 @@ TEST_CASE("a bad link changes nothing: all or nothing", "[app][persist][link]") 
   CHECK(app.notice.rfind("the link's settings were ignored: ", 0) == 0);
   CHECK_FALSE(app.apply_settings_query("model.layers=dense(7)").empty());
   CHECK(app.settings_query() == before);
-  CHECK(app.apply_settings_query("").empty());   // no link: nothing to do
+  CHECK(app.apply_settings_query("").empty());  // no link: nothing to do
   // a link without a preset is "custom"
   REQUIRE(app.apply_settings_query("training.learning_rate=0.25").empty());
   CHECK(app.cfg.preset == "custom");
@@ -149,7 +149,7 @@ TEST_CASE("the app asks its platform for files, links and storage", "[app][platf
   }
   SECTION("autosave when an epoch or a pause makes it due") {
     app.autosave_if_due();
-    CHECK(fake.calls.empty());   // a step batch does not
+    CHECK(fake.calls.empty());  // a step batch does not
     app.start();
     app.tick(1.0);
     app.pause();
@@ -185,14 +185,65 @@ TEST_CASE("the state JSON keeps the keys the browser tests read", "[app][json]")
   small_model(app);
   REQUIRE(app.stepper_capture(0, 1));
   const std::string j = app.state_json();
-  for (const char* key :
-       {"state", "data_ready", "data_status", "dataset", "train_size", "test_size", "preset", "layers", "params",
-        "validation", "message", "batches", "images_seen", "epoch", "train_seconds", "test_accuracy", "val_accuracy",
-        "train_loss", "fps", "frame_p50_ms", "frame_p95_ms", "train_budget_ms", "ui_ms", "images_per_sec",
-        "draw_vertices", "draw_commands", "theme", "lr", "batch_size", "optimizer", "history_epochs", "notice",
-        "restore_offer", "weights_hash", "ui_scale", "view", "pad", "report", "experiments", "stepper", "op", "ops",
-        "kind", "layer", "layer_type", "title", "equation", "loss_before", "loss_after", "sample", "batch", "label",
-        "drawn", "predicted", "edits", "applied", "playing", "checks", "weights_version"})
+  for (const char* key : {"state",
+                          "data_ready",
+                          "data_status",
+                          "dataset",
+                          "train_size",
+                          "test_size",
+                          "preset",
+                          "layers",
+                          "params",
+                          "validation",
+                          "message",
+                          "batches",
+                          "images_seen",
+                          "epoch",
+                          "train_seconds",
+                          "test_accuracy",
+                          "val_accuracy",
+                          "train_loss",
+                          "fps",
+                          "frame_p50_ms",
+                          "frame_p95_ms",
+                          "train_budget_ms",
+                          "ui_ms",
+                          "images_per_sec",
+                          "draw_vertices",
+                          "draw_commands",
+                          "theme",
+                          "lr",
+                          "batch_size",
+                          "optimizer",
+                          "history_epochs",
+                          "notice",
+                          "restore_offer",
+                          "weights_hash",
+                          "ui_scale",
+                          "view",
+                          "pad",
+                          "report",
+                          "experiments",
+                          "stepper",
+                          "op",
+                          "ops",
+                          "kind",
+                          "layer",
+                          "layer_type",
+                          "title",
+                          "equation",
+                          "loss_before",
+                          "loss_after",
+                          "sample",
+                          "batch",
+                          "label",
+                          "drawn",
+                          "predicted",
+                          "edits",
+                          "applied",
+                          "playing",
+                          "checks",
+                          "weights_version"})
     CHECK(j.find(std::string("\"") + key + "\":") != std::string::npos);
   CHECK(j.find("\"state\":\"idle\"") != std::string::npos);
 }

@@ -54,10 +54,10 @@ TEST_CASE("the stepper's cursor, playback and selection", "[app][stepper]") {
   CHECK(st.playing);
   app.stepper_tick(1000.0);
   CHECK(st.op == 4);
-  app.stepper_tick(1e6);   // stops at the last operation
+  app.stepper_tick(1e6);  // stops at the last operation
   CHECK(st.op == n - 1);
   CHECK_FALSE(st.playing);
-  st.toggle_play();        // from the end, playing starts over
+  st.toggle_play();  // from the end, playing starts over
   CHECK(st.op == 0);
   CHECK(st.playing);
   // select a value, edit it (what-if), undo the edit
@@ -82,7 +82,7 @@ TEST_CASE("the stepper's cursor, playback and selection", "[app][stepper]") {
 TEST_CASE("applying the stepper's update changes the model by exactly the traced step", "[app][stepper]") {
   App app;
   give_synthetic_data(app);
-  small_model(app);   // plain SGD: θ ← θ − η ∂L/∂θ
+  small_model(app);  // plain SGD: θ ← θ − η ∂L/∂θ
   app.step_batch();
   REQUIRE(app.stepper_capture(3, 4));
   const Trace& tr = app.stepper.trace;
@@ -138,7 +138,7 @@ TEST_CASE("the stepper refuses while training runs, and without data", "[app][st
 TEST_CASE("the stepper finds the next misclassified test image", "[app][stepper]") {
   App app;
   give_synthetic_data(app);
-  small_model(app);   // untrained: most images are wrong
+  small_model(app);  // untrained: most images are wrong
   REQUIRE(app.stepper_capture(0, 1));
   REQUIRE(app.stepper_next_misclassified());
   const int s = app.stepper.sample;

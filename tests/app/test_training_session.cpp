@@ -15,7 +15,7 @@ TEST_CASE("a fresh app has no data and is idle; data arrive as four IDX files", 
   app.receive_idx(0, img.data(), img.size(), "a");
   app.receive_idx(1, lab.data(), lab.size(), "b");
   app.receive_idx(2, img.data(), img.size(), "c");
-  CHECK_FALSE(app.data_ready());   // three of four
+  CHECK_FALSE(app.data_ready());  // three of four
   app.receive_idx(3, lab.data(), lab.size(), "d");
   REQUIRE(app.data_ready());
   CHECK(app.train_data().size() == 50);
@@ -44,9 +44,9 @@ TEST_CASE("start trains epochs, records each with its test evaluation, and ends 
   REQUIRE(app.history().size() == 3);
   for (size_t e = 0; e < app.history().size(); ++e) {
     CHECK(app.history()[e].stats.epoch == static_cast<int>(e) + 1);
-    CHECK(std::isfinite(app.history()[e].test_acc));   // the sliced test evaluation filled it in
+    CHECK(std::isfinite(app.history()[e].test_acc));  // the sliced test evaluation filled it in
   }
-  CHECK(app.last_test_accuracy() > 0.9);   // the bars are easy to tell apart
+  CHECK(app.last_test_accuracy() > 0.9);  // the bars are easy to tell apart
   // the report is the last epoch's evaluation
   CHECK(app.report.ready);
   CHECK(app.report.epoch == 3);
@@ -68,11 +68,11 @@ TEST_CASE("pause stops training where it is; start resumes it", "[app][session]"
   CHECK(app.state() == RunState::Paused);
   const long batches = app.batches_run();
   CHECK(batches > 0);
-  app.tick(5.0);   // a paused session does not train
+  app.tick(5.0);  // a paused session does not train
   CHECK(app.batches_run() == batches);
   app.start();
   CHECK(app.state() == RunState::Running);
-  for (int i = 0; i < 10 && app.batches_run() == batches; ++i) app.tick(1.0);   // past an epoch's evaluation
+  for (int i = 0; i < 10 && app.batches_run() == batches; ++i) app.tick(1.0);  // past an epoch's evaluation
   CHECK(app.batches_run() > batches);
 }
 
@@ -108,7 +108,7 @@ TEST_CASE("reset brings back the initial weights and clears the history", "[app]
   CHECK(app.state() == RunState::Idle);
   CHECK(app.history().empty());
   CHECK(app.batches_run() == 0);
-  CHECK(app.weights_hash() == h0);   // the same init seed
+  CHECK(app.weights_hash() == h0);  // the same init seed
   CHECK(app.weights_version() > v);
 }
 
@@ -116,13 +116,13 @@ TEST_CASE("a diverging run stops, paused, with the trainer's message", "[app][se
   App app;
   give_synthetic_data(app);
   small_model(app);
-  app.cfg.train.optimizer.lr = 10.0;   // the largest allowed: explodes within the first batches
+  app.cfg.train.optimizer.lr = 10.0;  // the largest allowed: explodes within the first batches
   app.revalidate();
   REQUIRE(app.validation().empty());
   app.start();
   train_until_stopped(app);
   CHECK(app.trainer()->state() == TrainState::Diverged);
-  CHECK(app.state() == RunState::Paused);   // not Done: it can resume from the last good epoch
+  CHECK(app.state() == RunState::Paused);  // not Done: it can resume from the last good epoch
   CHECK_FALSE(app.message().empty());
 }
 
@@ -153,7 +153,7 @@ TEST_CASE("the weights version moves with every change of the weights, and only 
   // things that do not change the weights
   app.revalidate();
   (void)app.settings_query();
-  app.report_run();   // builds the trainer for the current model: same weights
+  app.report_run();  // builds the trainer for the current model: same weights
   CHECK_FALSE(bumped());
   app.inspect_update();
   app.pad_paint(100, 60, 120, 220);

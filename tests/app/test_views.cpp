@@ -37,7 +37,7 @@ TEST_CASE("the drawing pad predicts the drawing and teaches it", "[app][pad]") {
   // the prediction follows training (the weights version), not only the canvas
   const uint64_t version = app.pad.version;
   app.pad_update();
-  CHECK(app.pad.version == version);   // nothing changed: nothing recomputed
+  CHECK(app.pad.version == version);  // nothing changed: nothing recomputed
   app.step_batch();
   app.pad_update();
   CHECK(app.pad.version > version);
@@ -91,7 +91,7 @@ TEST_CASE("the inspector shows every layer's output and follows the weights", "[
   CHECK(app.inspect.index == 7);
   app.inspect.show_drawing();
   app.inspect_update();
-  CHECK(app.inspect.acts.empty());   // nothing drawn yet
+  CHECK(app.inspect.acts.empty());  // nothing drawn yet
 }
 
 TEST_CASE("the report evaluates the test split on demand", "[app][report]") {
@@ -118,14 +118,14 @@ TEST_CASE("the report evaluates the test split on demand", "[app][report]") {
 TEST_CASE("experiments run a comparison's presets one after another", "[app][experiments]") {
   App app;
   give_synthetic_data(app, 300, 60);
-  app.exp.choose(1);   // R1: MLP hidden sizes
+  app.exp.choose(1);  // R1: MLP hidden sizes
   app.exp.set_max_epochs(1);
   app.exp.set_max_epochs(1000);
   CHECK(app.exp.max_epochs == 100);
   app.exp.set_max_epochs(1);
   app.start();
   app.experiments_start();
-  CHECK(app.state() == RunState::Paused);   // starting pauses the training
+  CHECK(app.state() == RunState::Paused);  // starting pauses the training
   REQUIRE(app.exp.running);
   const size_t presets = app.exp.queue.size();
   REQUIRE(presets > 1);
