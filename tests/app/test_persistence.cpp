@@ -64,7 +64,7 @@ TEST_CASE("a bad model file leaves the model, settings and history untouched", "
   CHECK(app.history().size() == 1);
 }
 
-TEST_CASE("an untrained model loads idle; no model loads while training runs", "[app][persist]") {
+TEST_CASE("an untrained model loads idle, no model loads while training runs", "[app][persist]") {
   App app;
   give_synthetic_data(app);
   small_model(app);

@@ -6,7 +6,7 @@ using namespace bpl;
 using namespace bpl::app;
 using namespace bpl::app::test;
 
-TEST_CASE("a fresh app has no data and is idle; data arrive as four IDX files", "[app][session]") {
+TEST_CASE("a fresh app has no data and is idle, data arrive as four IDX files", "[app][session]") {
   App app;
   CHECK_FALSE(app.data_ready());
   CHECK(app.state() == RunState::Idle);
@@ -58,7 +58,7 @@ TEST_CASE("start trains epochs, records each with its test evaluation, and ends 
   CHECK(app.state() == RunState::Running);
 }
 
-TEST_CASE("pause stops training where it is; start resumes it", "[app][session]") {
+TEST_CASE("pause stops training where it is, start resumes it", "[app][session]") {
   App app;
   give_synthetic_data(app);
   small_model(app);
@@ -76,7 +76,7 @@ TEST_CASE("pause stops training where it is; start resumes it", "[app][session]"
   CHECK(app.batches_run() > batches);
 }
 
-TEST_CASE("step batch runs one mini-batch; step epoch runs to the end of the epoch", "[app][session]") {
+TEST_CASE("step batch runs one mini-batch, step epoch runs to the end of the epoch", "[app][session]") {
   App app;
   give_synthetic_data(app);
   small_model(app);
