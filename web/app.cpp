@@ -1,14 +1,12 @@
+// The App: settings, the actions that span its parts, and the state JSON.
 #include "app.h"
 
 #include "core/error.h"
+#include "data/idx.h"
 #include "io/model_file.h"
 #include "io/settings.h"
 
-#include <cstring>
-#include <sstream>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -20,31 +18,18 @@
 
 namespace bpl::app {
 
-const char* run_state_name(RunState s) {
-  switch (s) {
-    case RunState::Idle: return "idle";
-    case RunState::Running: return "training";
-    case RunState::Paused: return "paused";
-    case RunState::Done: return "done";
-  }
-  return "?";
-}
-
-double FrameStats::percentile(double p) const {
-  if (frame_ms.empty()) return 0;
-  std::vector<float> v(frame_ms.begin(), frame_ms.end());
-  std::sort(v.begin(), v.end());
-  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  return v[i];
-}
-
-App::App() {
+App::App(Platform* platform) : platform_(platform) {
+  // an epoch's test evaluation, when complete, becomes the report
+  session_.on_test_evaluated = [this](const EvalResult& r) {
+    const auto& h = session_.history();
+    report.set(session_, r, h.empty() ? report.epoch : h.back().stats.epoch);
+  };
   apply_preset("r2-mlp");
   data_status = "no data loaded yet";
 }
 
 // ------------------------------------------------------------------ data
-const std::vector<App::DataChoice>& App::data_choices() {
+const std::vector<DataChoice>& App::data_choices() {
   static const std::vector<DataChoice> c = {
       {"MNIST, 10,000 + 2,000 images (default)", "mnist-train-10k", "mnist-test-2k"},
       {"MNIST, all 60,000 + 10,000 images (11 MB)", "mnist-train-60k", "mnist-test-10k"},
@@ -53,38 +38,33 @@ const std::vector<App::DataChoice>& App::data_choices() {
   return c;
 }
 
+void App::choose_dataset(const DataChoice& c) {
+  if (!platform_) return;
+  // the set's name is its label up to the first comma ("MNIST", "Fashion-MNIST")
+  pending_dataset_name = c.label;
+  pending_dataset_name = pending_dataset_name.substr(0, pending_dataset_name.find(','));
+  platform_->request_dataset(c);
+}
+
+void App::pick_data_files() {
+  if (!platform_ || !platform_->can_pick_files()) return;
+  pending_dataset_name = "your files";
+  platform_->pick_data_files();
+}
+
 void App::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::string& name) {
   try {
-    if (kind == 0 || kind == 2) pending_images_[kind / 2] = parse_idx_images(bytes, size, name);
-    else if (kind == 1 || kind == 3) pending_labels_[kind / 2] = parse_idx_labels(bytes, size, 9, name);
-    else throw FormatError("unknown file kind");
-    pending_mask_ |= 1 << kind;
+    if (!session_.receive_idx(kind, bytes, size, name, pending_dataset_name)) return;
   } catch (const std::exception& e) {
     data_status = std::string("refused: ") + e.what() + " — the current data are unchanged";
-    pending_mask_ &= ~(1 << kind);
     return;
   }
-  if (pending_mask_ != 0xF) return;
-  pending_mask_ = 0;
-  try {
-    Dataset tr = make_dataset(std::move(pending_images_[0]), std::move(pending_labels_[0]), pending_dataset_name + " train");
-    Dataset te = make_dataset(std::move(pending_images_[1]), std::move(pending_labels_[1]), pending_dataset_name + " test");
-    if (tr.rows != te.rows || tr.cols != te.cols) throw FormatError("training and test images differ in size");
-    if (tr.rows != 28 || tr.cols != 28) throw FormatError("the models here take 28×28 images");
-    trainer_.reset();   // the trainer refers to the old data
-    pending_eval_.active = false;
-    if (exp.running) experiments_stop();   // so do the experiments' trainers
-    train_ = std::move(tr);
-    test_ = std::move(te);
-    data_ready_ = true;
-    dataset_name = pending_dataset_name;
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%d training and %d test images", train_.size(), test_.size());
-    data_status = buf;
-    reset();
-  } catch (const std::exception& e) {
-    data_status = std::string("refused: ") + e.what() + " — the current data are unchanged";
-  }
+  if (exp.running) exp.stop();  // the experiments' trainers refer to the old data
+  dataset_name = pending_dataset_name;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%d training and %d test images", train_data().size(), test_data().size());
+  data_status = buf;
+  reset();
 }
 
 bool App::load_idx_files(const std::string& dir, const std::string& train_prefix, const std::string& test_prefix) {
@@ -99,7 +79,7 @@ bool App::load_idx_files(const std::string& dir, const std::string& train_prefix
       return false;
     }
   }
-  return data_ready_;
+  return data_ready();
 }
 
 // ------------------------------------------------------------------ model and settings
@@ -109,7 +89,7 @@ void App::apply_preset(const std::string& name) {
   // the app trains on the loaded subset: keep epochs short enough to watch
   layers_text = cfg.layers;
   val_percent = static_cast<int>(std::lround(cfg.val_frac * 100));
-  if (val_percent == 0) val_percent = 10;   // the app always shows a validation curve
+  if (val_percent == 0) val_percent = 10;  // the app always shows a validation curve
   use_builder = false;
   builder.clear();
   // fill the MLP builder when the preset is a plain MLP
@@ -117,21 +97,26 @@ void App::apply_preset(const std::string& name) {
     bool mlp = true;
     std::vector<BuilderLayer> rows;
     for (const LayerSpec& s : parse_layer_list(layers_text)) {
-      if (s.name == "dense") rows.push_back({std::stoi(s.args.at(0)), 0});
-      else if (s.name == "relu" && !rows.empty()) rows.back().activation = 0;
-      else if (s.name == "sigmoid" && !rows.empty()) rows.back().activation = 1;
-      else if (s.name == "tanh" && !rows.empty()) rows.back().activation = 2;
-      else mlp = false;
+      if (s.name == "dense")
+        rows.push_back({std::stoi(s.args.at(0)), 0});
+      else if (s.name == "relu" && !rows.empty())
+        rows.back().activation = 0;
+      else if (s.name == "sigmoid" && !rows.empty())
+        rows.back().activation = 1;
+      else if (s.name == "tanh" && !rows.empty())
+        rows.back().activation = 2;
+      else
+        mlp = false;
     }
     if (mlp && !rows.empty()) {
-      rows.pop_back();   // the output layer (10) is implied
+      rows.pop_back();  // the output layer (10) is implied
       builder = rows;
     }
   } catch (...) {
   }
   if (builder.empty()) builder = {{128, 0}};
   revalidate();
-  if (state_ != RunState::Running) reset();
+  if (state() != RunState::Running) reset();
 }
 
 void App::builder_to_text() {
@@ -154,7 +139,7 @@ void App::revalidate() {
     if (val_percent < 100 * share.min || val_percent > 100 * share.max)
       throw ConfigError("validation share must be " + exact_number(100 * share.min) + "–" +
                         exact_number(100 * share.max) + "%");
-    if (data_ready_ && cfg.train.batch > train_.size())
+    if (data_ready() && cfg.train.batch > train_data().size())
       throw ConfigError("batch size " + std::to_string(cfg.train.batch) + " is larger than the training set");
   } catch (const std::exception& e) {
     validation_ = e.what();
@@ -162,184 +147,76 @@ void App::revalidate() {
 }
 
 // ------------------------------------------------------------------ training
+TrainPlan App::plan() const {
+  TrainPlan p;
+  p.layers = layers_text;
+  p.spec = preview_.built() ? preview_.spec() : "";
+  p.init_seed = cfg.init_seed;
+  p.train = cfg.train;
+  p.norm = cfg.norm;
+  p.val_percent = val_percent;
+  p.test_images = test_images;
+  return p;
+}
+
 bool App::ensure_trainer() {
-  if (trainer_ && !trainer_->finished()) return true;
-  if (!data_ready_) {
-    message_ = "the data are still loading";
+  if (session_.has_live_trainer()) return true;
+  if (!data_ready()) {
+    session_.set_message("the data are still loading");
     return false;
   }
   revalidate();
   if (!validation_.empty()) {
-    message_ = "cannot train: " + validation_;
+    session_.set_message("cannot train: " + validation_);
     return false;
   }
-  try {
-    if (!trainer_ && (!model_.built() || model_.spec() != preview_.spec())) {
-      // the layer list changed since the model was made: a fresh model
-      model_ = Model::from_text(layers_text, Shape{1, 28, 28}, cfg.init_seed);
-      ++model_changes;
-      history_.clear();
-      epoch_offset_ = 0;
-      resume_steps_ = 0;
-    }
-    split_ = make_split(train_, 0, val_percent / 100.0, 0.0, cfg.train.seed, &test_, test_images);
-    norm_ = Normalizer::make(cfg.norm, train_, split_.train);
-    if (trainer_) {
-      // a finished run (diverged, then resumed) goes on with the same model: the epochs count
-      // on, and the optimizer keeps its step count (its m and v are in the Params)
-      epoch_offset_ = history_.empty() ? 0 : history_.back().stats.epoch;
-      resume_steps_ = trainer_->optimizer().steps();
-    }
-    auto t = std::make_unique<Trainer>(model_, train_, split_, norm_, cfg.train);
-    if (resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);   // a loaded or resumed model's Adam state
-    t->on_epoch = [this](const EpochStats& s) { on_epoch(s); };
-    t->set_sliced_validation(true);   // no frame holds a whole validation pass
-    trainer_ = std::move(t);
-    message_.clear();
-    return true;
-  } catch (const std::exception& e) {
-    message_ = std::string("cannot train: ") + e.what();
-    return false;
-  }
+  return session_.build_trainer(plan());
 }
 
-void App::on_epoch(const EpochStats& s) {
-  EpochRecord r;
-  r.stats = s;
-  r.stats.epoch += epoch_offset_;
-  history_.push_back(r);   // test accuracy and loss follow when the sliced evaluation is done
-  pending_eval_ = PendingEval{};
-  pending_eval_.active = true;
-  pending_eval_.result.predicted.assign(split_.test.size(), 0);
-  pending_eval_.result.confidence.assign(split_.test.size(), 0.0f);
+bool App::ready_model() {
+  if (!data_ready()) return false;
+  return session_.trainer() || ensure_trainer();
 }
 
 void App::start() {
-  if (state_ == RunState::Done && trainer_ && trainer_->finished()) {
-    reset();   // Start after a finished run begins a fresh one
-  }
+  if (session_.finished_run()) reset();  // Start after a finished run begins a fresh one
   if (!ensure_trainer()) return;
-  state_ = RunState::Running;
+  session_.run();
 }
 
 void App::pause() {
-  if (state_ == RunState::Running) {
-    state_ = RunState::Paused;
-    autosave_due = true;
-  }
+  session_.pause();
 }
 
 void App::step_batch() {
   if (!ensure_trainer()) return;
-  if (pending_eval_.active) eval_slice(1e9);   // finish the last epoch's evaluation first
-  trainer_->step();
-  while (trainer_->validating()) trainer_->step();   // a batch that ends an epoch records it
-  state_ = trainer_->finished() ? RunState::Done : RunState::Paused;
+  session_.step_batch();
 }
 
 void App::step_epoch() {
   if (!ensure_trainer()) return;
-  step_epoch_target_ = trainer_->epoch() + 1;
-  state_ = RunState::Running;
+  session_.step_epoch();
 }
 
 void App::reset() {
-  trainer_.reset();
-  pending_eval_.active = false;
-  history_.clear();
-  epoch_offset_ = 0;
-  resume_steps_ = 0;
-  message_.clear();
-  step_epoch_target_ = -1;
-  state_ = RunState::Idle;
-  try {
-    model_ = Model::from_text(layers_text, Shape{1, 28, 28}, cfg.init_seed);
-    ++model_changes;
-  } catch (const std::exception&) {
-    // the text is invalid: validation() says why; the old model stays
-  }
-}
-
-void App::background(double budget_ms) {
-  if (pending_eval_.active) eval_slice(budget_ms);
-}
-
-// The test split in chunks of 256 images until the budget is spent; when all are done, the
-// epoch's record gets its test accuracy and loss and the report its confusion matrix.
-void App::eval_slice(double budget_ms) {
-  PendingEval& pe = pending_eval_;
-  const auto t0 = std::chrono::steady_clock::now();
-  const size_t n = split_.test.size();
-  while (pe.pos < n) {
-    const size_t count = std::min<size_t>(256, n - pe.pos);
-    std::vector<int> idx(split_.test.begin() + static_cast<long>(pe.pos), split_.test.begin() + static_cast<long>(pe.pos + count));
-    const EvalResult e = evaluate(model_, test_, idx, norm_);
-    pe.loss += e.loss * e.count;
-    pe.correct += std::lround(e.accuracy * e.count);
-    std::copy(e.predicted.begin(), e.predicted.end(), pe.result.predicted.begin() + static_cast<long>(pe.pos));
-    std::copy(e.confidence.begin(), e.confidence.end(), pe.result.confidence.begin() + static_cast<long>(pe.pos));
-    pe.pos += count;
-    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) break;
-  }
-  if (pe.pos < n) return;
-  pe.active = false;
-  EvalResult& r = pe.result;
-  r.count = static_cast<int>(n);
-  r.loss = n ? pe.loss / n : NAN;
-  r.accuracy = n ? static_cast<double>(pe.correct) / n : NAN;
-  report_set(r);
-  if (!history_.empty()) {
-    history_.back().test_acc = r.accuracy;
-    history_.back().test_loss = r.loss;
-    report.epoch = history_.back().stats.epoch;
-  }
-  autosave_due = true;
+  session_.reset(layers_text, cfg.init_seed);
 }
 
 void App::tick(double budget_ms) {
-  if (state_ != RunState::Running || !trainer_) return;
-  if (pending_eval_.active) {   // the last epoch's test evaluation first, on the same weights
-    eval_slice(budget_ms);
-    return;
-  }
-  // stop at the end of the epoch, so its test evaluation sees the weights of that moment
-  int stop = trainer_->epoch() + 1;
-  if (step_epoch_target_ >= 0) stop = std::min(stop, static_cast<int>(step_epoch_target_));
-  trainer_->run_for_ms(budget_ms, stop);
-  if (step_epoch_target_ >= 0 && trainer_->epoch() >= step_epoch_target_) {
-    step_epoch_target_ = -1;
-    state_ = RunState::Paused;
-  }
-  if (trainer_->finished()) {
-    state_ = trainer_->state() == TrainState::Diverged ? RunState::Paused : RunState::Done;
-    message_ = trainer_->message();
-  }
+  session_.tick(budget_ms);
+}
+
+void App::background(double budget_ms) {
+  session_.background(budget_ms);
 }
 
 // ------------------------------------------------------------------ save, restore, share
 std::vector<uint8_t> App::save_model_bytes() {
-  ModelExtras x;
-  x.dataset = dataset_name;
-  if (trainer_) {
-    x.has_optimizer = true;
-    x.optimizer = trainer_->optimizer().config();
-    x.steps = trainer_->optimizer().steps();
-  } else if (resume_steps_ > 0) {
-    x.has_optimizer = true;
-    x.optimizer = cfg.train.optimizer;
-    x.steps = resume_steps_;
-  }
-  for (const EpochRecord& r : history_) {
-    EpochStats e = r.stats;
-    e.test_loss = r.test_loss;
-    e.test_acc = r.test_acc;
-    x.history.push_back(e);
-  }
-  return serialize_model(model_, norm_, &x);
+  return session_.save_bytes(dataset_name, cfg.train.optimizer);
 }
 
 std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::string& name) {
-  if (state_ == RunState::Running) return "pause training before loading a model";
+  if (state() == RunState::Running) return "pause training before loading a model";
   LoadedModel l;
   try {
     l = deserialize_model(bytes, size);
@@ -350,31 +227,18 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
     notice = std::string("could not load ") + name + ": " + e.what() + " — the current model is unchanged";
     return notice;
   }
-  trainer_.reset();
-  model_ = std::move(l.model);
-  ++model_changes;
-  pending_eval_.active = false;
-  norm_ = l.norm;
-  layers_text = model_.spec();
+  const bool has_optimizer = l.extras.has_optimizer;
+  const OptimizerConfig optimizer = l.extras.optimizer;
+  const std::string dataset = l.extras.dataset;
+  session_.adopt(std::move(l));
+  layers_text = model().spec();
   cfg.preset = "loaded";
-  cfg.norm = norm_.kind;
-  if (l.extras.has_optimizer) cfg.train.optimizer = l.extras.optimizer;
-  history_.clear();
-  for (const EpochStats& e : l.extras.history) {
-    EpochRecord r;
-    r.stats = e;
-    r.test_acc = e.test_acc;
-    r.test_loss = e.test_loss;
-    history_.push_back(r);
-  }
-  epoch_offset_ = static_cast<int>(history_.size());
-  resume_steps_ = l.extras.has_optimizer ? l.extras.steps : 0;
+  cfg.norm = normalizer().kind;
+  if (has_optimizer) cfg.train.optimizer = optimizer;
   use_builder = false;
   revalidate();
-  state_ = history_.empty() ? RunState::Idle : RunState::Paused;
-  message_.clear();
-  notice = "loaded " + name + " (" + std::to_string(history_.size()) + " epochs trained" +
-           (l.extras.dataset.empty() ? "" : " on " + l.extras.dataset) + ")";
+  notice = "loaded " + name + " (" + std::to_string(history().size()) + " epochs trained" +
+           (dataset.empty() ? "" : " on " + dataset) + ")";
   return "";
 }
 
@@ -456,29 +320,157 @@ const std::string& App::setting_error(const std::string& key) const {
   return it == setting_errors_.end() ? none : it->second;
 }
 
-uint64_t App::weights_hash() { return model_.weights_hash(); }
 
+void App::download_model() {
+  if (!platform_ || state() == RunState::Running) return;
+  const std::string n = platform_->download(save_model_bytes(), "backprop-lab-model.bplm");
+  if (!n.empty()) notice = n;
+}
+
+void App::pick_model_file() {
+  if (platform_ && platform_->can_pick_files() && state() != RunState::Running) platform_->pick_model_file();
+}
+
+void App::share_settings_link() {
+  if (platform_ && platform_->can_share_link()) platform_->share_link(settings_query());
+}
+
+void App::autosave_now() {
+  if (!platform_ || !platform_->can_autosave()) return;
+  session_.autosave_due = false;
+  const std::vector<uint8_t> bytes = save_model_bytes();
+  char summary[256];
+  std::snprintf(summary, sizeof summary, "%s · %zu epoch(s) trained · test accuracy %.2f%%", layers_text.c_str(),
+                history().size(), 100 * (std::isfinite(last_test_accuracy()) ? last_test_accuracy() : 0.0));
+  platform_->autosave(bytes, settings_query(), summary);
+}
+
+void App::autosave_if_due() {
+  if (session_.autosave_due) autosave_now();
+}
+
+void App::answer_restore(bool restore) {
+  if (platform_)
+    persist.answer_restore(*platform_, restore);
+  else
+    persist.restore_offer.clear();
+}
+
+uint64_t App::weights_hash() {
+  return model().weights_hash();
+}
+
+// ------------------------------------------------------------------ the views' actions
+bool App::stepper_capture(int first, int batch) {
+  if (!data_ready()) {
+    stepper.message = "the data are still loading";
+    return false;
+  }
+  if (!ready_model()) {
+    stepper.message = message().empty() ? "the model cannot be built: " + validation_ : message();
+    return false;
+  }
+  return stepper.capture_test(session_, first, batch);
+}
+
+bool App::stepper_recapture() {
+  return stepper.drawn.empty() ? stepper_capture(stepper.sample, stepper.batch)
+                               : stepper_capture_drawn(stepper.drawn, stepper.drawn_label);
+}
+
+bool App::stepper_refresh() {
+  return stepper.stale(session_) ? stepper_recapture() : true;
+}
+
+bool App::stepper_capture_drawn(const std::vector<uint8_t>& pixels, int label) {
+  if (pixels.size() != 28 * 28 || label < 0 || label > 9) return false;
+  if (!ready_model()) {
+    stepper.message = message();
+    return false;
+  }
+  return stepper.capture_drawn(session_, pixels, label);
+}
+
+bool App::stepper_next_misclassified() {
+  if (!ready_model()) return false;
+  return stepper.next_misclassified(session_);
+}
+
+void App::stepper_random() {
+  if (!data_ready() || test_data().size() == 0) return;
+  stepper_capture(stepper.random_index(test_data().size()), stepper.batch);
+}
+
+void App::stepper_apply() {
+  stepper.apply(session_);
+}
+
+void App::pad_update() {
+  pad.update(session_, [this] { return ready_model(); });
+}
+
+std::string App::pad_teach(int label) {
+  if (pad.pre.empty) return "draw a digit first";
+  if (label < 0 || label > 9) return "the label must be 0–9";
+  if (!ready_model()) return message();
+  const std::string err = pad.teach(session_, label);
+  if (!err.empty()) return err;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%d training (%d of them drawn here) and %d test images", train_data().size(),
+                pad.taught, test_data().size());
+  data_status = buf;
+  return "";
+}
+
+void App::pad_to_stepper(int label) {
+  if (pad.pre.empty) return;
+  if (stepper_capture_drawn(pad.pre.pixels, label)) open_view(kViewStepper);
+}
+
+void App::inspect_update() {
+  inspect.update(session_, pad, [this] { return ready_model(); });
+}
+
+void App::inspect_test_image(int index) {
+  inspect.show_test_image(index);
+  open_view(kViewInside);
+}
+
+void App::report_run() {
+  if (!ready_model()) return;
+  report.run(session_);
+}
+
+void App::experiments_start() {
+  if (!data_ready()) return;
+  if (state() == RunState::Running) pause();
+  exp.start(session_);
+}
+
+// ------------------------------------------------------------------ state JSON
 std::string App::state_json() {
   nlohmann::json j;
-  j["state"] = run_state_name(state_);
-  j["data_ready"] = data_ready_;
+  j["state"] = run_state_name(state());
+  j["data_ready"] = data_ready();
   j["data_status"] = data_status;
   j["dataset"] = dataset_name;
-  j["train_size"] = train_.size();
-  j["test_size"] = test_.size();
+  j["train_size"] = train_data().size();
+  j["test_size"] = test_data().size();
   j["preset"] = cfg.preset;
   j["layers"] = layers_text;
   j["params"] = preview_.built() ? preview_.param_count() : 0;
   j["validation"] = validation_;
-  j["message"] = message_;
+  j["message"] = message();
   j["batches"] = batches_run();
-  j["images_seen"] = trainer_ ? trainer_->images_seen() : 0;
-  j["epoch"] = history_.empty() ? 0 : history_.back().stats.epoch;
-  j["train_seconds"] = trainer_ ? trainer_->train_seconds() : 0.0;
+  const Trainer* t = session_.trainer();
+  j["images_seen"] = t ? t->images_seen() : 0;
+  j["epoch"] = history().empty() ? 0 : history().back().stats.epoch;
+  j["train_seconds"] = t ? t->train_seconds() : 0.0;
   auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   j["test_accuracy"] = num(last_test_accuracy());
-  j["val_accuracy"] = history_.empty() ? nlohmann::json(nullptr) : num(history_.back().stats.val_acc);
-  j["train_loss"] = history_.empty() ? nlohmann::json(nullptr) : num(history_.back().stats.train_loss);
+  j["val_accuracy"] = history().empty() ? nlohmann::json(nullptr) : num(history().back().stats.val_acc);
+  j["train_loss"] = history().empty() ? nlohmann::json(nullptr) : num(history().back().stats.train_loss);
+  j["weights_version"] = weights_version();
   j["fps"] = frames.fps;
   j["frame_p50_ms"] = frames.percentile(0.5);
   j["frame_p95_ms"] = frames.percentile(0.95);
@@ -491,30 +483,37 @@ std::string App::state_json() {
   j["lr"] = cfg.train.optimizer.lr;
   j["batch_size"] = cfg.train.batch;
   j["optimizer"] = kind_name(cfg.train.optimizer.kind);
-  j["history_epochs"] = history_.size();
+  j["history_epochs"] = history().size();
   j["notice"] = notice;
-  j["restore_offer"] = restore_offer;
+  j["restore_offer"] = persist.restore_offer;
   char hbuf[24];
-  std::snprintf(hbuf, sizeof hbuf, "%016llx", static_cast<unsigned long long>(model_.built() ? weights_hash() : 0));
+  std::snprintf(hbuf, sizeof hbuf, "%016llx", static_cast<unsigned long long>(model().built() ? weights_hash() : 0));
   j["weights_hash"] = hbuf;
   j["ui_scale"] = ui_scale;
 #ifdef __EMSCRIPTEN__
   j["wasm_heap_mb"] = emscripten_get_heap_size() / 1048576.0;
 #endif
   j["view"] = kViews[std::clamp(view, 0, kViewCount - 1)];
-  j["pad"] = {{"top", pad.top}, {"empty", pad.pre.empty}, {"taught", pad.taught},
-              {"confidence", pad.top >= 0 ? pad.probs[pad.top] : 0.0f}, {"saliency", !pad.saliency.empty()}};
-  j["report"] = {{"ready", report.ready}, {"accuracy", report.eval.accuracy}, {"epoch", report.epoch},
-                 {"sel_truth", report.sel_truth}, {"sel_pred", report.sel_pred}, {"mistakes", report.mistakes.size()},
+  j["pad"] = {{"top", pad.top},
+              {"empty", pad.pre.empty},
+              {"taught", pad.taught},
+              {"confidence", pad.top >= 0 ? pad.probs[pad.top] : 0.0f},
+              {"saliency", !pad.saliency.empty()}};
+  j["report"] = {{"ready", report.ready},          {"accuracy", report.eval.accuracy},
+                 {"epoch", report.epoch},          {"sel_truth", report.sel_truth},
+                 {"sel_pred", report.sel_pred},    {"mistakes", report.mistakes.size()},
                  {"macro_f1", report.rep.macro_f1}};
   {
     nlohmann::json runs = nlohmann::json::array();
     for (const ExperimentRun& r : exp.runs)
       runs.push_back({{"name", r.name}, {"epochs", r.epochs}, {"test_acc", r.test_acc}, {"params", r.params}});
-    j["experiments"] = {{"running", exp.running}, {"runs", runs}, {"message", exp.message}, {"winner", exp.running ? -1 : experiment_winner(exp.runs)}};
+    j["experiments"] = {{"running", exp.running},
+                        {"runs", runs},
+                        {"message", exp.message},
+                        {"winner", exp.running ? -1 : experiment_winner(exp.runs)}};
   }
   {
-    const Stepper& st = stepper;
+    const StepperState& st = stepper;
     nlohmann::json sj;
     sj["ready"] = !st.trace.empty();
     sj["message"] = st.message;
@@ -539,7 +538,13 @@ std::string App::state_json() {
       sj["playing"] = st.playing;
       sj["checks"] = nlohmann::json::array();
       for (const GradCheckResult& c : st.checks)
-        sj["checks"].push_back({{"label", c.label}, {"analytic", c.analytic}, {"numeric", c.numeric}, {"rel_error", c.rel_error}, {"kink", c.kink}, {"agrees", c.agrees}, {"uncertainty", c.uncertainty}});
+        sj["checks"].push_back({{"label", c.label},
+                                {"analytic", c.analytic},
+                                {"numeric", c.numeric},
+                                {"rel_error", c.rel_error},
+                                {"kink", c.kink},
+                                {"agrees", c.agrees},
+                                {"uncertainty", c.uncertainty}});
     }
     j["stepper"] = sj;
   }

@@ -1,20 +1,32 @@
-// The application state: everything the panels show and change lives here (not in
-// scattered statics), so tests and the browser glue can drive it. The App owns the data,
-// the model and the trainer; panels only read engine state and call App actions.
+// The application state: everything the panels show and change lives here (not in scattered
+// statics), so tests and the browser glue can drive it. The App composes small parts, each
+// with its own file pair and its own tests (tests/app):
+//   TrainingSession  data, model, trainer, history, the weights version   training_session.h
+//   StepperState     the backprop stepper's trace, cursor and selection    stepper_state.h
+//   DrawPad          the drawing pad and its prediction                    draw_pad.h
+//   Inspector        every layer's output for one input                    inspector.h
+//   ReportState      the evaluation report                                 report_state.h
+//   Experiments      a comparison's presets trained one after another      experiments.h
+//   Persistence      settings links, autosave, the restore offer           persistence.h
+//   Platform         what the browser or the desktop does for the app      platform.h
+// and holds the settings the panels edit. Panels read fields and call methods; the methods
+// that need more than one part (the stepper needs a trained model, …) are the App's.
+// No ImGui here: this header and the parts' sources build into bpl_app_core.
 #pragma once
 
-#include "data/dataset.h"
+#include "draw_pad.h"
+#include "experiments.h"
+#include "frame_scheduler.h"
+#include "inspector.h"
 #include "io/run_config.h"
 #include "model/model.h"
-#include "data/preprocess.h"
-#include "metrics/metrics.h"
-#include "trace/trace.h"
-#include "train/experiment.h"
-#include "train/trainer.h"
+#include "persistence.h"
+#include "platform.h"
+#include "report_state.h"
+#include "stepper_state.h"
+#include "training_session.h"
 
 #include <array>
-#include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,38 +34,33 @@
 
 namespace bpl::app {
 
-enum class RunState { Idle, Running, Paused, Done };
-
 // The views (tabs across the window), by the names the desktop flag --view, the tests' rectangles
 // ("tab_" + name) and the state JSON use; App::view indexes this list.
 inline constexpr const char* kViews[] = {"train", "stepper", "inside", "draw", "report", "experiments"};
 inline constexpr int kViewCount = 6;
-const char* run_state_name(RunState s);
+enum ViewIndex {
+  kViewTrain = 0,
+  kViewStepper = 1,
+  kViewInside = 2,
+  kViewDraw = 3,
+  kViewReport = 4,
+  kViewExperiments = 5
+};
 
 // One row of the MLP builder: a dense layer and its activation.
 struct BuilderLayer {
   int units = 128;
-  int activation = 0;   // 0 relu, 1 sigmoid, 2 tanh
-};
-
-struct EpochRecord {
-  EpochStats stats;
-  double test_acc = NAN, test_loss = NAN;
-};
-
-struct FrameStats {
-  std::deque<float> frame_ms;      // last few hundred frame intervals
-  double fps = 0;
-  double train_budget_ms = 8;      // adaptive per-frame training budget
-  double ui_ms = 2;                // smoothed cost of a frame without training
-  double images_per_sec = 0;       // training throughput with the UI running (smoothed)
-  int draw_vertices = 0, draw_commands = 0;   // what the last painted frame drew
-  double percentile(double p) const;
+  int activation = 0;  // 0 relu, 1 sigmoid, 2 tanh
 };
 
 class App {
  public:
-  App();
+  // platform: what the browser or the desktop does for the app (not owned; null = nothing)
+  explicit App(Platform* platform = nullptr);
+  App(const App&) = delete;  // the session's callback refers to this App
+  App& operator=(const App&) = delete;
+  void set_platform(Platform* p) { platform_ = p; }
+  Platform* platform() const { return platform_; }
 
   // ---- data
   // Hand over one IDX file (kind 0 train images, 1 train labels, 2 test images, 3 test labels);
@@ -61,30 +68,24 @@ class App {
   // the current data stay.
   void receive_idx(int kind, const uint8_t* bytes, size_t size, const std::string& name);
   bool load_idx_files(const std::string& dir, const std::string& prefix_train, const std::string& prefix_test);
-  bool data_ready() const { return data_ready_; }
-  const Dataset& train_data() const { return train_; }
-  const Dataset& test_data() const { return test_; }
+  bool data_ready() const { return session_.data_ready(); }
+  const Dataset& train_data() const { return session_.train_data(); }
+  const Dataset& test_data() const { return session_.test_data(); }
   std::string data_status;
-  float data_progress = 0.0f;        // 0..1 while downloading (set by the browser glue)
+  float data_progress = 0.0f;  // 0..1 while downloading (set by the browser glue)
   std::string dataset_name = "MNIST";
-  std::string pending_dataset_name = "MNIST";   // the name the next four files will carry
-  // The data sets the app offers (files made by scripts/setup.sh), and how the platform
-  // fetches them: the browser downloads and un-gzips, the desktop reads from assets/data.
-  struct DataChoice {
-    const char* label;
-    const char* train;   // file prefix, e.g. "mnist-train-10k"
-    const char* test;
-  };
+  std::string pending_dataset_name = "MNIST";  // the name the next four files will carry
+  // The data sets the app offers; choose_dataset asks the platform to fetch one.
   static const std::vector<DataChoice>& data_choices();
-  std::function<void(const DataChoice&)> request_dataset;
-  std::function<void()> request_files;   // the browser's file picker for your own IDX files
+  void choose_dataset(const DataChoice& c);
+  void pick_data_files();  // the learner's own IDX files (browser)
 
   // ---- model and settings (what the panels edit)
-  RunConfig cfg;                     // preset, layers, training and data settings
-  std::string layers_text;           // editable layer list
-  std::vector<BuilderLayer> builder; // MLP builder rows
+  RunConfig cfg;                      // preset, layers, training and data settings
+  std::string layers_text;            // editable layer list
+  std::vector<BuilderLayer> builder;  // MLP builder rows
   bool use_builder = false;
-  int val_percent = 10, test_images = 0;   // split settings the panel edits (0 = all)
+  int val_percent = 10, test_images = 0;  // split settings the panel edits (0 = all)
   void apply_preset(const std::string& name);
   void builder_to_text();
   // Check the current layer list and settings; "" when they can train, else why not.
@@ -98,23 +99,27 @@ class App {
   const std::string& setting_error(const std::string& key) const;
   Model& preview_model() { return preview_; }   // built from the text, for the summary table
 
-  // ---- training
-  void start();        // begin (or resume) training
+  // ---- training (TrainingSession)
+  void start();  // begin (or resume) training
   void pause();
   void step_batch();
   void step_epoch();
-  void reset();        // back to freshly initialised weights, history cleared
-  void tick(double frame_budget_ms);   // run training for this frame
-  RunState state() const { return state_; }
-  const std::string& message() const { return message_; }
-  Trainer* trainer() { return trainer_.get(); }
-  Model& model() { return model_; }
-  uint64_t model_changes = 0;   // bumped whenever model_ is replaced (reset, load, new layers)
-  const std::vector<EpochRecord>& history() const { return history_; }
-  const Normalizer& normalizer() const { return norm_; }
-  const Split& split() const { return split_; }
-  long batches_run() const { return trainer_ ? static_cast<long>(trainer_->batch_losses().size()) : 0; }
-  double last_test_accuracy() const { return history_.empty() ? NAN : history_.back().test_acc; }
+  void reset();                       // back to freshly initialised weights, history cleared
+  void tick(double frame_budget_ms);  // run training for this frame
+  RunState state() const { return session_.state(); }
+  const std::string& message() const { return session_.message(); }
+  Trainer* trainer() { return session_.trainer(); }
+  Model& model() { return session_.model(); }
+  TrainingSession& session() { return session_; }
+  const TrainingSession& session() const { return session_; }
+  // bumped whenever the weights change (a training step, reset, load, a stepper update
+  // applied, new layers); every view cache compares against it
+  uint64_t weights_version() const { return session_.weights_version(); }
+  const std::vector<EpochRecord>& history() const { return session_.history(); }
+  const Normalizer& normalizer() const { return session_.normalizer(); }
+  const Split& split() const { return session_.split(); }
+  long batches_run() const { return session_.batches_run(); }
+  double last_test_accuracy() const { return session_.last_test_accuracy(); }
 
   // ---- saving, restoring and sharing (issue: never lose work)
   // The model as a .bplm file (weights, optimizer state, history, dataset name).
@@ -126,55 +131,53 @@ class App {
   std::string settings_query() const;
   // Apply settings from such a text; all or nothing. Returns "" or why it was ignored.
   std::string apply_settings_query(const std::string& query);
-  std::function<void(const std::vector<uint8_t>&, const std::string&)> request_download;   // browser: save a file
-  std::function<void()> request_model_file;   // browser: file picker for a model
-  std::function<void(const std::string&)> request_share_link;   // browser: put the settings in the URL
-  std::function<void()> request_autosave;     // browser: store the model and settings (IndexedDB)
-  std::function<void(bool)> answer_restore;   // browser: the learner chose restore (true) or start fresh
-  bool autosave_due = false;
-  std::string restore_offer;                  // non-empty: ask whether to restore this saved session
-  std::string notice;                         // a one-line message about files, links, storage
-  uint64_t weights_hash();                    // FNV-1a of the weights (tests compare before/after reload)
+  void download_model();       // the platform saves the .bplm file
+  void pick_model_file();      // the platform's file picker (browser)
+  void share_settings_link();  // the platform puts the settings in the page's address
+  void autosave_now();         // the platform stores the model and settings (browser)
+  void autosave_if_due();      // … when an epoch or a pause made it due
+  bool autosave_due() const { return session_.autosave_due; }
+  void answer_restore(bool restore);  // the learner chose restore (true) or start fresh
+  const std::string& restore_offer() const { return persist.restore_offer; }
+  void offer_restore(const std::string& summary) { persist.offer_restore(summary); }
+  std::string notice;  // a one-line message about files, links, storage
+  void set_notice(const std::string& text) { notice = text; }
+  uint64_t weights_hash();  // FNV-1a of the weights (tests compare before/after reload)
 
   // ---- UI preferences and frame statistics
   bool dark_theme = true;
   float ui_scale = 1.0f;
   bool log_loss = false;
-  int view = 0;             // index into kViews
-  int view_request = -1;    // select this view on the next frame (menu, command line, tests)
+  int view = 0;           // index into kViews
+  int view_request = -1;  // select this view on the next frame (menu, command line, tests)
   bool theme_dirty = true, font_dirty = true;
+  void set_dark_theme(bool dark) { dark_theme = dark, theme_dirty = true; }
+  void set_ui_scale(float s) { ui_scale = s; }
+  void refresh_fonts() { font_dirty = theme_dirty = true; }
+  void set_log_loss(bool on) { log_loss = on; }
+  void open_view(int v) { view_request = v; }
+  void shown_view(int v) { view = v, view_request = -1; }  // the tab the frame drew
   FrameStats frames;
-  std::string state_json();   // read-only snapshot for tests and the benchmark mode
+  std::string state_json();  // read-only snapshot for tests and the benchmark mode
   // where key controls were drawn last frame (x, y, w, h in CSS pixels), so a browser test can
   // aim real mouse clicks at them
   std::map<std::string, std::array<float, 4>> ui_rects;
 
-  // ---- the backprop stepper (web/app_stepper.cpp): one training step of the current model
-  // on test image(s), traced by the engine on a copy; the model changes only on apply
-  struct Stepper {
-    Trace trace;
-    uint64_t version = 0;       // bumped on every capture or edit (views re-upload textures)
-    int op = 0;                 // the current operation
-    int sample = 0;             // first test image of the traced batch
-    int batch = 1;
-    bool playing = false;
-    float speed = 3.0f;         // operations per second when playing
-    double play_ms = 0;
-    std::vector<int> predicted; // argmax of ŷ per sample of the batch, before the update
-    std::string message;        // why the stepper cannot run, or what just happened
-    int applied = 0;            // updates applied to the model from the stepper
-    std::vector<GradCheckResult> checks;
-    int sel_tensor = -1, sel_sample = 0, sel_index = -1;   // the selected value (what-if, checks)
-    float edit_value = 0;
-    bool show_numbers = false;
-    long at_batches = -1;       // what the trace was taken of: batches trained, model version
-    uint64_t at_model = 0;
-    std::vector<uint8_t> drawn; // non-empty: the trace is of this drawn digit (28×28), not a test image
-    int drawn_label = 0;
-  } stepper;
+  // ---- the parts the views show (panels read them; actions below or the parts' own methods)
+  StepperState stepper;
+  DrawPad pad;
+  Inspector inspect;
+  ReportState report;
+  Experiments exp;
+  Persistence persist;
+
+  // ---- the backprop stepper: one training step of the current model on test image(s),
+  // traced by the engine on a copy; the model changes only on apply
   // Trace one step on test images [first, first + batch); false (and stepper.message) if not possible.
   bool stepper_capture(int first, int batch);
   bool stepper_recapture();
+  // re-trace when the weights moved on since the trace was taken; false if it cannot
+  bool stepper_refresh();
   // trace a step on a drawn digit with the label the learner gave it
   bool stepper_capture_drawn(const std::vector<uint8_t>& pixels, int label);
   // the next test image after the current one that the model gets wrong
@@ -182,114 +185,43 @@ class App {
   void stepper_random();
   // write the traced update into the model (and the optimizer's state), then trace again
   void stepper_apply();
-  void stepper_set_op(int op);
-  void stepper_tick(double dt_ms);   // playback
+  void stepper_set_op(int op) { stepper.set_op(op); }
+  void stepper_tick(double dt_ms) { stepper.tick(dt_ms); }  // playback
 
-  // ---- the drawing pad (web/app_views.cpp)
-  struct DrawPad {
-    static constexpr int kSize = 280;           // canvas pixels (10 per MNIST pixel)
-    std::vector<float> canvas = std::vector<float>(kSize * kSize, 0.0f);
-    std::vector<std::vector<float>> undo;       // canvases before each stroke
-    float brush = 16.0f;                        // brush diameter in canvas pixels
-    bool dirty = true;                          // the canvas changed: preprocess and predict again
-    uint64_t version = 0;                       // bumped when the canvas or the prediction changes
-    Preprocessed pre;                           // the 28×28 MNIST-style image
-    std::vector<float> probs;                   // ŷ for 0–9 (empty: nothing drawn)
-    std::vector<float> saliency;                // ∂z_top/∂x, 784 values
-    int top = -1;
-    long at_batches = -1;                       // predictions follow training
-    int teach_label = 0, taught = 0;
-  } pad;
-  void pad_update();                // preprocess, predict and saliency when the canvas or the model changed
-  void pad_clear();
-  void pad_undo();
-  void pad_stroke_begin();
-  void pad_paint(float x0, float y0, float x1, float y1);   // a brush segment, canvas coordinates
+  // ---- the drawing pad
+  void pad_update();  // preprocess, predict and saliency when the canvas or the weights changed
+  void pad_clear() { pad.clear(); }
+  void pad_undo() { pad.undo(); }
+  void pad_stroke_begin() { pad.stroke_begin(); }
+  void pad_paint(float x0, float y0, float x1, float y1) { pad.paint(x0, y0, x1, y1); }
   std::string pad_teach(int label);  // add the drawing to the training set; "" or why not
   void pad_to_stepper(int label);
 
-  // ---- inside the network: every layer's output for one input (web/app_views.cpp)
-  struct Inspect {
-    int source = 0;                 // 0 a test image, 1 the drawing
-    int index = 0;                  // the test image
-    std::vector<Matrix> acts;       // copies of every layer's output
-    Matrix input;                   // the normalised input column
-    std::vector<float> probs;
-    uint64_t version = 0;
-    long at_batches = -1;
-    uint64_t at_model = 0, at_pad = 0;
-    int at_source = -1, at_index = -1;
-  } inspect;
-  void inspect_update();   // when the input, the model or its training moved on
+  // ---- inside the network
+  void inspect_update();               // when the input or the weights moved on
+  void inspect_test_image(int index);  // show this test image's activations (opens the view)
 
   // ---- the evaluation report on the test split (after each epoch, or on demand)
-  struct Report {
-    bool ready = false;
-    int epoch = 0;
-    std::vector<int> idx, truth;    // test images and their labels
-    EvalResult eval;
-    ConfusionMatrix cm;
-    ClassificationReport rep;
-    std::vector<int> mistakes;      // positions in idx, most confident first
-    bool normalized = false;
-    int sel_truth = -1, sel_pred = -1;
-    uint64_t version = 0;
-  } report;
-  void report_run();                  // evaluate the test split now (all at once)
+  void report_run();  // evaluate the test split now (all at once)
   // the epoch-end test evaluation runs in slices over the next frames, before training goes on
   void background(double budget_ms);  // call each frame when not training
-  bool evaluating() const { return pending_eval_.active; }
+  bool evaluating() const { return session_.evaluating(); }
 
-  // ---- experiments: a comparison's presets trained one after another, time-sliced
-  struct Experiments {
-    int which = 0;                  // index into comparison_names()
-    int max_epochs = 3;             // per run (0 = the preset's own)
-    bool running = false;
-    std::vector<std::string> queue; // presets still to run
-    std::vector<ExperimentRun> runs;   // finished ones, then the current one
-    std::vector<int> total_epochs;
-    std::unique_ptr<Model> model;
-    std::unique_ptr<Trainer> trainer;
-    Split split;
-    Normalizer norm;
-    std::string message;
-  } exp;
+  // ---- experiments
   void experiments_start();
-  void experiments_stop();
-  void experiments_tick(double budget_ms);
+  void experiments_stop() { exp.stop(); }
+  void experiments_tick(double budget_ms) { exp.tick(session_, budget_ms); }
 
  private:
-  struct PendingEval {
-    bool active = false;
-    size_t pos = 0;
-    double loss = 0;
-    long correct = 0;
-    EvalResult result;
-  } pending_eval_;
-  void eval_slice(double budget_ms);
-  void report_set(const EvalResult& r);
-  bool ready_model();   // data and a built model (and normaliser), building them if needed
-  bool stepper_capture_x(const Matrix& x, const std::vector<int>& y);
-  bool ensure_trainer();   // build model + trainer from the settings if needed
-  void on_epoch(const EpochStats& s);
+  bool ready_model();     // data and a built model (and normaliser), building them if needed
+  bool ensure_trainer();  // build model + trainer from the settings if needed
+  TrainPlan plan() const;
 
-  Dataset train_, test_;
-  IdxImages pending_images_[2];
-  std::vector<uint8_t> pending_labels_[2];
-  int pending_mask_ = 0;
-  bool data_ready_ = false;
-
-  Model preview_, model_;
-  Normalizer norm_;
-  Split split_;
-  std::unique_ptr<Trainer> trainer_;
-  RunState state_ = RunState::Idle;
-  std::string message_, validation_;
+  Platform* platform_ = nullptr;
+  TrainingSession session_;
+  Model preview_;
+  std::string validation_;
   std::map<std::string, std::string> setting_errors_;   // key → why its last value was refused
-  std::vector<EpochRecord> history_;
-  long step_epoch_target_ = -1;
-  int epoch_offset_ = 0;       // epochs trained before a loaded model came in
-  long resume_steps_ = 0;      // the optimizer's step count from a loaded file
 };
 
 }  // namespace bpl::app

@@ -18,16 +18,17 @@ void MenuBar(App& app) {
   RecordRect(app, "menu_file");
   if (file_open) {
     const bool busy = app.state() == RunState::Running;
-    const bool save = ImGui::MenuItem("Save the model", nullptr, false, !busy && app.request_download);
+    const bool save = ImGui::MenuItem("Save the model", nullptr, false, !busy && app.platform());
     RecordRect(app, "menu_save");
-    if (save) app.request_download(app.save_model_bytes(), "backprop-lab-model.bplm");
+    if (save) app.download_model();
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("A .bplm file: layers, weights, optimizer state, training history.\nLoad it here or with `bpl evaluate --load`.");
-    if (app.request_model_file && ImGui::MenuItem("Load a model…", nullptr, false, !busy)) app.request_model_file();
+    const bool pickers = app.platform() && app.platform()->can_pick_files();
+    if (pickers && ImGui::MenuItem("Load a model…", nullptr, false, !busy)) app.pick_model_file();
     RecordRect(app, "menu_load_model");
-    if (app.request_share_link) {
+    if (app.platform() && app.platform()->can_share_link()) {
       ImGui::Separator();
-      if (ImGui::MenuItem("Share these settings as a link")) app.request_share_link(app.settings_query());
+      if (ImGui::MenuItem("Share these settings as a link")) app.share_settings_link();
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Puts the model and hyper-parameters (not the weights) in the page's address,\nready to copy and send.");
     }
@@ -38,21 +39,14 @@ void MenuBar(App& app) {
   if (data_open) {
     const bool busy = app.state() == RunState::Running;
     int i = 0;
-    for (const App::DataChoice& c : App::data_choices()) {
-      const bool picked = ImGui::MenuItem(c.label, nullptr, false, !busy && app.request_dataset);
+    for (const DataChoice& c : App::data_choices()) {
+      const bool picked = ImGui::MenuItem(c.label, nullptr, false, !busy && app.platform());
       RecordRect(app, ("data_" + std::to_string(i++)).c_str());
-      if (picked) {
-        app.pending_dataset_name = c.label;
-        app.pending_dataset_name = app.pending_dataset_name.substr(0, app.pending_dataset_name.find(','));
-        app.request_dataset(c);
-      }
+      if (picked) app.choose_dataset(c);
     }
-    if (app.request_files) {
+    if (app.platform() && app.platform()->can_pick_files()) {
       ImGui::Separator();
-      if (ImGui::MenuItem("Load your own IDX files…", nullptr, false, !busy)) {
-        app.pending_dataset_name = "your files";
-        app.request_files();
-      }
+      if (ImGui::MenuItem("Load your own IDX files…", nullptr, false, !busy)) app.pick_data_files();
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Pick four IDX files (images and labels, training and test; .gz is fine).\n"
                           "They are checked before anything is replaced.");
@@ -61,15 +55,10 @@ void MenuBar(App& app) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    if (ImGui::MenuItem("Dark theme", nullptr, app.dark_theme)) {
-      app.dark_theme = !app.dark_theme;
-      app.theme_dirty = true;
-    }
+    if (ImGui::MenuItem("Dark theme", nullptr, app.dark_theme)) app.set_dark_theme(!app.dark_theme);
     float s = app.ui_scale;
-    if (ImGui::SliderFloat("UI scale", &s, 0.75f, 2.0f, "%.2f×")) {
-      app.ui_scale = s;
-    }
-    if (ImGui::IsItemDeactivatedAfterEdit()) app.font_dirty = app.theme_dirty = true;
+    if (ImGui::SliderFloat("UI scale", &s, 0.75f, 2.0f, "%.2f×")) app.set_ui_scale(s);
+    if (ImGui::IsItemDeactivatedAfterEdit()) app.refresh_fonts();
     ImGui::EndMenu();
   }
   ImGui::EndMainMenuBar();
@@ -77,23 +66,21 @@ void MenuBar(App& app) {
 
 // Asks once per page load whether to continue the autosaved session.
 void RestorePopup(App& app) {
-  if (app.restore_offer.empty()) return;
+  if (app.restore_offer().empty()) return;
   if (!ImGui::IsPopupOpen("Continue where you left off?")) ImGui::OpenPopup("Continue where you left off?");
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   if (ImGui::BeginPopupModal("Continue where you left off?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("Your last session was saved in this browser:");
-    ImGui::TextDisabled("%s", app.restore_offer.c_str());
+    ImGui::TextDisabled("%s", app.restore_offer().c_str());
     ImGui::Spacing();
     if (ImGui::Button("Restore it", ImVec2(ImGui::GetFontSize() * 9, 0))) {
-      app.restore_offer.clear();
-      if (app.answer_restore) app.answer_restore(true);
+      app.answer_restore(true);
       ImGui::CloseCurrentPopup();
     }
     RecordRect(app, "restore_yes");
     ImGui::SameLine();
     if (ImGui::Button("Start fresh", ImVec2(ImGui::GetFontSize() * 9, 0))) {
-      app.restore_offer.clear();
-      if (app.answer_restore) app.answer_restore(false);
+      app.answer_restore(false);
       ImGui::CloseCurrentPopup();
     }
     RecordRect(app, "restore_no");
@@ -155,8 +142,7 @@ void draw_ui(App& app) {
     }
     ImGui::EndTabBar();
   }
-  app.view_request = -1;
-  app.view = view;
+  app.shown_view(view);
   const float top = ImGui::GetCursorScreenPos().y;
   const ImVec2 o(vp->WorkPos.x + gap, top);
   const float W = vp->WorkSize.x - 2 * gap, H = vp->WorkPos.y + vp->WorkSize.y - status_h - gap - top;

@@ -6,7 +6,7 @@
 using namespace bpl;
 using namespace bpl::test;
 
-TEST_CASE("Dropout keeps about 1−p of the values, scaled by 1/(1−p); eval mode is the identity", "[dropout]") {
+TEST_CASE("Dropout keeps about 1−p of the values, scaled by 1/(1−p), eval mode is the identity", "[dropout]") {
   Dropout d(0.25);
   Rng rng(1);
   d.setup(Shape{1000, 1, 1}, rng);

@@ -6,7 +6,7 @@
 using namespace bpl;
 using namespace bpl::test;
 
-TEST_CASE("Flatten keeps the values and changes the shape; its gradient passes through", "[flatten][gradcheck]") {
+TEST_CASE("Flatten keeps the values and changes the shape, its gradient passes through", "[flatten][gradcheck]") {
   Flatten f;
   Rng rng(1);
   CHECK(f.setup(Shape{16, 4, 4}, rng) == Shape{256, 1, 1});

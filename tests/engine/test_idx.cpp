@@ -72,7 +72,7 @@ TEST_CASE("The real MNIST files read with the right sizes and labels", "[idx][mn
 }
 
 #ifdef BPL_HAVE_ZLIB
-TEST_CASE("Gzipped IDX files read natively; a corrupt .gz is refused", "[idx][gz]") {
+TEST_CASE("Gzipped IDX files read natively, a corrupt .gz is refused", "[idx][gz]") {
   auto img = idx_images(2, 3, 3, 18);
   std::string path = temp_path("test_images.idx.gz");
   gzFile f = gzopen(path.c_str(), "wb");

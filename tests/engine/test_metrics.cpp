@@ -33,7 +33,7 @@ TEST_CASE("Confusion matrix and classification report against a hand-computed ex
   CHECK(r.micro_f1 == Approx(5.0 / 7));
 }
 
-TEST_CASE("A class never predicted has precision 0, not NaN; bad input is refused", "[metrics]") {
+TEST_CASE("A class never predicted has precision 0, not NaN, bad input is refused", "[metrics]") {
   ClassificationReport r = classification_report(confusion_matrix({0, 1, 2}, {0, 0, 0}, 3));
   CHECK(r.precision[1] == 0.0);
   CHECK(r.f1[2] == 0.0);

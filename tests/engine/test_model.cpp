@@ -160,7 +160,7 @@ TEST_CASE("Model errors name the layer and the problem, at build time", "[model]
   CHECK_THROWS_WITH(m.forward(wrong, Mode::Eval), Catch::Contains("expects 784"));
 }
 
-TEST_CASE("The same seed gives bit-identical initial weights; another seed does not", "[model][determinism]") {
+TEST_CASE("The same seed gives bit-identical initial weights, another seed does not", "[model][determinism]") {
   const std::string l = find_preset("r0-lenet5").layers;
   Model a = Model::from_text(l, Shape{1, 28, 28}, 42), b = Model::from_text(l, Shape{1, 28, 28}, 42),
         c = Model::from_text(l, Shape{1, 28, 28}, 43);

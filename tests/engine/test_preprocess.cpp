@@ -60,7 +60,7 @@ TEST_CASE("Preprocessing: an off-centre digit is scaled into 20×20 and centred 
   CHECK(std::abs(cy - 14.0) <= 0.5);
 }
 
-TEST_CASE("Preprocessing: thin strokes give anti-aliased grey levels; an empty canvas stays empty", "[preprocess]") {
+TEST_CASE("Preprocessing: thin strokes give anti-aliased grey levels, an empty canvas stays empty", "[preprocess]") {
   // a 2-pixel-wide diagonal on a 280×280 canvas: 14× smaller, so partial coverage everywhere
   std::vector<float> c(280 * 280, 0.0f);
   for (int i = 0; i < 280; ++i)

@@ -46,7 +46,7 @@ TEST_CASE("uniform, below and normal have the right distributions", "[rng]") {
   }
 }
 
-TEST_CASE("same seed, same stream of numbers; different seed, different stream", "[rng]") {
+TEST_CASE("same seed, same stream of numbers, different seed, different stream", "[rng]") {
   Rng a(5), b(5), c(6);
   bool differs = false;
   for (int i = 0; i < 100; ++i) {

@@ -8,7 +8,8 @@
 namespace bpl::app {
 
 void CurvesPanel(App& app) {
-  ImGui::Checkbox("log scale for the loss", &app.log_loss);
+  bool log_loss = app.log_loss;
+  if (ImGui::Checkbox("log scale for the loss", &log_loss)) app.set_log_loss(log_loss);
   ImGui::SameLine();
   HelpMarker("Per epoch: training loss and accuracy are averaged over the epoch's batches (the weights change "
              "during the epoch); validation and test are measured after it. The thin line is the per-batch loss, "

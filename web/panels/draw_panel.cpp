@@ -20,9 +20,9 @@ HeatmapLayout square(int n) {
 }  // namespace
 
 void DrawPanel(App& app) {
-  App::DrawPad& pad = app.pad;
+  const DrawPad& pad = app.pad;
   const float fs = ImGui::GetFontSize();
-  const int N = App::DrawPad::kSize;
+  const int N = DrawPad::kSize;
   // ---- the canvas
   const float side = std::min(ImGui::GetContentRegionAvail().y - fs * 6.5f, fs * 24.0f);
   ImGui::BeginGroup();
@@ -61,7 +61,8 @@ void DrawPanel(App& app) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Undo the last stroke (Ctrl+Z)");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 8);
-  ImGui::SliderFloat("brush", &pad.brush, 6.0f, 40.0f, "%.0f px");
+  float brush = pad.brush;
+  if (ImGui::SliderFloat("brush", &brush, 6.0f, 40.0f, "%.0f px")) app.pad.set_brush(brush);
   ImGui::EndGroup();
 
   app.pad_update();
@@ -128,15 +129,16 @@ void DrawPanel(App& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 4);
   static uint64_t labelled = 0;   // the label follows the guess until the learner picks one
-  if (pad.top >= 0 && labelled != pad.version) pad.teach_label = pad.top, labelled = pad.version;
-  ImGui::Combo("##label", &pad.teach_label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0");
+  if (pad.top >= 0 && labelled != pad.version) app.pad.set_teach_label(pad.top), labelled = pad.version;
+  int label = pad.teach_label;
+  if (ImGui::Combo("##label", &label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0")) app.pad.set_teach_label(label);
   ImGui::SameLine();
   const bool can = !pad.pre.empty;
   const bool teach = ImGui::Button("Teach it: add to the training set");
   RecordRect(app, "pad_teach");
   if (teach && can) {
     const std::string err = app.pad_teach(pad.teach_label);
-    app.notice = err.empty() ? "added your " + std::to_string(pad.teach_label) + " to the training set" : err;
+    app.set_notice(err.empty() ? "added your " + std::to_string(pad.teach_label) + " to the training set" : err);
   }
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Your drawing, with this label, joins the training images for this session;\nthe next epochs train on it.");

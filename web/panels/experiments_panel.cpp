@@ -10,17 +10,18 @@
 namespace bpl::app {
 
 void ExperimentsPanel(App& app) {
-  App::Experiments& e = app.exp;
+  const Experiments& e = app.exp;
   const float fs = ImGui::GetFontSize();
   static const char* labels[] = {"R0: MLP vs LeNet-5", "R1: MLP hidden sizes 32…512", "R1: CNN kernel sizes 3…11",
                                  "R2: MLP, momentum, CNN, CNN + Adam", "R3: CNN vs MLP"};
   ImGui::BeginDisabled(e.running);
   ImGui::SetNextItemWidth(fs * 16);
-  ImGui::Combo("comparison", &e.which, labels, 5);
+  int which = e.which;
+  if (ImGui::Combo("comparison", &which, labels, 5)) app.exp.choose(which);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 6);
-  ImGui::InputInt("epochs per run", &e.max_epochs);
-  e.max_epochs = std::max(0, std::min(e.max_epochs, 100));
+  int max_epochs = e.max_epochs;
+  if (ImGui::InputInt("epochs per run", &max_epochs)) app.exp.set_max_epochs(max_epochs);
   ImGui::SameLine();
   HelpMarker("0 = each report's own number of epochs. The runs use each preset's settings on the data loaded in the "
              "app (the MNIST subset by default: load the full MNIST from the Data menu to compare with the reports' "
@@ -48,9 +49,9 @@ void ExperimentsPanel(App& app) {
   // progress per run
   for (size_t i = 0; i < e.runs.size(); ++i) {
     const ExperimentRun& r = e.runs[i];
-    const bool current = e.running && i + 1 == e.runs.size() && e.trainer;
+    const bool current = e.running && i + 1 == e.runs.size() && e.trainer();
     float frac = static_cast<float>(r.epochs) / std::max(1, e.total_epochs[i]);
-    if (current) frac = static_cast<float>(e.trainer->epoch() + static_cast<double>(e.trainer->batch_in_epoch()) / e.trainer->batches_per_epoch()) /
+    if (current) frac = static_cast<float>(e.trainer()->epoch() + static_cast<double>(e.trainer()->batch_in_epoch()) / e.trainer()->batches_per_epoch()) /
                         std::max(1, e.total_epochs[i]);
     char over[96];
     std::snprintf(over, sizeof over, "%s · epoch %d/%d", r.name.c_str(), r.epochs, e.total_epochs[i]);

@@ -21,8 +21,7 @@ void Filters(App& app, float width) {
     return;
   }
   // the weights move with training, a new model, and updates applied from the stepper
-  const uint64_t version = (static_cast<uint64_t>(app.batches_run()) << 24) ^ (app.model_changes << 12) ^
-                           static_cast<uint64_t>(app.stepper.applied);
+  const uint64_t version = app.weights_version();
   const float fs = ImGui::GetFontSize();
   bool any = false;
   for (int i = 0; i < m.size(); ++i) {
@@ -71,19 +70,21 @@ void Filters(App& app, float width) {
 }
 
 void Activations(App& app, float width) {
-  App::Inspect& in = app.inspect;
+  const Inspector& in = app.inspect;
   const float fs = ImGui::GetFontSize();
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Input:");
   ImGui::SameLine();
-  ImGui::RadioButton("test image", &in.source, 0);
+  int source = in.source;
+  if (ImGui::RadioButton("test image", &source, 0)) app.inspect.show_test_image(in.index);
   ImGui::SameLine();
   if (in.source == 0) {
     ImGui::SetNextItemWidth(fs * 7);
-    ImGui::InputInt("##img", &in.index);
+    int index = in.index;
+    if (ImGui::InputInt("##img", &index)) app.inspect.show_test_image(index);
     ImGui::SameLine();
   }
-  ImGui::RadioButton("my drawing", &in.source, 1);
+  if (ImGui::RadioButton("my drawing", &source, 1)) app.inspect.show_drawing();
   static bool per_map = false;
   ImGui::SameLine();
   ImGui::Checkbox("each map on its own colour scale", &per_map);

@@ -16,7 +16,7 @@ namespace {
 // Thumbnails of test images (positions into report.idx) from one atlas texture, in rows, each
 // with a caption; clicking one offers the stepper and the activations view.
 void Gallery(App& app, const char* key, const std::vector<int>& items, bool show_truth) {
-  App::Report& r = app.report;
+  const ReportState& r = app.report;
   const int n = std::min<int>(static_cast<int>(items.size()), 60);
   if (n == 0) {
     ImGui::TextDisabled("none");
@@ -47,12 +47,10 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
     else ImGui::TextDisabled("#%d", r.idx[pos]);
     if (ImGui::BeginPopup("open")) {
       if (ImGui::MenuItem("Step through backprop on it")) {
-        if (app.stepper_capture(r.idx[pos], 1)) app.view_request = 1;
+        if (app.stepper_capture(r.idx[pos], 1)) app.open_view(kViewStepper);
       }
       if (ImGui::MenuItem("See its activations")) {
-        app.inspect.source = 0;
-        app.inspect.index = r.idx[pos];
-        app.view_request = 2;
+        app.inspect_test_image(r.idx[pos]);
       }
       ImGui::EndPopup();
     }
@@ -63,10 +61,11 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
 }
 
 void Confusion(App& app) {
-  App::Report& r = app.report;
+  const ReportState& r = app.report;
   const int K = r.cm.classes;
   const float fs = ImGui::GetFontSize(), cell = fs * 2.3f, label = fs * 1.6f;
-  ImGui::Checkbox("row-normalised", &r.normalized);
+  bool normalized = r.normalized;
+  if (ImGui::Checkbox("row-normalised", &normalized)) app.report.set_normalized(normalized);
   ImGui::SameLine();
   HelpMarker("Rows: the true class; columns: the predicted class. Counts, or each row as shares of that class. "
              "Click a cell to see its images.");
@@ -103,7 +102,7 @@ void Confusion(App& app) {
       if (hovered && mp.x >= a.x && mp.x < a.x + cell && mp.y >= a.y && mp.y < a.y + cell) {
         ImGui::SetTooltip("true %d, predicted %d: %ld image%s (%.1f%% of the %ld %ds)", t, p, r.cm.at(t, p),
                           r.cm.at(t, p) == 1 ? "" : "s", 100 * share, r.cm.row_sum(t), t);
-        if (clicked) r.sel_truth = t, r.sel_pred = p;
+        if (clicked) app.report.select_cell(t, p);
       }
     }
   ImGui::TextDisabled("true ↓");
@@ -167,7 +166,7 @@ void ClassTable(App& app) {
 }  // namespace
 
 void ReportPanel(App& app) {
-  App::Report& r = app.report;
+  const ReportState& r = app.report;
   if (ImGui::Button("Evaluate now")) app.report_run();
   RecordRect(app, "report_run");
   ImGui::SameLine();

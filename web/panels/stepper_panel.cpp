@@ -56,16 +56,10 @@ void Explain(const App& app, int tensor, int sample, int index, bool editable) {
   ImGui::EndTooltip();
 }
 
-void Select(App& app, int tensor, int sample, int index) {
-  App::Stepper& st = app.stepper;
-  st.sel_tensor = tensor;
-  st.sel_sample = sample;
-  st.sel_index = index;
-  st.edit_value = st.trace.tensor(tensor).at(sample, index);
-}
+void Select(App& app, int tensor, int sample, int index) { app.stepper.select(tensor, sample, index); }
 
 std::vector<HeatmapMark> marks_for(const App& app, int tensor, int sample, const View& v, bool winners_of_pool) {
-  const App::Stepper& st = app.stepper;
+  const StepperState& st = app.stepper;
   const Trace& tr = st.trace;
   std::vector<HeatmapMark> marks;
   const int n = static_cast<int>(v.values.size());
@@ -109,7 +103,7 @@ void BarStrip(App& app, int tensor, int sample, const View& v, float width) {
 
 // a small table of values around the selected (or the largest) value
 void NumbersTable(App& app, int tensor, int sample, const View& v) {
-  const App::Stepper& st = app.stepper;
+  const StepperState& st = app.stepper;
   int focus = -1;
   if (st.sel_tensor == tensor && st.sel_index >= 0) focus = st.sel_index;
   else {
@@ -150,7 +144,7 @@ void NumbersTable(App& app, int tensor, int sample, const View& v) {
 }
 
 void TensorCard(App& app, int tensor, int sample, float width, bool written, bool pool_winners, const std::string& rect_name) {
-  App::Stepper& st = app.stepper;
+  StepperState& st = app.stepper;
   const Trace& tr = st.trace;
   const TraceTensor& t = tr.tensor(tensor);
   ImGui::PushID(tensor * 16 + sample);
@@ -190,7 +184,7 @@ void TensorCard(App& app, int tensor, int sample, float width, bool written, boo
 }
 
 void NetworkStrip(App& app) {
-  App::Stepper& st = app.stepper;
+  StepperState& st = app.stepper;
   const Trace& tr = st.trace;
   Model& m = st.trace.model();
   const TraceOp& cur = tr.ops()[st.op];
@@ -245,7 +239,7 @@ void NetworkStrip(App& app) {
 }
 
 void Controls(App& app) {
-  App::Stepper& st = app.stepper;
+  StepperState& st = app.stepper;
   const Trace& tr = st.trace;
   const int n = static_cast<int>(tr.ops().size());
   const float fs = ImGui::GetFontSize();
@@ -256,10 +250,7 @@ void Controls(App& app) {
   RecordRect(app, "stepper_back");
   Tip("Step back one operation (←)");
   ImGui::SameLine();
-  if (ImGui::Button(st.playing ? "||" : "▶", ImVec2(fs * 2.2f, 0))) {
-    if (!st.playing && st.op + 1 >= n) app.stepper_set_op(0);
-    st.playing = !st.playing;
-  }
+  if (ImGui::Button(st.playing ? "||" : "▶", ImVec2(fs * 2.2f, 0))) app.stepper.toggle_play();
   RecordRect(app, "stepper_play");
   Tip("Play / pause the steps at the chosen speed (space)");
   ImGui::SameLine();
@@ -268,7 +259,8 @@ void Controls(App& app) {
   Tip("Step forward one operation (→)");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 7);
-  ImGui::SliderFloat("##speed", &st.speed, 0.5f, 20.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
+  float speed = st.speed;
+  if (ImGui::SliderFloat("##speed", &speed, 0.5f, 20.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic)) app.stepper.set_speed(speed);
   Tip("Playback speed");
   ImGui::SameLine();
   if (ImGui::Button("Loss")) app.stepper_set_op(tr.first_op(OpKind::Loss));
@@ -282,7 +274,8 @@ void Controls(App& app) {
   ImGui::SameLine();
   ImGui::TextDisabled("operation %d of %d", st.op + 1, n);
   ImGui::SameLine();
-  ImGui::Checkbox("numbers", &st.show_numbers);
+  bool numbers = st.show_numbers;
+  if (ImGui::Checkbox("numbers", &numbers)) app.stepper.set_show_numbers(numbers);
   Tip("Show a table of values next to each picture (around the selected value, or the largest)");
 
   // keyboard: only while no text field has the keyboard
@@ -292,10 +285,7 @@ void Controls(App& app) {
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) app.stepper_set_op(st.op - 1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) app.stepper_set_op(0);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) app.stepper_set_op(n - 1);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
-      if (!st.playing && st.op + 1 >= n) app.stepper_set_op(0);
-      st.playing = !st.playing;
-    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) app.stepper.toggle_play();
     for (ImWchar c : io.InputQueueCharacters) {
       if (c == 'l' || c == 'L') app.stepper_set_op(tr.first_op(OpKind::Loss));
       if (c == 'b' || c == 'B') app.stepper_set_op(tr.first_op(OpKind::LossBackward));
@@ -305,7 +295,7 @@ void Controls(App& app) {
 }
 
 void SampleRow(App& app) {
-  App::Stepper& st = app.stepper;
+  StepperState& st = app.stepper;
   const float fs = ImGui::GetFontSize();
   ImGui::AlignTextToFramePadding();
   if (!st.drawn.empty()) {
@@ -348,13 +338,14 @@ void SampleRow(App& app) {
   if (st.trace.batch() > 1) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 6);
-    ImGui::SliderInt("##show", &st.sel_sample, 0, st.trace.batch() - 1, "showing %d");
+    int shown = st.sel_sample;
+    if (ImGui::SliderInt("##show", &shown, 0, st.trace.batch() - 1, "showing %d")) app.stepper.show_sample(shown);
     Tip("Which image of the batch the pictures show");
   }
 }
 
 void WhatIfAndChecks(App& app) {
-  App::Stepper& st = app.stepper;
+  StepperState& st = app.stepper;
   Trace& tr = st.trace;
   const float fs = ImGui::GetFontSize();
   ImGui::AlignTextToFramePadding();
@@ -368,37 +359,21 @@ void WhatIfAndChecks(App& app) {
     ImGui::Text("%s = %.6g", tr.index_label(st.sel_tensor, st.sel_index).c_str(), tr.tensor(st.sel_tensor).at(st.sel_sample, st.sel_index));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7);
-    ImGui::InputFloat("##value", &st.edit_value, 0.01f, 0.1f, "%.5f");
+    float value = st.edit_value;
+    if (ImGui::InputFloat("##value", &value, 0.01f, 0.1f, "%.5f")) app.stepper.set_edit_value(value);
     RecordRect(app, "stepper_value");
     ImGui::SameLine();
-    if (ImGui::Button("Set and re-run")) {
-      try {
-        tr.set_value(st.sel_tensor, st.sel_sample, st.sel_index, st.edit_value);
-        ++st.version;
-        st.message.clear();
-      } catch (const std::exception& e) {
-        st.message = e.what();
-      }
-    }
+    if (ImGui::Button("Set and re-run")) app.stepper.edit_selected();
     RecordRect(app, "stepper_set");
     ImGui::SameLine();
-    if (ImGui::Button("Check this gradient")) {
-      try {
-        st.checks = {tr.check_gradient(st.sel_tensor, st.sel_index, st.sel_sample)};
-      } catch (const std::exception& e) {
-        st.message = e.what();
-      }
-    }
+    if (ImGui::Button("Check this gradient")) app.stepper.check_selected();
   } else {
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("select a weight, a bias or an input pixel by clicking it");
   }
   if (tr.edit_count() > 0) {
     ImGui::SameLine();
-    if (ImGui::Button("Reset edits")) {
-      tr.reset_edits();
-      ++st.version;
-    }
+    if (ImGui::Button("Reset edits")) app.stepper.undo_edits();
     RecordRect(app, "stepper_reset_edits");
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%d edit%s active", tr.edit_count(), tr.edit_count() == 1 ? "" : "s");
@@ -412,7 +387,7 @@ void WhatIfAndChecks(App& app) {
              "(a ReLU input at exactly 0, a tie in a max-pool window) the two one-sided slopes differ and no derivative "
              "exists to match: the check says so.");
   ImGui::SameLine();
-  if (ImGui::Button("Check a few weights")) st.checks = tr.check_some();
+  if (ImGui::Button("Check a few weights")) app.stepper.check_some();
   RecordRect(app, "stepper_checks");
   Tip("For each weight and bias tensor, the entry with the largest gradient, and the input pixel with the largest gradient");
   if (!st.checks.empty() &&
@@ -454,7 +429,7 @@ void WhatIfAndChecks(App& app) {
 }  // namespace
 
 void StepperPanel(App& app) {
-  App::Stepper& st = app.stepper;
+  StepperState& st = app.stepper;
   if (!app.data_ready()) {
     ImGui::TextDisabled("The data are still loading.");
     return;
@@ -465,12 +440,10 @@ void StepperPanel(App& app) {
     if (ImGui::Button("Pause training")) app.pause();
     return;
   }
-  // (re)trace when there is none, or the model changed since (training, reset, load, apply)
-  if (st.trace.empty() || st.at_batches != app.batches_run() || st.at_model != app.model_changes) {
-    if (!app.stepper_recapture()) {
-      ImGui::TextWrapped("%s", st.message.c_str());
-      return;
-    }
+  // (re)trace when there is none, or the weights changed since (training, reset, load, apply)
+  if (!app.stepper_refresh()) {
+    ImGui::TextWrapped("%s", st.message.c_str());
+    return;
   }
   Trace& tr = st.trace;
   SampleRow(app);

@@ -1,0 +1,190 @@
+// The training session through the App, as the Training panel drives it: start, pause, step,
+// reset; the run state derived from the engine Trainer's; the weights version.
+#include "app_test_helpers.h"
+
+using namespace bpl;
+using namespace bpl::app;
+using namespace bpl::app::test;
+
+TEST_CASE("a fresh app has no data and is idle, data arrive as four IDX files", "[app][session]") {
+  App app;
+  CHECK_FALSE(app.data_ready());
+  CHECK(app.state() == RunState::Idle);
+  std::vector<uint8_t> img, lab;
+  synthetic_idx(50, 1, img, lab);
+  app.receive_idx(0, img.data(), img.size(), "a");
+  app.receive_idx(1, lab.data(), lab.size(), "b");
+  app.receive_idx(2, img.data(), img.size(), "c");
+  CHECK_FALSE(app.data_ready());  // three of four
+  app.receive_idx(3, lab.data(), lab.size(), "d");
+  REQUIRE(app.data_ready());
+  CHECK(app.train_data().size() == 50);
+  CHECK(app.data_status == "50 training and 50 test images");
+}
+
+TEST_CASE("a bad IDX file is refused and the current data stay", "[app][session]") {
+  App app;
+  give_synthetic_data(app, 120, 40);
+  const std::vector<uint8_t> junk = {1, 2, 3, 4, 5};
+  app.receive_idx(0, junk.data(), junk.size(), "junk");
+  CHECK(app.data_status.rfind("refused: ", 0) == 0);
+  CHECK(app.train_data().size() == 120);
+  CHECK(app.test_data().size() == 40);
+}
+
+TEST_CASE("start trains epochs, records each with its test evaluation, and ends done", "[app][session]") {
+  App app;
+  give_synthetic_data(app);
+  small_model(app);
+  app.start();
+  REQUIRE(app.state() == RunState::Running);
+  CHECK(app.trainer() != nullptr);
+  train_until_stopped(app);
+  CHECK(app.state() == RunState::Done);
+  REQUIRE(app.history().size() == 3);
+  for (size_t e = 0; e < app.history().size(); ++e) {
+    CHECK(app.history()[e].stats.epoch == static_cast<int>(e) + 1);
+    CHECK(std::isfinite(app.history()[e].test_acc));  // the sliced test evaluation filled it in
+  }
+  CHECK(app.last_test_accuracy() > 0.9);  // the bars are easy to tell apart
+  // the report is the last epoch's evaluation
+  CHECK(app.report.ready);
+  CHECK(app.report.epoch == 3);
+  CHECK(app.report.eval.accuracy == Approx(app.last_test_accuracy()));
+  CHECK(app.autosave_due());
+  // Start after a finished run begins a fresh one
+  app.start();
+  CHECK(app.history().empty());
+  CHECK(app.state() == RunState::Running);
+}
+
+TEST_CASE("pause stops training where it is, start resumes it", "[app][session]") {
+  App app;
+  give_synthetic_data(app);
+  small_model(app);
+  app.start();
+  app.tick(1.0);
+  app.pause();
+  CHECK(app.state() == RunState::Paused);
+  const long batches = app.batches_run();
+  CHECK(batches > 0);
+  app.tick(5.0);  // a paused session does not train
+  CHECK(app.batches_run() == batches);
+  app.start();
+  CHECK(app.state() == RunState::Running);
+  for (int i = 0; i < 10 && app.batches_run() == batches; ++i) app.tick(1.0);  // past an epoch's evaluation
+  CHECK(app.batches_run() > batches);
+}
+
+TEST_CASE("step batch runs one mini-batch, step epoch runs to the end of the epoch", "[app][session]") {
+  App app;
+  give_synthetic_data(app);
+  small_model(app);
+  const uint64_t v0 = app.weights_version();
+  const uint64_t h0 = app.weights_hash();
+  app.step_batch();
+  CHECK(app.batches_run() == 1);
+  CHECK(app.state() == RunState::Paused);
+  CHECK(app.weights_version() > v0);
+  CHECK(app.weights_hash() != h0);
+  app.step_epoch();
+  CHECK(app.state() == RunState::Running);
+  train_until_stopped(app);
+  CHECK(app.state() == RunState::Paused);
+  REQUIRE(app.history().size() == 1);
+  CHECK(app.trainer()->epoch() == 1);
+}
+
+TEST_CASE("reset brings back the initial weights and clears the history", "[app][session]") {
+  App app;
+  give_synthetic_data(app);
+  small_model(app);
+  const uint64_t h0 = app.weights_hash();
+  app.step_epoch();
+  train_until_stopped(app);
+  REQUIRE(app.weights_hash() != h0);
+  const uint64_t v = app.weights_version();
+  app.reset();
+  CHECK(app.state() == RunState::Idle);
+  CHECK(app.history().empty());
+  CHECK(app.batches_run() == 0);
+  CHECK(app.weights_hash() == h0);  // the same init seed
+  CHECK(app.weights_version() > v);
+}
+
+TEST_CASE("a diverging run stops, paused, with the trainer's message", "[app][session]") {
+  App app;
+  give_synthetic_data(app);
+  small_model(app);
+  app.cfg.train.optimizer.lr = 10.0;  // the largest allowed: explodes within the first batches
+  app.revalidate();
+  REQUIRE(app.validation().empty());
+  app.start();
+  train_until_stopped(app);
+  CHECK(app.trainer()->state() == TrainState::Diverged);
+  CHECK(app.state() == RunState::Paused);  // not Done: it can resume from the last good epoch
+  CHECK_FALSE(app.message().empty());
+}
+
+TEST_CASE("invalid settings keep the app from training and say why", "[app][session]") {
+  App app;
+  give_synthetic_data(app);
+  app.layers_text = "dense(16), relu, dense(7)";
+  app.revalidate();
+  CHECK_FALSE(app.validation().empty());
+  app.start();
+  CHECK(app.state() == RunState::Idle);
+  CHECK(app.message().rfind("cannot train: ", 0) == 0);
+  App empty;
+  empty.start();
+  CHECK(empty.message() == "the data are still loading");
+}
+
+TEST_CASE("the weights version moves with every change of the weights, and only then", "[app][session][version]") {
+  App app;
+  give_synthetic_data(app);
+  small_model(app);
+  uint64_t v = app.weights_version();
+  auto bumped = [&]() {
+    const bool b = app.weights_version() != v;
+    v = app.weights_version();
+    return b;
+  };
+  // things that do not change the weights
+  app.revalidate();
+  (void)app.settings_query();
+  app.report_run();  // builds the trainer for the current model: same weights
+  CHECK_FALSE(bumped());
+  app.inspect_update();
+  app.pad_paint(100, 60, 120, 220);
+  app.pad_update();
+  CHECK(app.pad_teach(4).empty());
+  CHECK_FALSE(bumped());
+  // a training step
+  app.step_batch();
+  CHECK(bumped());
+  // training for a frame
+  app.start();
+  app.tick(2.0);
+  CHECK(bumped());
+  app.pause();
+  CHECK_FALSE(bumped());
+  // a stepper update applied
+  REQUIRE(app.stepper_capture(0, 1));
+  CHECK_FALSE(bumped());
+  app.stepper_apply();
+  CHECK(bumped());
+  // reset, and a new layer list
+  app.reset();
+  CHECK(bumped());
+  app.layers_text = "dense(8), tanh, dense(10)";
+  app.revalidate();
+  app.step_batch();
+  CHECK(bumped());
+  CHECK(app.model().spec() == app.preview_model().spec());
+  // loading a model
+  const std::vector<uint8_t> bytes = app.save_model_bytes();
+  CHECK_FALSE(bumped());
+  REQUIRE(app.load_model_bytes(bytes.data(), bytes.size(), "m.bplm").empty());
+  CHECK(bumped());
+}

@@ -1,0 +1,40 @@
+// What the app asks of the platform it runs on: files in and out, links, storage. The browser
+// implementation (web/platform_browser.cpp) is the only C++ that calls JavaScript; the desktop
+// one (web/platform_desktop.cpp) reads and writes files; tests/app use a recording fake.
+// What a platform cannot do, the menus leave out (can_*).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bpl::app {
+
+// A data set the app offers (files made by scripts/setup.sh): the browser downloads and
+// un-gzips them, the desktop reads them from assets/data.
+struct DataChoice {
+  const char* label;
+  const char* train;  // file prefix, e.g. "mnist-train-10k"
+  const char* test;
+};
+
+class Platform {
+ public:
+  virtual ~Platform() = default;
+  // fetch a data set's four IDX files and hand them to App::receive_idx
+  virtual void request_dataset(const DataChoice& choice) = 0;
+  // save a file; returns a notice for the status line ("" when the platform shows its own)
+  virtual std::string download(const std::vector<uint8_t>& bytes, const std::string& name) = 0;
+  virtual bool can_pick_files() const { return false; }
+  virtual void pick_data_files() {}  // four IDX files of the learner's own
+  virtual void pick_model_file() {}  // a .bplm file, handed to App::load_model_bytes
+  virtual bool can_share_link() const { return false; }
+  virtual void share_link(const std::string& /*query*/) {}
+  virtual bool can_autosave() const { return false; }
+  // store the session (model file, settings link, a one-line summary for the restore offer)
+  virtual void autosave(const std::vector<uint8_t>& /*bytes*/, const std::string& /*query*/,
+                        const std::string& /*summary*/) {}
+  virtual void answer_restore(bool /*restore*/) {}  // the learner's answer to the restore offer
+};
+
+}  // namespace bpl::app

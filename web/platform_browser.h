@@ -1,0 +1,29 @@
+// The browser platform: every call from C++ into the page's JavaScript (index.html defines
+// window.bplLoad, bplPickFiles, bplDownload, bplPickModel, bplShare, bplStore,
+// bplAnswerRestore). The other direction, JavaScript into C++, is the exported bpl_* functions
+// in main.cpp.
+#pragma once
+
+#include "platform.h"
+
+namespace bpl::app {
+
+class BrowserPlatform : public Platform {
+ public:
+  void request_dataset(const DataChoice& choice) override;
+  std::string download(const std::vector<uint8_t>& bytes, const std::string& name) override;
+  bool can_pick_files() const override { return true; }
+  void pick_data_files() override;
+  void pick_model_file() override;
+  bool can_share_link() const override { return true; }
+  void share_link(const std::string& query) override;
+  bool can_autosave() const override { return true; }
+  void autosave(const std::vector<uint8_t>& bytes, const std::string& query, const std::string& summary) override;
+  void answer_restore(bool restore) override;
+};
+
+// ?loop=timer in the page's address: run the frame on a 60 Hz timer instead of
+// requestAnimationFrame (the engine then trains while the compositor draws the previous frame)
+bool browser_wants_timer_loop();
+
+}  // namespace bpl::app

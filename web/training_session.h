@@ -1,0 +1,135 @@
+// The training session: the data, the model, the engine's Trainer, the history of epochs and
+// the epoch-end test evaluation (sliced over frames). Its run state is derived from the
+// Trainer's own state (engine/train/trainer.h) plus one bit the Trainer cannot know: whether
+// the learner has asked it to run. One weights version counts every change of the weights
+// (a training step, reset, load, a stepper update applied, new layers); every view cache
+// compares against it. No ImGui here: tests/app drive it directly.
+#pragma once
+
+#include "data/dataset.h"
+#include "io/model_file.h"
+#include "model/model.h"
+#include "train/trainer.h"
+
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bpl {
+class Trace;
+}
+
+namespace bpl::app {
+
+enum class RunState { Idle, Running, Paused, Done };
+const char* run_state_name(RunState s);
+
+struct EpochRecord {
+  EpochStats stats;
+  double test_acc = NAN, test_loss = NAN;
+};
+
+// What the settings say a run is: the App builds it from its settings (cfg, layers_text, …).
+struct TrainPlan {
+  std::string layers;
+  std::string spec;  // the layer list as the model states it (a changed one means a fresh model)
+  uint64_t init_seed = 0;
+  TrainConfig train;
+  NormKind norm = NormKind::Unit;
+  int val_percent = 10;
+  int test_images = 0;  // 0 = all
+};
+
+class TrainingSession {
+ public:
+  // ---- data
+  // One IDX file (kind 0 train images, 1 train labels, 2 test images, 3 test labels); when all
+  // four are in they become the data set (returns true). Throws FormatError for a bad file or
+  // set; the current data stay.
+  bool receive_idx(int kind, const uint8_t* bytes, size_t size, const std::string& name, const std::string& set_name);
+  bool data_ready() const { return data_ready_; }
+  const Dataset& train_data() const { return train_; }
+  const Dataset& test_data() const { return test_; }
+  // a drawn digit (28×28 pixels) joins the training images: this session, from the next epoch
+  void add_train_image(const std::vector<uint8_t>& pixels, int label);
+
+  // ---- training (the App checks its settings, then builds the trainer from the plan)
+  bool has_live_trainer() const { return trainer_ && !trainer_->finished(); }
+  // a finished run that Start begins afresh (diverged runs resume instead)
+  bool finished_run() const { return trainer_ && trainer_->finished() && trainer_->state() != TrainState::Diverged; }
+  // the model (a fresh one if the layer list changed) and a trainer for the plan; false and
+  // message() if not possible
+  bool build_trainer(const TrainPlan& plan);
+  void run();  // train in tick() until paused, the epoch target or the end
+  void pause();
+  void step_batch();  // one mini-batch (and the validation of an epoch it ends)
+  void step_epoch();  // run to the end of the current epoch
+  // fresh weights from the layer list (history cleared); the old model stays if it does not build
+  void reset(const std::string& layers, uint64_t init_seed);
+  void tick(double budget_ms);        // train for this frame (when running)
+  void background(double budget_ms);  // the epoch-end evaluation, when not training
+  bool evaluating() const { return pending_eval_.active; }
+
+  RunState state() const;
+  const std::string& message() const { return message_; }
+  void set_message(const std::string& m) { message_ = m; }
+  Trainer* trainer() { return trainer_.get(); }
+  const Trainer* trainer() const { return trainer_.get(); }
+  Model& model() { return model_; }
+  const Normalizer& normalizer() const { return norm_; }
+  const Split& split() const { return split_; }
+  const std::vector<EpochRecord>& history() const { return history_; }
+  long batches_run() const { return trainer_ ? static_cast<long>(trainer_->batch_losses().size()) : 0; }
+  double last_test_accuracy() const { return history_.empty() ? NAN : history_.back().test_acc; }
+
+  // Bumped whenever the weights change: a training step, reset, load, a stepper update
+  // applied, new layers. Views compare it with the version they were computed from.
+  uint64_t weights_version() const { return weights_version_; }
+
+  // ---- the stepper's update: write the traced step into the model and the optimizer
+  void apply_trace(const Trace& trace);
+
+  // ---- files
+  std::vector<uint8_t> save_bytes(const std::string& dataset_name, const OptimizerConfig& fallback_optimizer);
+  // take over a checked, loaded model (its history and optimizer step count)
+  void adopt(LoadedModel&& l);
+
+  // called when an epoch's test evaluation is complete (the report shows it)
+  std::function<void(const EvalResult&)> on_test_evaluated;
+  bool autosave_due = false;  // an epoch finished evaluating or training paused
+
+ private:
+  struct PendingEval {
+    bool active = false;
+    size_t pos = 0;
+    double loss = 0;
+    long correct = 0;
+    EvalResult result;
+  } pending_eval_;
+  void eval_slice(double budget_ms);
+  void on_epoch(const EpochStats& s);
+  void bump_if_trained(long batches_before, TrainState state_before);
+
+  Dataset train_, test_;
+  IdxImages pending_images_[2];
+  std::vector<uint8_t> pending_labels_[2];
+  int pending_mask_ = 0;
+  bool data_ready_ = false;
+
+  Model model_;
+  Normalizer norm_;
+  Split split_;
+  std::unique_ptr<Trainer> trainer_;
+  bool running_ = false;  // the learner pressed Start (or Step epoch) and it has not stopped
+  bool started_ = false;  // anything trained since the last reset (Paused rather than Idle)
+  std::string message_;
+  std::vector<EpochRecord> history_;
+  long step_epoch_target_ = -1;
+  int epoch_offset_ = 0;   // epochs trained before a loaded model came in
+  long resume_steps_ = 0;  // the optimizer's step count from a loaded file
+  uint64_t weights_version_ = 0;
+};
+
+}  // namespace bpl::app
