@@ -135,7 +135,7 @@ void App::revalidate() {
       throw ConfigError("the last layer must have 10 outputs (one per digit), it has " +
                         std::to_string(preview_.output_shape().size()));
     cfg.train.validate(1 << 20);
-    const Setting& share = *find_setting("data.val_fraction");   // the table's range, in percent
+    const Setting& share = *find_setting("data.val_fraction");  // the table's range, in percent
     if (val_percent < 100 * share.min || val_percent > 100 * share.max)
       throw ConfigError("validation share must be " + exact_number(100 * share.min) + "–" +
                         exact_number(100 * share.max) + "%");
@@ -264,7 +264,7 @@ std::string App::apply_settings_query(const std::string& query_in) {
     layers = rc.layers;
     // an old link without the validation share keeps the app's
     val = query.find("data.val_fraction=") != std::string::npos ? static_cast<int>(std::lround(rc.val_frac * 100))
-                                                                 : val_percent;
+                                                                : val_percent;
     Model probe = Model::from_text(layers, Shape{1, 28, 28}, rc.init_seed);
     if (probe.output_shape().size() != 10) throw ConfigError("the model must end with 10 outputs");
     rc.train.validate(1 << 20);
@@ -286,7 +286,7 @@ std::string App::apply_settings_query(const std::string& query_in) {
 }
 
 bool App::apply_setting(const std::string& key, const std::string& value) {
-  if (key == "model.preset") {   // a preset also refills the MLP builder and resets the model
+  if (key == "model.preset") {  // a preset also refills the MLP builder and resets the model
     try {
       find_preset(value);
     } catch (const std::exception& e) {
@@ -319,7 +319,6 @@ const std::string& App::setting_error(const std::string& key) const {
   auto it = setting_errors_.find(key);
   return it == setting_errors_.end() ? none : it->second;
 }
-
 
 void App::download_model() {
   if (!platform_ || state() == RunState::Running) return;

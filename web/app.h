@@ -97,7 +97,7 @@ class App {
   // is set successfully. "model.layers" sets layers_text, "data.val_fraction" val_percent.
   bool apply_setting(const std::string& key, const std::string& value);
   const std::string& setting_error(const std::string& key) const;
-  Model& preview_model() { return preview_; }   // built from the text, for the summary table
+  Model& preview_model() { return preview_; }  // built from the text, for the summary table
 
   // ---- training (TrainingSession)
   void start();  // begin (or resume) training
@@ -221,7 +221,7 @@ class App {
   TrainingSession session_;
   Model preview_;
   std::string validation_;
-  std::map<std::string, std::string> setting_errors_;   // key → why its last value was refused
+  std::map<std::string, std::string> setting_errors_;  // key → why its last value was refused
 };
 
 }  // namespace bpl::app

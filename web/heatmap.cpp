@@ -15,10 +15,10 @@ namespace bpl::app {
 
 uint32_t diverging_color(float v) {
   // ColorBrewer RdBu (11 classes), from −1 (dark blue) through white to +1 (dark red)
-  static const uint8_t c[11][3] = {{5, 48, 97},     {33, 102, 172},  {67, 147, 195}, {146, 197, 222},
+  static const uint8_t c[11][3] = {{5, 48, 97},     {33, 102, 172},  {67, 147, 195},  {146, 197, 222},
                                    {209, 229, 240}, {247, 247, 247}, {253, 219, 199}, {244, 165, 130},
                                    {214, 96, 77},   {178, 24, 43},   {103, 0, 31}};
-  if (!std::isfinite(v)) return 0xFF00FF00u;   // NaN shows green: impossible to miss
+  if (!std::isfinite(v)) return 0xFF00FF00u;  // NaN shows green: impossible to miss
   const float t = (std::clamp(v, -1.0f, 1.0f) + 1.0f) * 5.0f;
   const int i = std::min(9, static_cast<int>(t));
   const float f = t - i;
@@ -45,7 +45,8 @@ ImTextureID TextureCache::get(const std::string& key, uint64_t version, const He
     e = &entries_.back().second;
   }
   e->last_used = frame_;
-  if (e->id && e->version == version && e->scale == scale && e->palette == palette && e->w == layout.w && e->h == layout.h)
+  if (e->id && e->version == version && e->scale == scale && e->palette == palette && e->w == layout.w &&
+      e->h == layout.h)
     return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(e->id));
   std::vector<uint32_t> px(static_cast<size_t>(layout.w) * layout.h, 0);
   const float inv = scale > 0 ? 1.0f / scale : 0.0f;
@@ -72,7 +73,7 @@ ImTextureID TextureCache::get(const std::string& key, uint64_t version, const He
   glGetIntegerv(GL_TEXTURE_BINDING_2D, &last);
   glBindTexture(GL_TEXTURE_2D, e->id);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);   // crisp cells
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);  // crisp cells
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
@@ -142,7 +143,8 @@ void ColorLegend(float scale, float width) {
   const int n = 32;
   for (int i = 0; i < n; ++i) {
     const float v = -1.0f + 2.0f * (i + 0.5f) / n;
-    dl->AddRectFilled(ImVec2(p.x + width * i / n, p.y), ImVec2(p.x + width * (i + 1) / n + 1, p.y + h), diverging_color(v));
+    dl->AddRectFilled(ImVec2(p.x + width * i / n, p.y), ImVec2(p.x + width * (i + 1) / n + 1, p.y + h),
+                      diverging_color(v));
   }
   char lo[32], hi[32];
   std::snprintf(lo, sizeof lo, "−%.3g", scale);

@@ -22,9 +22,9 @@ struct HeatmapLayout {
 };
 
 enum class Palette {
-  Diverging,   // RdBu, ±scale
-  Grey,        // 0 … scale as black … white (images, the drawing pad)
-  Overlay,     // RdBu with opacity |v|/scale (saliency over an image)
+  Diverging,  // RdBu, ±scale
+  Grey,       // 0 … scale as black … white (images, the drawing pad)
+  Overlay,    // RdBu with opacity |v|/scale (saliency over an image)
 };
 
 // A texture per key, re-uploaded when `version` changes; textures unused for a while are freed.
@@ -32,7 +32,7 @@ class TextureCache {
  public:
   ImTextureID get(const std::string& key, uint64_t version, const HeatmapLayout& layout,
                   const std::vector<float>& values, float scale, Palette palette = Palette::Diverging);
-  void end_frame();   // frees textures not requested for 120 frames
+  void end_frame();  // frees textures not requested for 120 frames
 
  private:
   struct Entry {

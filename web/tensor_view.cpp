@@ -46,7 +46,8 @@ View make_view(const TensorDesc& d, const float* values, int n, int bar_limit) {
       v.bars = true;
       return v;
     }
-    v.layout = grid_layout(1, (n + 15) / 16, 16, 1, [n](int, int r, int c) { return r * 16 + c < n ? r * 16 + c : -1; });
+    v.layout =
+        grid_layout(1, (n + 15) / 16, 16, 1, [n](int, int r, int c) { return r * 16 + c < n ? r * 16 + c : -1; });
     return v;
   }
   if (d.layout == TensorLayout::Image) {
@@ -55,13 +56,15 @@ View make_view(const TensorDesc& d, const float* values, int n, int bar_limit) {
     v.layout = grid_layout(s.c, s.h, s.w, cols, [s](int k, int r, int c) { return (k * s.h + r) * s.w + c; });
   } else if (d.layout == TensorLayout::Matrix) {
     const int rows = d.rows;
-    v.layout = grid_layout(1, d.rows, d.cols, 1, [rows](int, int i, int j) { return j * rows + i; });   // column-major
-  } else {   // Kernels: Cout × Cin kernels of kh × kw
+    v.layout = grid_layout(1, d.rows, d.cols, 1, [rows](int, int i, int j) { return j * rows + i; });  // column-major
+  } else {  // Kernels: Cout × Cin kernels of kh × kw
     const int cout = d.shape.c, cin = d.shape.h, kh = d.kh, kw = d.kw;
     auto flat = [=](int co, int ci, int u, int w) { return ((ci * kh + u) * kw + w) * cout + co; };
-    if (cin == 1) v.layout = grid_layout(cout, kh, kw, std::min(cout, 8), [=](int k, int r, int c) { return flat(k, 0, r, c); });
-    else   // one column per filter (output channel), one row per input channel
-      v.layout = grid_layout(cout * cin, kh, kw, cout, [=](int k, int r, int c) { return flat(k % cout, k / cout, r, c); });
+    if (cin == 1)
+      v.layout = grid_layout(cout, kh, kw, std::min(cout, 8), [=](int k, int r, int c) { return flat(k, 0, r, c); });
+    else  // one column per filter (output channel), one row per input channel
+      v.layout =
+          grid_layout(cout * cin, kh, kw, cout, [=](int k, int r, int c) { return flat(k % cout, k / cout, r, c); });
   }
   return v;
 }
@@ -69,8 +72,10 @@ View make_view(const TensorDesc& d, const float* values, int n, int bar_limit) {
 const View& CachedView(const std::string& key, uint64_t version, const std::function<View()>& build) {
   static std::unordered_map<std::string, std::pair<uint64_t, View>> cache;
   auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(key, std::make_pair(version, build())).first;
-  else if (it->second.first != version) it->second = {version, build()};
+  if (it == cache.end())
+    it = cache.emplace(key, std::make_pair(version, build())).first;
+  else if (it->second.first != version)
+    it->second = {version, build()};
   return it->second.second;
 }
 
@@ -122,10 +127,12 @@ int DrawBars(const char* id, const View& v, float width, float height, bool clas
       dl->AddText(ImVec2(x0 + (bw - 2 - ImGui::CalcTextSize(d).x) * 0.5f, p0.y + height + 2),
                   i == truth ? IM_COL32(0, 158, 115, 255) : ImGui::GetColorU32(ImGuiCol_TextDisabled), d);
     }
-    if (hovered && ImGui::GetIO().MousePos.x >= p0.x + bw * i && ImGui::GetIO().MousePos.x < p0.x + bw * (i + 1)) hover = i;
+    if (hovered && ImGui::GetIO().MousePos.x >= p0.x + bw * i && ImGui::GetIO().MousePos.x < p0.x + bw * (i + 1))
+      hover = i;
   }
   if (hover >= 0)
-    dl->AddRect(ImVec2(p0.x + bw * hover, p0.y), ImVec2(p0.x + bw * (hover + 1), p0.y + height), IM_COL32(255, 200, 0, 255), 0, 0, 2);
+    dl->AddRect(ImVec2(p0.x + bw * hover, p0.y), ImVec2(p0.x + bw * (hover + 1), p0.y + height),
+                IM_COL32(255, 200, 0, 255), 0, 0, 2);
   return hover;
 }
 

@@ -12,16 +12,18 @@ namespace bpl::app {
 
 ImU32 series_color(int i) {
   // Okabe–Ito: blue, orange, bluish green, vermillion, sky blue, reddish purple, yellow
-  static const ImU32 c[] = {IM_COL32(0, 114, 178, 255),  IM_COL32(230, 159, 0, 255), IM_COL32(0, 158, 115, 255),
-                            IM_COL32(213, 94, 0, 200),   IM_COL32(86, 180, 233, 255), IM_COL32(204, 121, 167, 255),
+  static const ImU32 c[] = {IM_COL32(0, 114, 178, 255), IM_COL32(230, 159, 0, 255),  IM_COL32(0, 158, 115, 255),
+                            IM_COL32(213, 94, 0, 200),  IM_COL32(86, 180, 233, 255), IM_COL32(204, 121, 167, 255),
                             IM_COL32(240, 228, 66, 255)};
   return c[i % 7];
 }
 
 void apply_theme(bool dark, float scale) {
   ImGuiStyle style;
-  if (dark) ImGui::StyleColorsDark(&style);
-  else ImGui::StyleColorsLight(&style);
+  if (dark)
+    ImGui::StyleColorsDark(&style);
+  else
+    ImGui::StyleColorsLight(&style);
   style.WindowRounding = 6.0f;
   style.FrameRounding = 4.0f;
   style.GrabRounding = 4.0f;
@@ -57,7 +59,7 @@ void apply_theme(bool dark, float scale) {
 void load_fonts(float scale, float dpr) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  const float px = 16.0f * scale * dpr;   // rasterise at device pixels for crisp text on high-DPI screens
+  const float px = 16.0f * scale * dpr;  // rasterise at device pixels for crisp text on high-DPI screens
   static ImVector<ImWchar> ranges;
   if (ranges.empty()) {
     ImFontGlyphRangesBuilder b;
@@ -80,7 +82,7 @@ void load_fonts(float scale, float dpr) {
   ImFont* f = io.Fonts->AddFontFromFileTTF((dir + "/ui.ttf").c_str(), px, nullptr, ranges.Data);
   if (f) {
     ImFontConfig merge;
-    merge.MergeMode = true;   // symbols Inter lacks come from DejaVu Sans
+    merge.MergeMode = true;  // symbols Inter lacks come from DejaVu Sans
     io.Fonts->AddFontFromFileTTF((dir + "/symbols.ttf").c_str(), px, &merge, ranges.Data);
   } else {
     std::fprintf(stderr, "font %s/ui.ttf not found; using ImGui's built-in font\n", dir.c_str());

@@ -1,8 +1,8 @@
 // The frame's layout: a menu bar, the views as tabs (Train: the Model and Training panels on
-// the left, the Curves on the right; Backprop stepper: the whole width), the status line. One host window fills the viewport and follows
-// its size; the panels are bordered child regions on the cleared background. No layer is
-// painted under another (no overdraw): software WebGL (headless Chromium's SwiftShader) pays
-// for every blended pixel, and a full-screen window background costs it milliseconds.
+// the left, the Curves on the right; Backprop stepper: the whole width), the status line. One host window fills the
+// viewport and follows its size; the panels are bordered child regions on the cleared background. No layer is painted
+// under another (no overdraw): software WebGL (headless Chromium's SwiftShader) pays for every blended pixel, and a
+// full-screen window background costs it milliseconds.
 #include "panels/panels.h"
 #include "widgets.h"
 
@@ -22,7 +22,9 @@ void MenuBar(App& app) {
     RecordRect(app, "menu_save");
     if (save) app.download_model();
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("A .bplm file: layers, weights, optimizer state, training history.\nLoad it here or with `bpl evaluate --load`.");
+      ImGui::SetTooltip(
+          "A .bplm file: layers, weights, optimizer state, training history.\nLoad it here or with `bpl evaluate "
+          "--load`.");
     const bool pickers = app.platform() && app.platform()->can_pick_files();
     if (pickers && ImGui::MenuItem("Load a model…", nullptr, false, !busy)) app.pick_model_file();
     RecordRect(app, "menu_load_model");
@@ -30,7 +32,8 @@ void MenuBar(App& app) {
       ImGui::Separator();
       if (ImGui::MenuItem("Share these settings as a link")) app.share_settings_link();
       if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Puts the model and hyper-parameters (not the weights) in the page's address,\nready to copy and send.");
+        ImGui::SetTooltip(
+            "Puts the model and hyper-parameters (not the weights) in the page's address,\nready to copy and send.");
     }
     ImGui::EndMenu();
   }
@@ -48,8 +51,9 @@ void MenuBar(App& app) {
       ImGui::Separator();
       if (ImGui::MenuItem("Load your own IDX files…", nullptr, false, !busy)) app.pick_data_files();
       if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Pick four IDX files (images and labels, training and test; .gz is fine).\n"
-                          "They are checked before anything is replaced.");
+        ImGui::SetTooltip(
+            "Pick four IDX files (images and labels, training and test; .gz is fine).\n"
+            "They are checked before anything is replaced.");
     }
     if (busy) ImGui::TextDisabled("pause training to change the data");
     ImGui::EndMenu();
@@ -102,7 +106,7 @@ void Panel(const char* title, ImVec2 pos, ImVec2 size, void (*body)(App&), App& 
 }  // namespace
 
 void draw_ui(App& app) {
-  app.ui_rects.clear();   // only what this frame draws
+  app.ui_rects.clear();  // only what this frame draws
   MenuBar(app);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeight() + ImGui::GetFontSize() * 0.5f;
@@ -110,8 +114,9 @@ void draw_ui(App& app) {
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-  ImGui::Begin("##root", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove |
-                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  ImGui::Begin("##root", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
   ImGui::PopStyleVar();
   // the views, as tabs across the window
   ImGui::SetCursorScreenPos(ImVec2(vp->WorkPos.x + gap, vp->WorkPos.y + gap * 0.5f));
@@ -125,7 +130,8 @@ void draw_ui(App& app) {
   static const ViewPanel views[kViewCount] = {
       {"Train", "", nullptr},
       {"Backprop stepper", "Backprop stepper: one training step, one operation at a time", StepperPanel},
-      {"Inside the network", "Inside the network: what it has learned, and what it computes for one image", InsidePanel},
+      {"Inside the network", "Inside the network: what it has learned, and what it computes for one image",
+       InsidePanel},
       {"Draw", "Draw a digit: the network's guess, live", DrawPanel},
       {"Report", "Evaluation report on the test images", ReportPanel},
       {"Experiments", "Experiments: a report's comparison, run here", ExperimentsPanel},

@@ -55,7 +55,7 @@ bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, co
   const float fs = ImGui::GetFontSize();
   // plot area inside the margins for tick labels and axis titles
   const ImVec2 a(p0.x + fs * 4.2f, p0.y + fs * 1.9f), b(p0.x + size.x - fs * 0.6f, p0.y + size.y - fs * 2.6f);
-  (void)bg_col;   // no filled background: see ui.cpp on overdraw
+  (void)bg_col;  // no filled background: see ui.cpp on overdraw
 
   // ranges
   double xmin = DBL_MAX, xmax = -DBL_MAX, ymin = DBL_MAX, ymax = -DBL_MAX;

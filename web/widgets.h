@@ -24,7 +24,7 @@ struct Series {
   std::string label;
   std::vector<float> x, y;
   ImU32 color = 0;
-  bool markers = false;   // draw a dot at every point (per-epoch values)
+  bool markers = false;  // draw a dot at every point (per-epoch values)
   float thickness = 2.0f;
 };
 
@@ -33,7 +33,7 @@ struct PlotOptions {
   const char* y_label = "";
   bool log_y = false;
   bool y_from_zero = false;
-  float y_max_clamp = 0.0f;   // > 0: never show above this (accuracy ≤ 1)
+  float y_max_clamp = 0.0f;  // > 0: never show above this (accuracy ≤ 1)
   const char* value_format = "%.4f";
 };
 

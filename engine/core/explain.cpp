@@ -9,7 +9,7 @@ namespace bpl {
 
 namespace {
 
-const char* kMinus = "\xE2\x88\x92";   // − (U+2212)
+const char* kMinus = "\xE2\x88\x92";  // − (U+2212)
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
@@ -45,17 +45,23 @@ class Parser {
   double expr() {
     double v = term();
     for (;;) {
-      if (eat("+")) v += term();
-      else if (eat_minus()) v -= term();
-      else return v;
+      if (eat("+"))
+        v += term();
+      else if (eat_minus())
+        v -= term();
+      else
+        return v;
     }
   }
   double term() {
     double v = unary();
     for (;;) {
-      if (eat("\xC2\xB7") || eat("\xC3\x97") || eat("*")) v *= unary();   // · × *
-      else if (eat("/")) v /= unary();
-      else return v;
+      if (eat("\xC2\xB7") || eat("\xC3\x97") || eat("*"))
+        v *= unary();  // · × *
+      else if (eat("/"))
+        v /= unary();
+      else
+        return v;
     }
   }
   double unary() {
@@ -65,7 +71,7 @@ class Parser {
   }
   double postfix() {
     double v = primary();
-    while (eat("\xC2\xB2")) v = v * v;   // ²
+    while (eat("\xC2\xB2")) v = v * v;  // ²
     return v;
   }
   double primary() {
@@ -75,7 +81,7 @@ class Parser {
       if (!eat(")")) fail("missing )");
       return v;
     }
-    if (eat("\xE2\x88\x9A")) return std::sqrt(postfix());   // √
+    if (eat("\xE2\x88\x9A")) return std::sqrt(postfix());  // √
     static const char* funcs[] = {"max", "min", "exp", "log", "tanh"};
     for (const char* f : funcs) {
       if (!eat(f)) continue;
@@ -84,12 +90,18 @@ class Parser {
       while (eat(",")) args.push_back(expr());
       if (!eat(")")) fail("missing )");
       double v = args[0];
-      if (!std::strcmp(f, "max")) for (double a : args) v = std::max(v, a);
-      else if (!std::strcmp(f, "min")) for (double a : args) v = std::min(v, a);
-      else if (args.size() != 1) fail("one argument expected");
-      else if (!std::strcmp(f, "exp")) v = std::exp(v);
-      else if (!std::strcmp(f, "log")) v = std::log(v);
-      else v = std::tanh(v);
+      if (!std::strcmp(f, "max"))
+        for (double a : args) v = std::max(v, a);
+      else if (!std::strcmp(f, "min"))
+        for (double a : args) v = std::min(v, a);
+      else if (args.size() != 1)
+        fail("one argument expected");
+      else if (!std::strcmp(f, "exp"))
+        v = std::exp(v);
+      else if (!std::strcmp(f, "log"))
+        v = std::log(v);
+      else
+        v = std::tanh(v);
       return v;
     }
     return number();
@@ -157,7 +169,7 @@ std::string fill(const std::string& pattern, const std::vector<double>& operands
 }  // namespace
 
 std::string format_number(double v, int digits) {
-  if (v == 0) v = 0;   // no "−0"
+  if (v == 0) v = 0;  // no "−0"
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "∞" : std::string(kMinus) + "∞";
   char b[48];
@@ -168,9 +180,13 @@ std::string format_number(double v, int digits) {
   return replace_all(s, "-", kMinus);
 }
 
-double parse_number(const std::string& text) { return Parser(text).parse(); }
+double parse_number(const std::string& text) {
+  return Parser(text).parse();
+}
 
-double eval_arithmetic(const std::string& expression) { return Parser(expression).parse(); }
+double eval_arithmetic(const std::string& expression) {
+  return Parser(expression).parse();
+}
 
 Explanation& Explanation::say(const std::string& text, bool line) {
   if (line && !text_.empty() && text_.back() != '\n') text_ += '\n';

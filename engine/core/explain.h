@@ -18,10 +18,10 @@
 namespace bpl {
 
 struct ArithmeticLine {
-  std::string expression;   // "0.5 · (−0.25) + 0.1"
-  std::string result;       // "−0.025"
-  int digits = 4;           // significant digits of the result
-  bool exact = true;        // false: printed with "≈" (the printed digits could not be made to agree)
+  std::string expression;  // "0.5 · (−0.25) + 0.1"
+  std::string result;      // "−0.025"
+  int digits = 4;          // significant digits of the result
+  bool exact = true;       // false: printed with "≈" (the printed digits could not be made to agree)
 };
 
 class Explanation {
@@ -35,7 +35,7 @@ class Explanation {
   // `lhs` may already hold a symbolic form: "z²[3] = Σⱼ W[3, j]·x[j] + b[3]".
   Explanation& calc(const std::string& lhs, const std::string& pattern, const std::vector<double>& operands,
                     double result);
-  Explanation& append(const Explanation& other);   // its text and its arithmetic lines
+  Explanation& append(const Explanation& other);  // its text and its arithmetic lines
 
   const std::string& text() const { return text_; }
   const std::vector<ArithmeticLine>& arithmetic() const { return lines_; }
@@ -47,8 +47,8 @@ class Explanation {
 
 // What a layer, the loss or an optimizer says about its two directions (or its update).
 struct Lesson {
-  std::string forward, backward;              // equations in the stepper's names
-  std::string forward_note, backward_note;    // one sentence each
+  std::string forward, backward;            // equations in the stepper's names
+  std::string forward_note, backward_note;  // one sentence each
 };
 
 // A number as the stepper prints it: `digits` significant digits, "−" for minus, no "+" in exponents.

@@ -5,7 +5,7 @@
 
 namespace bpl {
 
-std::string with_commas(long v);          // 101770 → "101,770"
-std::string human_rate(double per_sec);   // 31234 → "31k", 1.2e6 → "1.20M"
+std::string with_commas(long v);         // 101770 → "101,770"
+std::string human_rate(double per_sec);  // 31234 → "31k", 1.2e6 → "1.20M"
 
 }  // namespace bpl

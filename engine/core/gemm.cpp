@@ -13,7 +13,7 @@ void gemm_abt_reference(const float* A, int lda, const float* B, int ldb, float*
     for (int m = 0; m < M; ++m) {
       float s = 0.0f;
       for (int k = 0; k < K; ++k) s += A[m + static_cast<long>(lda) * k] * B[n + static_cast<long>(ldb) * k];
-      C[m + static_cast<long>(ldc) * n] = s;   // C[m, n] = Σ_k A[m, k] · B[n, k]
+      C[m + static_cast<long>(ldc) * n] = s;  // C[m, n] = Σ_k A[m, k] · B[n, k]
     }
 }
 
@@ -22,7 +22,7 @@ void gemm_atb_reference(const float* A, int lda, const float* B, int ldb, float*
     for (int m = 0; m < M; ++m) {
       float s = 0.0f;
       for (int k = 0; k < K; ++k) s += A[k + static_cast<long>(lda) * m] * B[k + static_cast<long>(ldb) * n];
-      C[m + static_cast<long>(ldc) * n] = s;   // C[m, n] = Σ_k A[k, m] · B[k, n]
+      C[m + static_cast<long>(ldc) * n] = s;  // C[m, n] = Σ_k A[k, m] · B[k, n]
     }
 }
 
@@ -116,15 +116,24 @@ void gemm_abt(const float* A, int lda, const float* B, int ldb, float* C, int ld
     const float* Bn = B + n;
     float* Cn = C + m0 + static_cast<long>(ldc) * n;
     switch (N - n) {
-      case 3: column_block<3>(A + m0, lda, Bn, ldb, Cn, ldc, mc, K); break;
-      case 2: column_block<2>(A + m0, lda, Bn, ldb, Cn, ldc, mc, K); break;
-      case 1: column_block<1>(A + m0, lda, Bn, ldb, Cn, ldc, mc, K); break;
-      default: break;
+      case 3:
+        column_block<3>(A + m0, lda, Bn, ldb, Cn, ldc, mc, K);
+        break;
+      case 2:
+        column_block<2>(A + m0, lda, Bn, ldb, Cn, ldc, mc, K);
+        break;
+      case 1:
+        column_block<1>(A + m0, lda, Bn, ldb, Cn, ldc, mc, K);
+        break;
+      default:
+        break;
     }
   }
 }
 
-bool gemm_abt_is_simd() { return true; }
+bool gemm_abt_is_simd() {
+  return true;
+}
 
 void gemm_atb(const float* A, int lda, const float* B, int ldb, float* C, int ldc, int M, int N, int K) {
   // K in chunks so the 2 + 4 columns being read stay in cache; partial sums added up in C
@@ -151,7 +160,9 @@ void gemm_abt(const float* A, int lda, const float* B, int ldb, float* C, int ld
   c.noalias() = a * b.transpose();
 }
 
-bool gemm_abt_is_simd() { return false; }
+bool gemm_abt_is_simd() {
+  return false;
+}
 
 void gemm_atb(const float* A, int lda, const float* B, int ldb, float* C, int ldc, int M, int N, int K) {
   using Stride = Eigen::OuterStride<>;

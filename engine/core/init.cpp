@@ -12,7 +12,9 @@ Init parse_init(const std::string& name) {
   throw ConfigError("unknown initialisation \"" + name + "\" (use he or xavier)");
 }
 
-const char* init_name(Init init) { return init == Init::He ? "he" : "xavier"; }
+const char* init_name(Init init) {
+  return init == Init::He ? "he" : "xavier";
+}
 
 void init_weights(Matrix& w, Init init, int fan_in, int fan_out, Rng& rng) {
   // filled in row-major order (row = output unit) so the sequence does not depend on layout

@@ -14,7 +14,7 @@ namespace bpl {
 
 enum class Init { He, Xavier };
 
-Init parse_init(const std::string& name);   // "he" | "xavier" (ConfigError otherwise)
+Init parse_init(const std::string& name);  // "he" | "xavier" (ConfigError otherwise)
 const char* init_name(Init init);
 void init_weights(Matrix& w, Init init, int fan_in, int fan_out, Rng& rng);
 

@@ -11,11 +11,11 @@ namespace bpl {
 struct Param {
   explicit Param(std::string n = {}) : name(std::move(n)) {}
 
-  std::string name;      // "W" or "b"
-  Matrix value;          // the parameter θ
-  Matrix grad;           // ∂L/∂θ of the last backward pass (overwritten, not accumulated)
-  Matrix m, v;           // optimizer state: momentum / Adam's first and second moments
-  bool decay = true;     // L2 weight decay applies (weights yes, biases no)
+  std::string name;   // "W" or "b"
+  Matrix value;       // the parameter θ
+  Matrix grad;        // ∂L/∂θ of the last backward pass (overwritten, not accumulated)
+  Matrix m, v;        // optimizer state: momentum / Adam's first and second moments
+  bool decay = true;  // L2 weight decay applies (weights yes, biases no)
 
   void resize(int rows, int cols) {
     value.setZero(rows, cols);

@@ -33,7 +33,7 @@ uint32_t Rng::below(uint32_t n) {
 
 double Rng::uniform() {
   uint64_t hi = next_u32(), lo = next_u32();
-  uint64_t bits = ((hi << 32) | lo) >> 11;            // 53 bits
+  uint64_t bits = ((hi << 32) | lo) >> 11;                        // 53 bits
   return static_cast<double>(bits) * (1.0 / 9007199254740992.0);  // · 2⁻⁵³
 }
 
@@ -48,7 +48,7 @@ double Rng::normal() {
     v = 2.0 * uniform() - 1.0;
     s = u * u + v * v;
   } while (s >= 1.0 || s == 0.0);
-  double f = std::sqrt(-2.0 * portable_log(s) / s);    // sqrt is correctly rounded (IEEE 754)
+  double f = std::sqrt(-2.0 * portable_log(s) / s);  // sqrt is correctly rounded (IEEE 754)
   spare_ = v * f;
   has_spare_ = true;
   return u * f;
@@ -64,12 +64,12 @@ void Rng::shuffle(std::vector<int>& v) {
 double portable_log(double x) {
   // x = m · 2^e with m in [√½, √2); ln x = e·ln2 + ln m, ln m = 2·atanh(t), t = (m−1)/(m+1)
   int e = 0;
-  double m = std::frexp(x, &e);        // exact: m in [0.5, 1)
+  double m = std::frexp(x, &e);  // exact: m in [0.5, 1)
   if (m < 0.70710678118654752440) {
-    m *= 2.0;                          // exact
+    m *= 2.0;  // exact
     e -= 1;
   }
-  double t = (m - 1.0) / (m + 1.0);    // |t| ≤ 0.1716
+  double t = (m - 1.0) / (m + 1.0);  // |t| ≤ 0.1716
   double t2 = t * t;
   // atanh(t) = t·(1 + t²/3 + t⁴/5 + …); 14 terms reach below 1e-21 relative for |t| ≤ 0.1716
   double sum = 0.0;

@@ -102,7 +102,7 @@ Split make_split(const Dataset& train, int subset, double val_frac, double test_
                         std::to_string(test_set->size()));
     int m = test_subset == 0 ? test_set->size() : test_subset;
     s.test.resize(m);
-    std::iota(s.test.begin(), s.test.end(), 0);   // the first m test images, like the official order
+    std::iota(s.test.begin(), s.test.end(), 0);  // the first m test images, like the official order
   }
   if (s.train.empty()) throw ConfigError("the split leaves no training images");
   return s;

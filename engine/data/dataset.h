@@ -16,10 +16,10 @@
 namespace bpl {
 
 struct Dataset {
-  std::string name;              // "MNIST train"
+  std::string name;  // "MNIST train"
   int rows = 28, cols = 28;
-  std::vector<uint8_t> pixels;   // size() · rows · cols
-  std::vector<uint8_t> labels;   // size()
+  std::vector<uint8_t> pixels;  // size() · rows · cols
+  std::vector<uint8_t> labels;  // size()
   int classes = 10;
   int size() const { return static_cast<int>(labels.size()); }
   const uint8_t* image(int i) const { return pixels.data() + static_cast<size_t>(i) * rows * cols; }
@@ -34,13 +34,13 @@ enum class NormKind { Unit, Symmetric, Standard };
 
 struct Normalizer {
   NormKind kind = NormKind::Unit;
-  float mean = 0.0f, std = 1.0f;   // of x = p/255, used by Standard
+  float mean = 0.0f, std = 1.0f;  // of x = p/255, used by Standard
   // Standard: measures mean and std over the given images of `d`
   static Normalizer make(NormKind kind, const Dataset& d, const std::vector<int>& idx);
   float apply(uint8_t p) const;
   std::string describe() const;
 };
-NormKind parse_norm(const std::string& name);   // unit | symmetric | standard
+NormKind parse_norm(const std::string& name);  // unit | symmetric | standard
 
 // The images actually used: indices into a training Dataset (train, validation) and into a
 // test Dataset, or test taken from the training file too (three-way split, as R4).

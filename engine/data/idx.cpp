@@ -30,20 +30,25 @@ std::string hex(uint32_t v) {
 }  // namespace
 
 IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& what) {
-  if (size < 4) throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX image header (16 bytes)");
+  if (size < 4)
+    throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX image header (16 bytes)");
   uint32_t magic = be32(data);
   if (magic == kLabelsMagic) throw FormatError(what + ": this is an IDX label file (magic 0x00000801), not images");
   if (magic != kImagesMagic)
     throw FormatError(what + ": wrong magic number " + hex(magic) + " (IDX images start with 0x00000803)");
-  if (size < 16) throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX image header (16 bytes)");
+  if (size < 16)
+    throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX image header (16 bytes)");
   uint32_t n = be32(data + 4), r = be32(data + 8), c = be32(data + 12);
-  if (n == 0 || n > kMaxItems) throw FormatError(what + ": image count " + std::to_string(n) + " is not in 1.." + std::to_string(kMaxItems));
+  if (n == 0 || n > kMaxItems)
+    throw FormatError(what + ": image count " + std::to_string(n) + " is not in 1.." + std::to_string(kMaxItems));
   if (r == 0 || c == 0 || r > kMaxSide || c > kMaxSide)
-    throw FormatError(what + ": image size " + std::to_string(r) + "×" + std::to_string(c) + " is not in 1..1024 per side");
+    throw FormatError(what + ": image size " + std::to_string(r) + "×" + std::to_string(c) +
+                      " is not in 1..1024 per side");
   uint64_t need = 16 + uint64_t(n) * r * c;
   if (size < need)
-    throw FormatError(what + ": truncated: the header promises " + std::to_string(n) + " images of " + std::to_string(r) + "×" +
-                      std::to_string(c) + " (" + std::to_string(need) + " bytes) but the file has " + std::to_string(size));
+    throw FormatError(what + ": truncated: the header promises " + std::to_string(n) + " images of " +
+                      std::to_string(r) + "×" + std::to_string(c) + " (" + std::to_string(need) +
+                      " bytes) but the file has " + std::to_string(size));
   if (size > need)
     throw FormatError(what + ": " + std::to_string(size - need) + " unexpected bytes after the last image");
   IdxImages out;
@@ -55,14 +60,17 @@ IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& 
 }
 
 std::vector<uint8_t> parse_idx_labels(const uint8_t* data, size_t size, int max_label, const std::string& what) {
-  if (size < 4) throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX label header (8 bytes)");
+  if (size < 4)
+    throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX label header (8 bytes)");
   uint32_t magic = be32(data);
   if (magic == kImagesMagic) throw FormatError(what + ": this is an IDX image file (magic 0x00000803), not labels");
   if (magic != kLabelsMagic)
     throw FormatError(what + ": wrong magic number " + hex(magic) + " (IDX labels start with 0x00000801)");
-  if (size < 8) throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX label header (8 bytes)");
+  if (size < 8)
+    throw FormatError(what + ": " + std::to_string(size) + " bytes is too short for an IDX label header (8 bytes)");
   uint32_t n = be32(data + 4);
-  if (n == 0 || n > kMaxItems) throw FormatError(what + ": label count " + std::to_string(n) + " is not in 1.." + std::to_string(kMaxItems));
+  if (n == 0 || n > kMaxItems)
+    throw FormatError(what + ": label count " + std::to_string(n) + " is not in 1.." + std::to_string(kMaxItems));
   if (size != 8 + uint64_t(n))
     throw FormatError(what + ": the header promises " + std::to_string(n) + " labels but the file holds " +
                       std::to_string(size >= 8 ? size - 8 : 0));

@@ -14,7 +14,7 @@ namespace bpl {
 
 struct IdxImages {
   int count = 0, rows = 0, cols = 0;
-  std::vector<uint8_t> pixels;   // count · rows · cols, row-major per image
+  std::vector<uint8_t> pixels;  // count · rows · cols, row-major per image
 };
 
 IdxImages parse_idx_images(const uint8_t* data, size_t size, const std::string& what = "image file");

@@ -61,7 +61,8 @@ Preprocessed mnist_preprocess(const std::vector<float>& canvas, int w, int h, fl
     for (int x = 0; x < tw; ++x) {
       const int X = x + ox, Y = y + oy;
       if (X < 0 || Y < 0 || X >= 28 || Y >= 28) continue;
-      out.pixels[Y * 28 + X] = static_cast<uint8_t>(std::lround(255.0 * std::clamp(box[static_cast<size_t>(y) * tw + x], 0.0, 1.0)));
+      out.pixels[Y * 28 + X] =
+          static_cast<uint8_t>(std::lround(255.0 * std::clamp(box[static_cast<size_t>(y) * tw + x], 0.0, 1.0)));
     }
   return out;
 }

@@ -13,10 +13,10 @@
 namespace bpl {
 
 struct Preprocessed {
-  std::vector<uint8_t> pixels;   // 28·28
-  bool empty = true;             // no ink found
-  int crop_x = 0, crop_y = 0, crop_w = 0, crop_h = 0;   // the ink's box on the canvas
-  double com_x = 14, com_y = 14;                         // centre of mass before the shift
+  std::vector<uint8_t> pixels;                         // 28·28
+  bool empty = true;                                   // no ink found
+  int crop_x = 0, crop_y = 0, crop_w = 0, crop_h = 0;  // the ink's box on the canvas
+  double com_x = 14, com_y = 14;                       // centre of mass before the shift
 };
 
 Preprocessed mnist_preprocess(const std::vector<float>& canvas, int w, int h, float threshold = 0.05f);

@@ -11,7 +11,7 @@ namespace bpl {
 
 namespace {
 
-constexpr size_t kMaxFileBytes = 256u << 20;   // no model of this lab comes near it
+constexpr size_t kMaxFileBytes = 256u << 20;  // no model of this lab comes near it
 
 void put_u32(std::vector<uint8_t>& b, uint32_t v) {
   for (int i = 0; i < 4; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -40,7 +40,8 @@ class Reader {
   Reader(const uint8_t* p, size_t n) : p_(p), n_(n) {}
   uint32_t u32(const char* what) {
     need(4, what);
-    uint32_t v = uint32_t(p_[i_]) | (uint32_t(p_[i_ + 1]) << 8) | (uint32_t(p_[i_ + 2]) << 16) | (uint32_t(p_[i_ + 3]) << 24);
+    uint32_t v =
+        uint32_t(p_[i_]) | (uint32_t(p_[i_ + 1]) << 8) | (uint32_t(p_[i_ + 2]) << 16) | (uint32_t(p_[i_ + 3]) << 24);
     i_ += 4;
     return v;
   }
@@ -143,14 +144,17 @@ std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const
       put_u32(payload, has ? 1 : 0);
       if (!has) continue;
       put_floats(payload, p->m);
-      if (p->v.size() == p->value.size()) put_floats(payload, p->v);
-      else put_floats(payload, Matrix::Zero(p->value.rows(), p->value.cols()));
+      if (p->v.size() == p->value.size())
+        put_floats(payload, p->v);
+      else
+        put_floats(payload, Matrix::Zero(p->value.rows(), p->value.cols()));
     }
   }
   put_u32(payload, static_cast<uint32_t>(x.history.size()));
   for (const EpochStats& e : x.history) {
     put_u32(payload, static_cast<uint32_t>(e.epoch));
-    for (double d : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds, e.images_per_sec, e.lr, e.test_loss, e.test_acc})
+    for (double d :
+         {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds, e.images_per_sec, e.lr, e.test_loss, e.test_acc})
       put_f64(payload, d);
   }
   // v3: the layers' buffers (running statistics), in Model::buffers() order
@@ -170,8 +174,10 @@ std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const
 }
 
 LoadedModel deserialize_model(const uint8_t* data, size_t size) {
-  if (size < 16) throw FormatError("model file is too short (" + std::to_string(size) + " bytes) to be a Backprop Lab model");
-  if (std::memcmp(data, "BPLM", 4) != 0) throw FormatError("not a Backprop Lab model file (the first bytes are not \"BPLM\")");
+  if (size < 16)
+    throw FormatError("model file is too short (" + std::to_string(size) + " bytes) to be a Backprop Lab model");
+  if (std::memcmp(data, "BPLM", 4) != 0)
+    throw FormatError("not a Backprop Lab model file (the first bytes are not \"BPLM\")");
   Reader hdr(data + 4, 8);
   uint32_t version = hdr.u32("version"), plen = hdr.u32("payload length");
   if (version == 0 || version > kModelFormatVersion)
@@ -188,7 +194,8 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
 
   Reader r(payload, plen);
   uint32_t slen = r.u32("layers length");
-  if (slen == 0 || slen > 65536) throw FormatError("model file: layer list length " + std::to_string(slen) + " is not plausible");
+  if (slen == 0 || slen > 65536)
+    throw FormatError("model file: layer list length " + std::to_string(slen) + " is not plausible");
   const uint8_t* s = r.take(slen, "layers");
   std::string spec(reinterpret_cast<const char*>(s), slen);
   Shape in;
@@ -213,12 +220,15 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
   auto ps = out.model.params();
   uint32_t np = r.u32("parameter count");
   if (np != ps.size())
-    throw FormatError("model file: " + std::to_string(np) + " parameter tensors for a model that has " + std::to_string(ps.size()));
+    throw FormatError("model file: " + std::to_string(np) + " parameter tensors for a model that has " +
+                      std::to_string(ps.size()));
   for (size_t i = 0; i < ps.size(); ++i) {
     uint32_t rows = r.u32("rows"), cols = r.u32("cols");
-    if (static_cast<Eigen::Index>(rows) != ps[i]->value.rows() || static_cast<Eigen::Index>(cols) != ps[i]->value.cols())
-      throw FormatError("model file: parameter " + std::to_string(i) + " is " + std::to_string(rows) + "×" + std::to_string(cols) +
-                        ", the layer list needs " + std::to_string(ps[i]->value.rows()) + "×" + std::to_string(ps[i]->value.cols()));
+    if (static_cast<Eigen::Index>(rows) != ps[i]->value.rows() ||
+        static_cast<Eigen::Index>(cols) != ps[i]->value.cols())
+      throw FormatError("model file: parameter " + std::to_string(i) + " is " + std::to_string(rows) + "×" +
+                        std::to_string(cols) + ", the layer list needs " + std::to_string(ps[i]->value.rows()) + "×" +
+                        std::to_string(ps[i]->value.cols()));
     try {
       r.floats(ps[i]->value, "weights");
     } catch (const FormatError& e) {
@@ -242,7 +252,7 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
       x.optimizer.eps = r.f64("eps");
       x.optimizer.weight_decay = r.f64("weight decay");
       try {
-        x.optimizer.kind = parse_optimizer_kind(kind);   // stored by name: the file format is unchanged
+        x.optimizer.kind = parse_optimizer_kind(kind);  // stored by name: the file format is unchanged
         x.optimizer.validate();
       } catch (const ConfigError& e) {
         throw FormatError(std::string("model file: its optimizer settings are invalid: ") + e.what());
@@ -263,7 +273,8 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
     }
     uint32_t epochs = r.u32("history length");
     if (epochs > 100000) throw FormatError("model file: implausible history length");
-    if (static_cast<uint64_t>(epochs) * 76 > r.left()) throw FormatError("model file is truncated (while reading history)");
+    if (static_cast<uint64_t>(epochs) * 76 > r.left())
+      throw FormatError("model file is truncated (while reading history)");
     for (uint32_t e = 0; e < epochs; ++e) {
       EpochStats st;
       st.epoch = static_cast<int>(r.u32("epoch"));
@@ -283,7 +294,8 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
     auto bs = out.model.buffers();
     const uint32_t nb = r.u32("buffer count");
     if (nb != bs.size())
-      throw FormatError("model file: " + std::to_string(nb) + " buffers for a model that has " + std::to_string(bs.size()));
+      throw FormatError("model file: " + std::to_string(nb) + " buffers for a model that has " +
+                        std::to_string(bs.size()));
     for (size_t i = 0; i < bs.size(); ++i) {
       const uint32_t rows = r.u32("rows"), cols = r.u32("cols");
       if (static_cast<Eigen::Index>(rows) != bs[i]->rows() || static_cast<Eigen::Index>(cols) != bs[i]->cols())
@@ -291,7 +303,8 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
       r.floats(*bs[i], "buffers");
     }
   }
-  if (r.left() != 0) throw FormatError("model file: " + std::to_string(r.left()) + " unexpected bytes after the weights");
+  if (r.left() != 0)
+    throw FormatError("model file: " + std::to_string(r.left()) + " unexpected bytes after the weights");
   return out;
 }
 

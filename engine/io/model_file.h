@@ -38,7 +38,7 @@ constexpr uint32_t kModelFormatVersion = 3;
 struct ModelExtras {
   std::string dataset;
   bool has_optimizer = false;
-  OptimizerConfig optimizer;   // state (m, v) travels in the model's Params
+  OptimizerConfig optimizer;  // state (m, v) travels in the model's Params
   long steps = 0;
   std::vector<EpochStats> history;
 };
@@ -51,7 +51,7 @@ struct LoadedModel {
 };
 
 std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const ModelExtras* extras = nullptr);
-LoadedModel deserialize_model(const uint8_t* data, size_t size);   // FormatError / ConfigError
+LoadedModel deserialize_model(const uint8_t* data, size_t size);  // FormatError / ConfigError
 void save_model(const std::string& path, Model& model, const Normalizer& norm, const ModelExtras* extras = nullptr);
 LoadedModel load_model(const std::string& path);
 

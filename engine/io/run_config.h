@@ -16,9 +16,9 @@
 namespace bpl {
 
 struct RunConfig {
-  std::string preset;        // name of the preset the run started from
-  std::string layers;        // layer list text
-  uint64_t init_seed = 42;   // weight initialisation
+  std::string preset;       // name of the preset the run started from
+  std::string layers;       // layer list text
+  uint64_t init_seed = 42;  // weight initialisation
   NormKind norm = NormKind::Unit;
   int subset = 0, test_subset = 0;
   double val_frac = 0.0, test_frac = 0.0;

@@ -52,7 +52,7 @@ class BatchNorm : public Layer {
   double momentum_, eps_;
   Param gamma_{"γ"}, beta_{"β"};
   Matrix running_mean_, running_var_;
-  std::vector<Stats> stats_;   // of the last training forward
+  std::vector<Stats> stats_;  // of the last training forward
   bool last_train_ = false;
 };
 

@@ -81,9 +81,9 @@ Shape Conv2D::setup(const Shape& in, Rng& rng) {
   }
   int ph = in.h + g_.pt + g_.pb, pw = in.w + g_.pl + g_.pr;
   if (kh_ > ph || kw_ > pw)
-    throw ConfigError("conv kernel " + std::to_string(kh_) + "×" + std::to_string(kw_) +
-                      " is larger than its " + std::to_string(ph) + "×" + std::to_string(pw) +
-                      (ph != in.h || pw != in.w ? " padded" : "") + " input (" + in.str() + ")");
+    throw ConfigError("conv kernel " + std::to_string(kh_) + "×" + std::to_string(kw_) + " is larger than its " +
+                      std::to_string(ph) + "×" + std::to_string(pw) + (ph != in.h || pw != in.w ? " padded" : "") +
+                      " input (" + in.str() + ")");
   g_.ho = (ph - kh_) / stride_ + 1;
   g_.wo = (pw - kw_) / stride_ + 1;
   if (static_cast<long>(g_.patch_size()) * g_.patches() > 16'000'000L)
@@ -148,7 +148,7 @@ void col2im(const Matrix& dcol, const ConvGeometry& g, int B, Matrix& dx) {
             float* row = dst + ih * g.w;
             for (int ow = 0; ow < g.wo; ++ow) {
               int iw = ow * g.stride + j - g.pl;
-              if (iw >= 0 && iw < g.w) row[iw] += s[ow];   // ∂L/∂x sums every window that read x
+              if (iw >= 0 && iw < g.w) row[iw] += s[ow];  // ∂L/∂x sums every window that read x
             }
           }
         }
@@ -158,13 +158,13 @@ void col2im(const Matrix& dcol, const ConvGeometry& g, int B, Matrix& dx) {
 void Conv2D::forward(const Matrix& x, Matrix& y, Mode) {
   const int B = static_cast<int>(x.cols()), P = g_.patches();
   im2col(x, g_, col_);
-  gemm_.resize(col_.rows(), filters_);                // out = col · Wᵀ   (P·B × Cout)
+  gemm_.resize(col_.rows(), filters_);  // out = col · Wᵀ   (P·B × Cout)
   gemm_abt(col_.data(), static_cast<int>(col_.rows()), W_.value.data(), filters_, gemm_.data(),
            static_cast<int>(gemm_.rows()), static_cast<int>(col_.rows()), filters_, g_.patch_size());
   y.resize(static_cast<Eigen::Index>(filters_) * P, B);
   for (int n = 0; n < B; ++n)
     for (int co = 0; co < filters_; ++co) {
-      const float bias = b_.value(co, 0);             // y = out + b, reordered to CHW per sample
+      const float bias = b_.value(co, 0);  // y = out + b, reordered to CHW per sample
       const float* s = gemm_.col(co).data() + static_cast<long>(n) * P;
       float* d = y.col(n).data() + static_cast<long>(co) * P;
       for (int p = 0; p < P; ++p) d[p] = s[p] + bias;
@@ -179,20 +179,21 @@ void Conv2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx
       std::memcpy(dout_.col(co).data() + static_cast<long>(n) * P, dy.col(n).data() + static_cast<long>(co) * P,
                   sizeof(float) * P);
   gemm_atb(dout_.data(), static_cast<int>(dout_.rows()), col_.data(), static_cast<int>(col_.rows()), W_.grad.data(),
-           filters_, filters_, g_.patch_size(), static_cast<int>(col_.rows()));   // ∂L/∂W = ∂L/∂outᵀ · col
-  b_.grad = dout_.colwise().sum().transpose();       // ∂L/∂b = Σ over batch and positions
+           filters_, filters_, g_.patch_size(), static_cast<int>(col_.rows()));  // ∂L/∂W = ∂L/∂outᵀ · col
+  b_.grad = dout_.colwise().sum().transpose();  // ∂L/∂b = Σ over batch and positions
   if (dx) {
     Wt_ = W_.value.transpose();
     dcol_.resize(dout_.rows(), g_.patch_size());
     gemm_abt(dout_.data(), static_cast<int>(dout_.rows()), Wt_.data(), g_.patch_size(), dcol_.data(),
-             static_cast<int>(dcol_.rows()), static_cast<int>(dout_.rows()), g_.patch_size(), filters_);  // ∂L/∂col = ∂L/∂out · W
-    col2im(dcol_, g_, B, *dx);                       // ∂L/∂x = col2im(∂L/∂col)
+             static_cast<int>(dcol_.rows()), static_cast<int>(dout_.rows()), g_.patch_size(),
+             filters_);         // ∂L/∂col = ∂L/∂out · W
+    col2im(dcol_, g_, B, *dx);  // ∂L/∂x = col2im(∂L/∂col)
   }
 }
 
 // ---- the definition as plain loops: the reference the im2col + GEMM path is tested against
 double Conv2D::input_at(const Matrix& x, long n, int c, int r, int q) const {
-  if (r < 0 || r >= g_.h || q < 0 || q >= g_.w) return 0.0;   // zero padding
+  if (r < 0 || r >= g_.h || q < 0 || q >= g_.w) return 0.0;  // zero padding
   return x((static_cast<long>(c) * g_.h + r) * g_.w + q, n);
 }
 
@@ -203,7 +204,7 @@ void Conv2D::forward_reference(const Matrix& x, Matrix& y, Mode) {
     for (int c = 0; c < filters_; ++c)
       for (int i = 0; i < g.ho; ++i)
         for (int j = 0; j < g.wo; ++j) {
-          double sum = b_.value(c, 0);   // y[c,i,j] = b[c] + Σ_{c′,u,v} W[c,c′,u,v] · x[c′, i·s+u−pt, j·s+v−pl]
+          double sum = b_.value(c, 0);  // y[c,i,j] = b[c] + Σ_{c′,u,v} W[c,c′,u,v] · x[c′, i·s+u−pt, j·s+v−pl]
           for (int cp = 0; cp < g.cin; ++cp)
             for (int u = 0; u < g.kh; ++u)
               for (int v = 0; v < g.kw; ++v)
@@ -222,7 +223,7 @@ void Conv2D::backward_reference(const Matrix& x, const Matrix&, const Matrix& dy
       for (int i = 0; i < g.ho; ++i)
         for (int j = 0; j < g.wo; ++j) {
           const double gy = dy((c * g.ho + i) * g.wo + j, n);
-          db(c, 0) += gy;                                               // ∂L/∂b[c] = Σ_{i,j} ∂L/∂y[c,i,j]
+          db(c, 0) += gy;  // ∂L/∂b[c] = Σ_{i,j} ∂L/∂y[c,i,j]
           for (int cp = 0; cp < g.cin; ++cp)
             for (int u = 0; u < g.kh; ++u)
               for (int v = 0; v < g.kw; ++v) {
@@ -230,8 +231,8 @@ void Conv2D::backward_reference(const Matrix& x, const Matrix&, const Matrix& dy
                 if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;
                 const long xi = (static_cast<long>(cp) * g.h + r) * g.w + q;
                 const int wi = (cp * g.kh + u) * g.kw + v;
-                dW(c, wi) += gy * x(xi, n);                                 // ∂L/∂W[c,c′,u,v] += ∂L/∂y[c,i,j] · x[c′, r, q]
-                dxd(xi, n) += gy * W_.value(c, wi);                         // ∂L/∂x[c′, r, q] += W[c,c′,u,v] · ∂L/∂y[c,i,j]
+                dW(c, wi) += gy * x(xi, n);          // ∂L/∂W[c,c′,u,v] += ∂L/∂y[c,i,j] · x[c′, r, q]
+                dxd(xi, n) += gy * W_.value(c, wi);  // ∂L/∂x[c′, r, q] += W[c,c′,u,v] · ∂L/∂y[c,i,j]
               }
         }
   W_.grad = dW.cast<float>();
@@ -258,32 +259,36 @@ std::string Conv2D::window(const std::string& i, const std::string& j) const {
 Lesson Conv2D::lesson(const TensorNames& n) const {
   const std::string W = "W" + n.L, b = "b" + n.L;
   std::string pad;
-  if (g_.pt || g_.pl || g_.pb || g_.pr) pad = " (" + n.x + " is 0 outside the image: padding " + std::to_string(g_.pt) + ")";
-  return {n.y + "[c,i,j] = " + b + "[c] + Σ_{c′,u,v} " + W + "[c,c′,u,v] · " + n.x + "[c′, " + window("i", "j") + "]" + pad,
-          "∂L/∂" + W + "[c,c′,u,v] = Σ_{i,j} " + n.dy() + "[c,i,j] · " + n.x + "[c′, " + window("i", "j") + "],   ∂L/∂" + b +
-              "[c] = Σ_{i,j} " + n.dy() + "[c,i,j],   " + n.dx() + "[c′, " + window("i", "j") + "] += " + W + "[c,c′,u,v] · " +
-              n.dy() + "[c,i,j]",
-          "Each filter slides over the input" + std::string(g_.stride > 1 ? " in steps of " + std::to_string(g_.stride) : "") +
-              "; every output is the filter's dot product with one window.",
-          "The weight gradient correlates the input with the output gradient; every input collects W · ∂L/∂y from each "
-          "window that read it."};
+  if (g_.pt || g_.pl || g_.pb || g_.pr)
+    pad = " (" + n.x + " is 0 outside the image: padding " + std::to_string(g_.pt) + ")";
+  return {
+      n.y + "[c,i,j] = " + b + "[c] + Σ_{c′,u,v} " + W + "[c,c′,u,v] · " + n.x + "[c′, " + window("i", "j") + "]" + pad,
+      "∂L/∂" + W + "[c,c′,u,v] = Σ_{i,j} " + n.dy() + "[c,i,j] · " + n.x + "[c′, " + window("i", "j") + "],   ∂L/∂" +
+          b + "[c] = Σ_{i,j} " + n.dy() + "[c,i,j],   " + n.dx() + "[c′, " + window("i", "j") + "] += " + W +
+          "[c,c′,u,v] · " + n.dy() + "[c,i,j]",
+      "Each filter slides over the input" +
+          std::string(g_.stride > 1 ? " in steps of " + std::to_string(g_.stride) : "") +
+          "; every output is the filter's dot product with one window.",
+      "The weight gradient correlates the input with the output gradient; every input collects W · ∂L/∂y from each "
+      "window that read it."};
 }
 
 Explanation Conv2D::explain_forward(const StepValues& v, int s, long k) const {
   const ConvGeometry& g = g_;
   const Matrix& W = *v.w[0];
-  const int c = static_cast<int>(k / g.patches()), i = static_cast<int>((k / g.wo) % g.ho), j = static_cast<int>(k % g.wo);
+  const int c = static_cast<int>(k / g.patches()), i = static_cast<int>((k / g.wo) % g.ho),
+            j = static_cast<int>(k % g.wo);
   const int r0 = i * g.stride - g.pt, q0 = j * g.stride - g.pl;
   ProductSum sum;
   for (int cp = 0; cp < g.cin; ++cp)
     for (int u = 0; u < g.kh; ++u)
       for (int vv = 0; vv < g.kw; ++vv) {
         const int r = r0 + u, q = q0 + vv;
-        if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;   // padding: the term is 0
+        if (r < 0 || r >= g.h || q < 0 || q >= g.w) continue;  // padding: the term is 0
         const long xi = (static_cast<long>(cp) * g.h + r) * g.w + q;
         sum.add(W(c, (cp * g.kh + u) * g.kw + vv), v.x(xi, s),
-                v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) + ", " +
-                    std::to_string(vv) + "] · " + v.x_at(xi));
+                v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) +
+                    ", " + std::to_string(vv) + "] · " + v.x_at(xi));
       }
   const std::string lhs = v.y_at(k) + " = Σ_{c′,u,v} " + v.param_names[0] + "[" + std::to_string(c) + ", c′, u, v] · " +
                           v.names.x + "[c′, " + std::to_string(r0) + "+u, " + std::to_string(q0) + "+v] + " +
@@ -291,11 +296,12 @@ Explanation Conv2D::explain_forward(const StepValues& v, int s, long k) const {
   Explanation e;
   sum.explain(e, lhs, v.y(k, s), " + {}", {(*v.w[1])(c, 0)});
   const int terms = g.cin * g.kh * g.kw;
-  return e.say("the " + std::to_string(g.kh) + "×" + std::to_string(g.kw) + " window at row " + std::to_string(r0) +
-                   ", column " + std::to_string(q0) + " of " + std::to_string(g.cin) + " input channel" +
-                   (g.cin == 1 ? "" : "s") + ": " + std::to_string(terms) + " terms" +
-                   (sum.terms() < terms ? ", " + std::to_string(terms - sum.terms()) + " of them in the zero padding" : ""),
-               true);
+  return e.say(
+      "the " + std::to_string(g.kh) + "×" + std::to_string(g.kw) + " window at row " + std::to_string(r0) +
+          ", column " + std::to_string(q0) + " of " + std::to_string(g.cin) + " input channel" +
+          (g.cin == 1 ? "" : "s") + ": " + std::to_string(terms) + " terms" +
+          (sum.terms() < terms ? ", " + std::to_string(terms - sum.terms()) + " of them in the zero padding" : ""),
+      true);
 }
 
 Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long k) const {
@@ -303,25 +309,27 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
   const Matrix& W = *v.w[0];
   const int B = v.batch;
   Explanation e;
-  auto offset = [&](const std::string& o, int d) {   // "i·2+1", "j−1"
+  auto offset = [&](const std::string& o, int d) {  // "i·2+1", "j−1"
     const std::string base = g.stride == 1 ? o : o + "·" + std::to_string(g.stride);
     return d == 0 ? base : base + (d > 0 ? "+" : "−") + std::to_string(std::abs(d));
   };
   ProductSum sum;
   std::string lhs;
-  if (what == 1) {   // ∂L/∂b[c] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j]
+  if (what == 1) {  // ∂L/∂b[c] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j]
     const int c = static_cast<int>(k);
     for (int n = 0; n < B; ++n)
       for (int p = 0; p < g.patches(); ++p) {
         const long o = static_cast<long>(c) * g.patches() + p;
         sum.add(v.dy(o, n), 1.0, v.dy_at(o) + " · 1");
       }
-    sum.explain(e, "∂L/∂" + v.param_names[1] + "[" + std::to_string(c) + "] = Σ_{i,j} " + v.names.dy() + "[" +
-                       std::to_string(c) + ", i, j]",
+    sum.explain(e,
+                "∂L/∂" + v.param_names[1] + "[" + std::to_string(c) + "] = Σ_{i,j} " + v.names.dy() + "[" +
+                    std::to_string(c) + ", i, j]",
                 (*v.dw[1])(c, 0));
-    return e.say(std::to_string(g.patches()) + " positions × " + std::to_string(B) + " sample" + (B == 1 ? "" : "s"), true);
+    return e.say(std::to_string(g.patches()) + " positions × " + std::to_string(B) + " sample" + (B == 1 ? "" : "s"),
+                 true);
   }
-  if (what == 0) {   // ∂L/∂W[c,c′,u,v] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j] · x[c′, i·s+u−pt, j·s+v−pl]
+  if (what == 0) {  // ∂L/∂W[c,c′,u,v] = Σₙ Σ_{i,j} ∂L/∂y[c,i,j] · x[c′, i·s+u−pt, j·s+v−pl]
     const long rows = W.rows();
     const int c = static_cast<int>(k % rows), wi = static_cast<int>(k / rows);
     const int cp = wi / (g.kh * g.kw), u = (wi / g.kw) % g.kh, vv = wi % g.kw;
@@ -334,11 +342,11 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
           sum.add(v.dy(o, n), input_at(v.x, n, cp, r, q),
                   v.dy_at(o) + " · " + v.x_at((static_cast<long>(cp) * g.h + r) * g.w + q));
         }
-    lhs = "∂L/∂" + v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) + ", " +
-          std::to_string(vv) + "] = Σ_{i,j} " + v.names.dy() + "[" + std::to_string(c) + ", i, j] · " + v.names.x + "[" +
-          std::to_string(cp) + ", " + offset("i", u - g.pt) + ", " + offset("j", vv - g.pl) + "]";
+    lhs = "∂L/∂" + v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) +
+          ", " + std::to_string(vv) + "] = Σ_{i,j} " + v.names.dy() + "[" + std::to_string(c) + ", i, j] · " +
+          v.names.x + "[" + std::to_string(cp) + ", " + offset("i", u - g.pt) + ", " + offset("j", vv - g.pl) + "]";
     return sum.explain(e, lhs, (*v.dw[0])(c, wi));
-  } else {   // ∂L/∂x[c′, r, q] = Σ over the windows that read it of W[c,c′,u,v] · ∂L/∂y[c,i,j]
+  } else {  // ∂L/∂x[c′, r, q] = Σ over the windows that read it of W[c,c′,u,v] · ∂L/∂y[c,i,j]
     const int cp = static_cast<int>(k / (static_cast<long>(g.h) * g.w)), r = static_cast<int>((k / g.w) % g.h),
               q = static_cast<int>(k % g.w);
     for (int c = 0; c < filters_; ++c)
@@ -350,8 +358,8 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
           if (i >= g.ho || j >= g.wo) continue;
           const long o = (static_cast<long>(c) * g.ho + i) * g.wo + j;
           sum.add(W(c, (cp * g.kh + u) * g.kw + vv), v.dy(o, s),
-                  v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) + ", " +
-                      std::to_string(vv) + "] · " + v.dy_at(o));
+                  v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) +
+                      ", " + std::to_string(vv) + "] · " + v.dy_at(o));
         }
     lhs = v.dx_at(k) + " = Σ " + v.param_names[0] + "[c, " + std::to_string(cp) + ", u, v] · " + v.names.dy() +
           "[c, i, j] over the windows that read it";

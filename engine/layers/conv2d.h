@@ -16,10 +16,10 @@
 namespace bpl {
 
 struct ConvGeometry {
-  int cin = 1, h = 1, w = 1;          // input
+  int cin = 1, h = 1, w = 1;  // input
   int kh = 1, kw = 1, stride = 1;
-  int pt = 0, pb = 0, pl = 0, pr = 0; // zero padding: top, bottom, left, right
-  int ho = 1, wo = 1;                 // output
+  int pt = 0, pb = 0, pl = 0, pr = 0;  // zero padding: top, bottom, left, right
+  int ho = 1, wo = 1;                  // output
   int patches() const { return ho * wo; }
   int patch_size() const { return cin * kh * kw; }
 };
@@ -65,8 +65,8 @@ class Conv2D : public Layer {
   Param W_{"W"}, b_{"b"};
   // x[c′, r, q] of sample n, 0 in the padding
   double input_at(const Matrix& x, long n, int c, int r, int q) const;
-  std::string window(const std::string& i, const std::string& j) const;   // "i·2+u−1, j·2+v−1"
-  Matrix col_, gemm_, dout_, dcol_, Wt_;   // reused buffers (gemm_ = col · Wᵀ, Wt_ = Wᵀ)
+  std::string window(const std::string& i, const std::string& j) const;  // "i·2+u−1, j·2+v−1"
+  Matrix col_, gemm_, dout_, dcol_, Wt_;  // reused buffers (gemm_ = col · Wᵀ, Wt_ = Wᵀ)
 };
 
 }  // namespace bpl

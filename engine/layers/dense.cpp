@@ -33,13 +33,13 @@ Shape Dense::setup(const Shape& in, Rng& rng) {
 }
 
 void Dense::forward(const Matrix& x, Matrix& y, Mode) {
-  y.noalias() = W_.value * x;                       // z = W·x
-  y.colwise() += b_.value.col(0);                   //     + b
+  y.noalias() = W_.value * x;      // z = W·x
+  y.colwise() += b_.value.col(0);  //     + b
 }
 
 void Dense::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
-  W_.grad.noalias() = dy * x.transpose();           // ∂L/∂W = ∂L/∂y · xᵀ
-  b_.grad = dy.rowwise().sum();                     // ∂L/∂b = Σ_n ∂L/∂y
+  W_.grad.noalias() = dy * x.transpose();             // ∂L/∂W = ∂L/∂y · xᵀ
+  b_.grad = dy.rowwise().sum();                       // ∂L/∂b = Σ_n ∂L/∂y
   if (dx) dx->noalias() = W_.value.transpose() * dy;  // ∂L/∂x = Wᵀ · ∂L/∂y
 }
 
@@ -49,7 +49,8 @@ void Dense::forward_reference(const Matrix& x, Matrix& y, Mode) {
   for (Eigen::Index n = 0; n < x.cols(); ++n)
     for (int i = 0; i < units_; ++i) {
       double sum = b_.value(i, 0);
-      for (Eigen::Index j = 0; j < x.rows(); ++j) sum += static_cast<double>(W_.value(i, j)) * x(j, n);  // Σⱼ W[i,j]·x[j] + b[i]
+      for (Eigen::Index j = 0; j < x.rows(); ++j)
+        sum += static_cast<double>(W_.value(i, j)) * x(j, n);  // Σⱼ W[i,j]·x[j] + b[i]
       y(i, n) = static_cast<float>(sum);
     }
 }
@@ -58,7 +59,7 @@ void Dense::backward_reference(const Matrix& x, const Matrix&, const Matrix& dy,
   const Eigen::Index B = x.cols(), in = x.rows();
   for (int i = 0; i < units_; ++i) {
     double db = 0;
-    for (Eigen::Index n = 0; n < B; ++n) db += dy(i, n);                  // ∂L/∂b[i] = Σₙ ∂L/∂y[i]
+    for (Eigen::Index n = 0; n < B; ++n) db += dy(i, n);  // ∂L/∂b[i] = Σₙ ∂L/∂y[i]
     b_.grad(i, 0) = static_cast<float>(db);
     for (Eigen::Index j = 0; j < in; ++j) {
       double dw = 0;
@@ -84,33 +85,36 @@ std::vector<ParamRole> Dense::param_roles() const {
 Lesson Dense::lesson(const TensorNames& n) const {
   const std::string W = "W" + n.L, b = "b" + n.L;
   return {n.y + " = " + W + " · " + n.x + " + " + b,
-          "∂L/∂" + W + " = " + n.dy() + " · " + n.x + "ᵀ,   ∂L/∂" + b + " = Σₙ " + n.dy() + ",   " + n.dx() + " = " + W +
-              "ᵀ · " + n.dy(),
+          "∂L/∂" + W + " = " + n.dy() + " · " + n.x + "ᵀ,   ∂L/∂" + b + " = Σₙ " + n.dy() + ",   " + n.dx() + " = " +
+              W + "ᵀ · " + n.dy(),
           "Each output is a weighted sum of all inputs plus a bias.",
-          "Chain rule through " + n.y + " = W·" + n.x + " + b: the weight gradient is an outer product, the input gradient "
-          "flows back through Wᵀ."};
+          "Chain rule through " + n.y + " = W·" + n.x +
+              " + b: the weight gradient is an outer product, the input gradient "
+              "flows back through Wᵀ."};
 }
 
 namespace {
-std::string ij(long i, long j) { return "[" + std::to_string(i) + ", " + std::to_string(j) + "]"; }
+std::string ij(long i, long j) {
+  return "[" + std::to_string(i) + ", " + std::to_string(j) + "]";
+}
 }  // namespace
 
 Explanation Dense::explain_forward(const StepValues& v, int s, long k) const {
   const Matrix& W = *v.w[0];
   const std::string& Wn = v.param_names[0];
   ProductSum sum;
-  for (long j = 0; j < W.cols(); ++j)
-    sum.add(W(k, j), v.x(j, s), Wn + ij(k, j) + " · " + v.x_at(j));
+  for (long j = 0; j < W.cols(); ++j) sum.add(W(k, j), v.x(j, s), Wn + ij(k, j) + " · " + v.x_at(j));
   Explanation e;
-  return sum.explain(e, v.y_at(k) + " = Σⱼ " + Wn + "[" + std::to_string(k) + ", j]·" + v.names.x + "[j] + " +
-                            v.param_names[1] + "[" + std::to_string(k) + "]",
+  return sum.explain(e,
+                     v.y_at(k) + " = Σⱼ " + Wn + "[" + std::to_string(k) + ", j]·" + v.names.x + "[j] + " +
+                         v.param_names[1] + "[" + std::to_string(k) + "]",
                      v.y(k, s), " + {}", {(*v.w[1])(k, 0)});
 }
 
 Explanation Dense::explain_backward(const StepValues& v, int what, int s, long k) const {
   Explanation e;
   const int B = v.batch;
-  if (what == 0 || what == 1) {   // ∂L/∂W[i, j] = Σₙ ∂L/∂y[i]ₙ · x[j]ₙ,   ∂L/∂b[i] = Σₙ ∂L/∂y[i]ₙ
+  if (what == 0 || what == 1) {  // ∂L/∂W[i, j] = Σₙ ∂L/∂y[i]ₙ · x[j]ₙ,   ∂L/∂b[i] = Σₙ ∂L/∂y[i]ₙ
     const long rows = v.w[what]->rows(), i = k % rows, j = k / rows;
     const std::string name = "∂L/∂" + v.param_names[what] + (what == 0 ? ij(i, j) : "[" + std::to_string(i) + "]");
     ProductSum sum;
@@ -122,10 +126,10 @@ Explanation Dense::explain_backward(const StepValues& v, int what, int s, long k
   }
   const Matrix& W = *v.w[0];
   ProductSum sum;
-  for (long i = 0; i < W.rows(); ++i)
-    sum.add(W(i, k), v.dy(i, s), v.param_names[0] + ij(i, k) + " · " + v.dy_at(i));
-  return sum.explain(e, v.dx_at(k) + " = Σᵢ " + v.param_names[0] + "[i, " + std::to_string(k) + "] · " + v.names.dy() + "[i]",
-                     v.dx(k, s));
+  for (long i = 0; i < W.rows(); ++i) sum.add(W(i, k), v.dy(i, s), v.param_names[0] + ij(i, k) + " · " + v.dy_at(i));
+  return sum.explain(
+      e, v.dx_at(k) + " = Σᵢ " + v.param_names[0] + "[i, " + std::to_string(k) + "] · " + v.names.dy() + "[i]",
+      v.dx(k, s));
 }
 
 }  // namespace bpl

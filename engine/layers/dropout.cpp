@@ -43,15 +43,16 @@ void Dropout::forward(const Matrix& x, Matrix& y, Mode mode) {
   mask_.resize(x.rows(), x.cols());
   float* m = mask_.data();
   for (Eigen::Index i = 0; i < mask_.size(); ++i) m[i] = rng_.next_u32() >= threshold ? keep_scale : 0.0f;
-  y = x.cwiseProduct(mask_);                       // y = x ⊙ m
+  y = x.cwiseProduct(mask_);  // y = x ⊙ m
 }
 
 void Dropout::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx) {
   if (!dx) return;
-  if (last_train_) *dx = dy.cwiseProduct(mask_);   // ∂L/∂x = ∂L/∂y ⊙ m
-  else *dx = dy;
+  if (last_train_)
+    *dx = dy.cwiseProduct(mask_);  // ∂L/∂x = ∂L/∂y ⊙ m
+  else
+    *dx = dy;
 }
-
 
 double Dropout::mask_at(long k, int s) const {
   return last_train_ && mask_.rows() > k && mask_.cols() > s ? mask_(k, s) : 1.0;
@@ -68,7 +69,8 @@ Explanation Dropout::explain_forward(const StepValues& v, int s, long k) const {
 }
 
 Explanation Dropout::explain_backward(const StepValues& v, int, int s, long k) const {
-  return Explanation().calc(v.dx_at(k) + " = " + v.dy_at(k) + " · m", "{} · {}", {v.dy(k, s), mask_at(k, s)}, v.dx(k, s));
+  return Explanation().calc(v.dx_at(k) + " = " + v.dy_at(k) + " · m", "{} · {}", {v.dy(k, s), mask_at(k, s)},
+                            v.dx(k, s));
 }
 
 }  // namespace bpl

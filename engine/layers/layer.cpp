@@ -4,8 +4,12 @@
 
 namespace bpl {
 
-std::string StepValues::x_at(long k) const { return names.x + in.index_str(k); }
-std::string StepValues::y_at(long k) const { return names.y + out.index_str(k); }
+std::string StepValues::x_at(long k) const {
+  return names.x + in.index_str(k);
+}
+std::string StepValues::y_at(long k) const {
+  return names.y + out.index_str(k);
+}
 
 // "{} · {} + {} · {} + … " for n products, the pattern of a short weighted sum
 std::string sum_pattern(int n, bool products) {

@@ -57,16 +57,16 @@ enum class Mode { Train, Eval };
 
 // How a parameter is laid out on screen (the stepper, the filters view).
 enum class ParamLayout {
-  Matrix,    // rows × cols (a dense layer's W)
-  Kernels,   // rows × (cin·kh·kw), shown as rows × cin kernels of kh × kw (a conv layer's W)
-  Vector,    // n × 1 (biases, per-channel scales)
+  Matrix,   // rows × cols (a dense layer's W)
+  Kernels,  // rows × (cin·kh·kw), shown as rows × cin kernels of kh × kw (a conv layer's W)
+  Vector,   // n × 1 (biases, per-channel scales)
 };
 
 struct ParamRole {
-  std::string name;                 // "W", "b", "γ", "β": the stepper's name (layer number appended)
-  std::string role;                 // "weights", "biases", "scale", "shift"
+  std::string name;  // "W", "b", "γ", "β": the stepper's name (layer number appended)
+  std::string role;  // "weights", "biases", "scale", "shift"
   ParamLayout layout = ParamLayout::Vector;
-  int cin = 1, kh = 1, kw = 1;      // Kernels only
+  int cin = 1, kh = 1, kw = 1;  // Kernels only
 };
 
 // The stepper's names of one layer's tensors: x = "a²", y = "z³", layer number L = "³".
@@ -76,15 +76,14 @@ struct TensorNames {
   std::string dy() const { return "∂L/∂" + y; }
 };
 
-
 // The values of one traced training step that a layer's explanations read. Every batched
 // matrix has one sample per column. w[i] and dw[i] follow params(); names of the parameters
 // as the stepper prints them (e.g. "W³") in param_names.
 struct StepValues {
-  const Matrix& x;          // input
-  const Matrix& y;          // output
-  const Matrix& dy;         // ∂L/∂y
-  const Matrix& dx;         // ∂L/∂x (may be empty for the first layer)
+  const Matrix& x;   // input
+  const Matrix& y;   // output
+  const Matrix& dy;  // ∂L/∂y
+  const Matrix& dx;  // ∂L/∂x (may be empty for the first layer)
   std::vector<const Matrix*> w, dw;
   TensorNames names;
   std::vector<std::string> param_names;
@@ -101,8 +100,8 @@ struct StepValues {
 // kept in order; each layer reads the ones it knows and rejects the rest.
 struct LayerSpec {
   std::string name;
-  std::vector<std::string> args;               // positional
-  std::map<std::string, std::string> kwargs;   // key=value
+  std::vector<std::string> args;              // positional
+  std::map<std::string, std::string> kwargs;  // key=value
   std::string str() const;
 };
 
@@ -156,8 +155,8 @@ constexpr int kMaxExplainedTerms = 9;
 // value and its largest term. `tail` adds operands after the sum (e.g. " + {}" and a bias).
 struct ProductSum {
   double total = 0;
-  std::vector<double> operands;      // a₀, b₀, a₁, b₁, …
-  std::vector<std::string> labels;   // "W³[4, 17] · a²[17]" per term
+  std::vector<double> operands;     // a₀, b₀, a₁, b₁, …
+  std::vector<std::string> labels;  // "W³[4, 17] · a²[17]" per term
   int largest = -1;
   void add(double a, double b, std::string label);
   int terms() const { return static_cast<int>(labels.size()); }

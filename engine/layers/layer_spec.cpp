@@ -56,8 +56,7 @@ LayerSpec parse_layer_spec(const std::string& text_in) {
   if (open == std::string::npos) {
     spec.name = lower(text);
   } else {
-    if (text.back() != ')')
-      throw ConfigError("layer \"" + text + "\": missing closing parenthesis");
+    if (text.back() != ')') throw ConfigError("layer \"" + text + "\": missing closing parenthesis");
     spec.name = lower(trim(text.substr(0, open)));
     std::string inner = text.substr(open + 1, text.size() - open - 2);
     std::stringstream ss(inner);
@@ -67,8 +66,7 @@ LayerSpec parse_layer_spec(const std::string& text_in) {
       if (item.empty()) throw ConfigError("layer \"" + text + "\": empty argument");
       size_t eq = item.find('=');
       if (eq == std::string::npos) {
-        if (!spec.kwargs.empty())
-          throw ConfigError("layer \"" + text + "\": positional argument after key=value");
+        if (!spec.kwargs.empty()) throw ConfigError("layer \"" + text + "\": positional argument after key=value");
         spec.args.push_back(item);
       } else {
         std::string k = lower(trim(item.substr(0, eq))), v = trim(item.substr(eq + 1));
@@ -108,8 +106,8 @@ std::vector<LayerSpec> parse_layer_list(const std::string& text) {
 
 void spec_check(const LayerSpec& s, size_t max_positional, const std::vector<std::string>& keys) {
   if (s.args.size() > max_positional)
-    throw ConfigError(s.name + ": takes at most " + std::to_string(max_positional) +
-                      " positional argument(s), got " + std::to_string(s.args.size()));
+    throw ConfigError(s.name + ": takes at most " + std::to_string(max_positional) + " positional argument(s), got " +
+                      std::to_string(s.args.size()));
   for (const auto& [k, v] : s.kwargs) {
     bool known = false;
     for (const auto& key : keys) known |= (k == key);
@@ -130,8 +128,8 @@ int spec_int(const LayerSpec& s, size_t pos, const char* key, int fallback, int 
   if (end == v->c_str() || *end != '\0')
     throw ConfigError(s.name + ": " + key + " must be a whole number, got \"" + *v + "\"");
   if (n < lo || n > hi)
-    throw ConfigError(s.name + ": " + key + " = " + *v + " is out of range [" + std::to_string(lo) +
-                      ", " + std::to_string(hi) + "]");
+    throw ConfigError(s.name + ": " + key + " = " + *v + " is out of range [" + std::to_string(lo) + ", " +
+                      std::to_string(hi) + "]");
   return static_cast<int>(n);
 }
 

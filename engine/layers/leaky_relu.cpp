@@ -27,7 +27,7 @@ void LeakyReLU::forward(const Matrix& x, Matrix& y, Mode) {
   const float a = static_cast<float>(alpha_);
   const float* xs = x.data();
   float* ys = y.data();
-  for (Eigen::Index i = 0, n = x.size(); i < n; ++i) ys[i] = xs[i] > 0.0f ? xs[i] : a * xs[i];   // y = x or α·x
+  for (Eigen::Index i = 0, n = x.size(); i < n; ++i) ys[i] = xs[i] > 0.0f ? xs[i] : a * xs[i];  // y = x or α·x
 }
 
 void LeakyReLU::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
@@ -37,7 +37,7 @@ void LeakyReLU::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matri
   const float* xs = x.data();
   const float* g = dy.data();
   float* d = dx->data();
-  for (Eigen::Index i = 0, n = x.size(); i < n; ++i) d[i] = xs[i] > 0.0f ? g[i] : a * g[i];   // ∂L/∂x = ∂L/∂y · (1 or α)
+  for (Eigen::Index i = 0, n = x.size(); i < n; ++i) d[i] = xs[i] > 0.0f ? g[i] : a * g[i];  // ∂L/∂x = ∂L/∂y · (1 or α)
 }
 
 // ---- the lesson
@@ -61,7 +61,8 @@ Explanation LeakyReLU::explain_backward(const StepValues& v, int, int s, long k)
   const double slope = on ? 1.0 : static_cast<float>(alpha_);
   return Explanation()
       .calc(v.dx_at(k) + " = " + v.dy_at(k) + " · " + (on ? "1" : "α"), "{} · {}", {v.dy(k, s), slope}, v.dx(k, s))
-      .say(on ? "the input was positive: the gradient passes" : "the input was not positive: the gradient is scaled by α",
+      .say(on ? "the input was positive: the gradient passes"
+              : "the input was not positive: the gradient is scaled by α",
            true);
 }
 

@@ -28,7 +28,8 @@ Shape Pool2D::setup(const Shape& in, Rng&) {
   if ((in.h - k_) % s_ != 0 || (in.w - k_) % s_ != 0)
     throw ConfigError(type() + "(" + std::to_string(k_) + ") on a " + std::to_string(in.h) + "×" +
                       std::to_string(in.w) + " input: the pooled size (" + std::to_string(in.h) + " − " +
-                      std::to_string(k_) + ") / " + std::to_string(s_) + " + 1 is not whole; change the kernel, "
+                      std::to_string(k_) + ") / " + std::to_string(s_) +
+                      " + 1 is not whole; change the kernel, "
                       "stride or the padding of the layer before");
   out_ = Shape{in.c, (in.h - k_) / s_ + 1, (in.w - k_) / s_ + 1};
   return out_;
@@ -53,9 +54,18 @@ void Pool2D::forward(const Matrix& x, Matrix& y, Mode) {
             const int i0 = r0 + 2 * ow, i1 = i0 + 1, i2 = i0 + W, i3 = i2 + 1;
             int best = i0;
             float bv = xs[i0];
-            if (xs[i1] > bv) { bv = xs[i1]; best = i1; }
-            if (xs[i2] > bv) { bv = xs[i2]; best = i2; }
-            if (xs[i3] > bv) { bv = xs[i3]; best = i3; }
+            if (xs[i1] > bv) {
+              bv = xs[i1];
+              best = i1;
+            }
+            if (xs[i2] > bv) {
+              bv = xs[i2];
+              best = i2;
+            }
+            if (xs[i3] > bv) {
+              bv = xs[i3];
+              best = i3;
+            }
             ys[o0 + ow] = bv;
             am[o0 + ow] = best;
           }
@@ -78,18 +88,18 @@ void Pool2D::forward(const Matrix& x, Matrix& y, Mode) {
             for (int i = 0; i < k_; ++i)
               for (int j = 0; j < k_; ++j) {
                 int idx = base + i * W + j;
-                if (xs[idx] > bv) {   // first maximum wins ties, as in the stepper's display
+                if (xs[idx] > bv) {  // first maximum wins ties, as in the stepper's display
                   bv = xs[idx];
                   best = idx;
                 }
               }
-            ys[o] = bv;               // y = max over the window
+            ys[o] = bv;  // y = max over the window
             am[o] = best;
           } else {
             float sum = 0.0f;
             for (int i = 0; i < k_; ++i)
               for (int j = 0; j < k_; ++j) sum += xs[base + i * W + j];
-            ys[o] = sum * inv;        // y = mean over the window
+            ys[o] = sum * inv;  // y = mean over the window
           }
         }
   }
@@ -106,7 +116,7 @@ void Pool2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx
     float* d = dx->col(n).data();
     if (max_) {
       const int* am = argmax_.col(n).data();
-      for (long o = 0; o < out_.size(); ++o) d[am[o]] += g[o];   // ∂L/∂x_winner = ∂L/∂y
+      for (long o = 0; o < out_.size(); ++o) d[am[o]] += g[o];  // ∂L/∂x_winner = ∂L/∂y
     } else {
       for (int c = 0; c < C; ++c)
         for (int oh = 0; oh < Ho; ++oh)
@@ -120,16 +130,17 @@ void Pool2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx
   }
 }
 
-
 Lesson Pool2D::lesson(const TensorNames& n) const {
   const std::string win = "[c, i·" + std::to_string(s_) + "+u, j·" + std::to_string(s_) + "+v]";
   const std::string kk = std::to_string(k_ * k_);
   if (max_)
-    return {n.y + "[c,i,j] = max_{u,v} " + n.x + win, n.dx() + "[winner] = " + n.dy() + "[c,i,j],   0 for every other input of the window",
+    return {n.y + "[c,i,j] = max_{u,v} " + n.x + win,
+            n.dx() + "[winner] = " + n.dy() + "[c,i,j],   0 for every other input of the window",
             "Keeps the largest value of each window (and remembers which one won).",
             "Only the value that won each window gets the gradient."};
   return {n.y + "[c,i,j] = (1/" + kk + ") Σ_{u,v} " + n.x + win, n.dx() + win + " += " + n.dy() + "[c,i,j] / " + kk,
-          "Averages each window (LeNet's subsampling).", "Each input of a window gets an equal share of the window's gradient."};
+          "Averages each window (LeNet's subsampling).",
+          "Each input of a window gets an equal share of the window's gradient."};
 }
 
 Explanation Pool2D::explain_forward(const StepValues& v, int s, long k) const {
@@ -142,23 +153,32 @@ Explanation Pool2D::explain_forward(const StepValues& v, int s, long k) const {
     for (int w = 0; w < k_; ++w) {
       const long idx = (static_cast<long>(c) * in_.h + oi * s_ + u) * in_.w + oj * s_ + w;
       vals.push_back(v.x(idx, s));
-      if (winner < 0 || v.x(idx, s) > best) best = v.x(idx, s), winner = idx;   // first maximum wins, as forward
+      if (winner < 0 || v.x(idx, s) > best) best = v.x(idx, s), winner = idx;  // first maximum wins, as forward
     }
   Explanation e;
-  if (!max_) return e.calc(v.y_at(k) + " = mean of its window", "(" + sum_pattern(k_ * k_, false) + ") / {}",
-                           [&] { auto o = vals; o.push_back(k_ * k_); return o; }(), v.y(k, s));
+  if (!max_)
+    return e.calc(
+        v.y_at(k) + " = mean of its window", "(" + sum_pattern(k_ * k_, false) + ") / {}",
+        [&] {
+          auto o = vals;
+          o.push_back(k_ * k_);
+          return o;
+        }(),
+        v.y(k, s));
   std::string pattern = "max(";
   for (int i = 0; i < k_ * k_; ++i) pattern += i ? ", {}" : "{}";
-  return e.calc(v.y_at(k) + " = max of its window", pattern + ")", vals, v.y(k, s)).say("the winner: " + v.x_at(winner), true);
+  return e.calc(v.y_at(k) + " = max of its window", pattern + ")", vals, v.y(k, s))
+      .say("the winner: " + v.x_at(winner), true);
 }
 
 Explanation Pool2D::explain_backward(const StepValues& v, int, int s, long k) const {
-  const int c = static_cast<int>(k / (in_.h * in_.w)), r = static_cast<int>((k / in_.w) % in_.h), q = static_cast<int>(k % in_.w);
+  const int c = static_cast<int>(k / (in_.h * in_.w)), r = static_cast<int>((k / in_.w) % in_.h),
+            q = static_cast<int>(k % in_.w);
   std::vector<double> ops;
   std::string names;
   for (int oi = 0; oi < out_.h; ++oi)
     for (int oj = 0; oj < out_.w; ++oj) {
-      if (r < oi * s_ || r >= oi * s_ + k_ || q < oj * s_ || q >= oj * s_ + k_) continue;   // not in this window
+      if (r < oi * s_ || r >= oi * s_ + k_ || q < oj * s_ || q >= oj * s_ + k_) continue;  // not in this window
       const long o = (static_cast<long>(c) * out_.h + oi) * out_.w + oj;
       if (max_) {
         // the winner of window o, found again from the traced input (first maximum wins, as forward)
@@ -176,10 +196,12 @@ Explanation Pool2D::explain_backward(const StepValues& v, int, int s, long k) co
     }
   Explanation e;
   if (ops.empty())
-    return e.say(v.dx_at(k) + " = 0: " + (max_ ? "this value did not win its window, so no gradient reaches it"
-                                              : "no window covers this value"));
+    return e.say(
+        v.dx_at(k) + " = 0: " +
+        (max_ ? "this value did not win its window, so no gradient reaches it" : "no window covers this value"));
   std::string pattern;
-  for (size_t i = 0; i < ops.size(); i += max_ ? 1 : 2) pattern += std::string(i ? " + " : "") + (max_ ? "{}" : "{} / {}");
+  for (size_t i = 0; i < ops.size(); i += max_ ? 1 : 2)
+    pattern += std::string(i ? " + " : "") + (max_ ? "{}" : "{} / {}");
   e.calc(v.dx_at(k) + " = " + names, pattern, ops, v.dx(k, s));
   if (max_) e.say("it won its window in the forward pass, so the window's gradient passes to it", true);
   return e;

@@ -21,7 +21,7 @@ using Factory = std::unique_ptr<Layer> (*)(const LayerSpec&);
 struct Entry {
   const char* name;
   Factory make;
-  const char* example;   // a small instance, for help texts and the registry-wide tests
+  const char* example;  // a small instance, for help texts and the registry-wide tests
 };
 
 const std::vector<Entry>& registry() {

@@ -8,7 +8,7 @@ void ReLU::forward(const Matrix& x, Matrix& y, Mode) {
   y.resize(x.rows(), x.cols());
   const float* xs = x.data();
   float* ys = y.data();
-  for (Eigen::Index i = 0, n = x.size(); i < n; ++i) ys[i] = xs[i] > 0.0f ? xs[i] : 0.0f;   // a = max(0, z)
+  for (Eigen::Index i = 0, n = x.size(); i < n; ++i) ys[i] = xs[i] > 0.0f ? xs[i] : 0.0f;  // a = max(0, z)
 }
 
 void ReLU::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
@@ -18,11 +18,10 @@ void ReLU::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx
   const float* g = dy.data();
   float* d = dx->data();
   for (Eigen::Index i = 0, n = x.size(); i < n; ++i) {
-    const float gi = g[i];                       // loaded unconditionally, so the loop vectorises
-    d[i] = xs[i] > 0.0f ? gi : 0.0f;             // ∂L/∂z = ∂L/∂a ⊙ 1[z > 0]
+    const float gi = g[i];            // loaded unconditionally, so the loop vectorises
+    d[i] = xs[i] > 0.0f ? gi : 0.0f;  // ∂L/∂z = ∂L/∂a ⊙ 1[z > 0]
   }
 }
-
 
 Lesson ReLU::lesson(const TensorNames& n) const {
   return {n.y + " = max(0, " + n.x + ")", n.dx() + " = " + n.dy() + " ⊙ 1[" + n.x + " > 0]",
@@ -39,7 +38,8 @@ Explanation ReLU::explain_backward(const StepValues& v, int, int s, long k) cons
   return Explanation()
       .calc(v.dx_at(k) + " = " + v.dy_at(k) + " · 1[" + v.x_at(k) + " > 0]", "{} · {}", {v.dy(k, s), on ? 1.0 : 0.0},
             v.dx(k, s))
-      .say(on ? "the input was positive: the gradient passes" : "the input was not positive: the gradient is blocked", true);
+      .say(on ? "the input was positive: the gradient passes" : "the input was not positive: the gradient is blocked",
+           true);
 }
 
 }  // namespace bpl

@@ -10,8 +10,8 @@ void softmax(const Matrix& z, Matrix& p) {
   p.resize(z.rows(), z.cols());
   for (Eigen::Index n = 0; n < z.cols(); ++n) {
     const float m = z.col(n).maxCoeff();
-    p.col(n) = (z.col(n).array() - m).exp();        // e^{z − m}
-    p.col(n) /= p.col(n).sum();                     // ŷ = e^{z − m} / Σ e^{z − m}
+    p.col(n) = (z.col(n).array() - m).exp();  // e^{z − m}
+    p.col(n) /= p.col(n).sum();               // ŷ = e^{z − m} / Σ e^{z − m}
   }
 }
 
@@ -26,26 +26,26 @@ double SoftmaxCrossEntropy::forward(const Matrix& z, const std::vector<int>& lab
   double total = 0.0;
   for (Eigen::Index n = 0; n < B; ++n) {
     const int y = labels[n];
-    if (y < 0 || y >= K) throw ConfigError("loss: label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
+    if (y < 0 || y >= K)
+      throw ConfigError("loss: label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
     const double m = z.col(n).maxCoeff();
     double s = 0.0;
     for (Eigen::Index k = 0; k < K; ++k) s += std::exp(static_cast<double>(z(k, n)) - m);
-    losses_[n] = m + std::log(s) - z(y, n);        // −log ŷ_y = log Σ e^{z} − z_y
+    losses_[n] = m + std::log(s) - z(y, n);  // −log ŷ_y = log Σ e^{z} − z_y
     total += losses_[n];
     Eigen::Index arg;
     z.col(n).maxCoeff(&arg);
     correct_ += (arg == y);
   }
-  return total / static_cast<double>(B);           // L = mean over the batch
+  return total / static_cast<double>(B);  // L = mean over the batch
 }
 
 void SoftmaxCrossEntropy::backward(Matrix& dz) const {
   const float inv_b = 1.0f / static_cast<float>(p_.cols());
   dz = p_;
-  for (Eigen::Index n = 0; n < p_.cols(); ++n) dz(labels_[n], n) -= 1.0f;   // ŷ − onehot(y)
-  dz *= inv_b;                                                               // ∂L/∂z = (ŷ − y) / B
+  for (Eigen::Index n = 0; n < p_.cols(); ++n) dz(labels_[n], n) -= 1.0f;  // ŷ − onehot(y)
+  dz *= inv_b;                                                             // ∂L/∂z = (ŷ − y) / B
 }
-
 
 Lesson SoftmaxCrossEntropy::lesson(const std::string& z) {
   return {"ŷ = softmax(" + z + "),   L = (1/B) Σₙ −log ŷ_y", "∂L/∂" + z + " = (ŷ − y) / B",
@@ -59,13 +59,15 @@ Explanation SoftmaxCrossEntropy::explain_probability(const Matrix& z, const std:
   for (Eigen::Index j = 0; j < z.rows(); ++j) den += std::exp(z(j, s) - m);
   const std::string kk = "[" + std::to_string(k) + "]";
   Explanation e;
-  e.say("max = max_j " + zname + "[j] = " + format_number(m, 6) + ",   Σⱼ e^(" + zname + "[j] − max) = " + format_number(den, 6));
-  e.say("", true).calc("ŷ" + kk + " = e^(" + zname + kk + " − max) / Σⱼ e^(" + zname + "[j] − max)", "exp({} − {}) / {}",
-                       {z(k, s), m, den}, p_(k, s));
-  if (k == labels_[s])   // as forward() computes it: −log ŷ_y = log Σⱼ e^(zⱼ − max) − (z_y − max)
-    e.say("the true class:", true).say(" ").calc("L = −log ŷ" + kk + " = log Σⱼ e^(" + zname + "[j] − max) − (" + zname + kk +
-                                                    " − max)",
-                                                "log({}) − ({} − {})", {den, z(k, s), m}, losses_[s]);
+  e.say("max = max_j " + zname + "[j] = " + format_number(m, 6) + ",   Σⱼ e^(" + zname +
+        "[j] − max) = " + format_number(den, 6));
+  e.say("", true).calc("ŷ" + kk + " = e^(" + zname + kk + " − max) / Σⱼ e^(" + zname + "[j] − max)",
+                       "exp({} − {}) / {}", {z(k, s), m, den}, p_(k, s));
+  if (k == labels_[s])  // as forward() computes it: −log ŷ_y = log Σⱼ e^(zⱼ − max) − (z_y − max)
+    e.say("the true class:", true)
+        .say(" ")
+        .calc("L = −log ŷ" + kk + " = log Σⱼ e^(" + zname + "[j] − max) − (" + zname + kk + " − max)",
+              "log({}) − ({} − {})", {den, z(k, s), m}, losses_[s]);
   return e;
 }
 

@@ -51,9 +51,9 @@ ClassificationReport classification_report(const ConfusionMatrix& cm) {
   for (int k = 0; k < K; ++k) {
     const long tp = cm.at(k, k), predicted = cm.col_sum(k), actual = cm.row_sum(k);
     correct += tp;
-    const double p = predicted ? static_cast<double>(tp) / predicted : 0.0;   // TP / (TP + FP)
-    const double rc = actual ? static_cast<double>(tp) / actual : 0.0;        // TP / (TP + FN)
-    const double f = p + rc > 0 ? 2 * p * rc / (p + rc) : 0.0;                // harmonic mean
+    const double p = predicted ? static_cast<double>(tp) / predicted : 0.0;  // TP / (TP + FP)
+    const double rc = actual ? static_cast<double>(tp) / actual : 0.0;       // TP / (TP + FN)
+    const double f = p + rc > 0 ? 2 * p * rc / (p + rc) : 0.0;               // harmonic mean
     r.precision.push_back(p);
     r.recall.push_back(rc);
     r.f1.push_back(f);

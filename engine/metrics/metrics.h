@@ -16,12 +16,12 @@ namespace bpl {
 
 struct ConfusionMatrix {
   int classes = 0;
-  std::vector<long> counts;   // row = true class, column = predicted class
+  std::vector<long> counts;  // row = true class, column = predicted class
   long at(int truth, int predicted) const { return counts[static_cast<size_t>(truth) * classes + predicted]; }
   long total() const;
   long row_sum(int truth) const;
   long col_sum(int predicted) const;
-  double row_normalized(int truth, int predicted) const;   // share of class `truth` predicted as `predicted`
+  double row_normalized(int truth, int predicted) const;  // share of class `truth` predicted as `predicted`
 };
 
 ConfusionMatrix confusion_matrix(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);

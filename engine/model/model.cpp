@@ -67,8 +67,9 @@ const Matrix& Model::forward(const Matrix& x, Mode mode) {
   const Matrix* in = &x;
   for (size_t i = 0; i < layers_.size(); ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    layers_[i]->forward(*in, acts_[i], mode);   // a_i = f_i(a_{i−1})
-    if (profiling_) fwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    layers_[i]->forward(*in, acts_[i], mode);  // a_i = f_i(a_{i−1})
+    if (profiling_)
+      fwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     in = &acts_[i];
   }
   return acts_.back();
@@ -84,8 +85,9 @@ void Model::backward(const Matrix& dlogits, bool need_input_grad) {
     // the first layer's ∂L/∂x is only needed for saliency and input-gradient checks
     Matrix* dx = i == 0 ? (need_input_grad ? &input_grad_ : nullptr) : &grads_[i - 1];
     auto t0 = std::chrono::steady_clock::now();
-    layers_[i]->backward(xin, acts_[i], grads_[i], dx);   // chain rule, layer by layer
-    if (profiling_) bwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    layers_[i]->backward(xin, acts_[i], grads_[i], dx);  // chain rule, layer by layer
+    if (profiling_)
+      bwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
 }
 

@@ -15,8 +15,8 @@
 namespace bpl {
 
 struct LayerSummary {
-  std::string name;        // "Conv2D 6@5×5 pad valid"
-  std::string spec;        // "conv(6, 5)"
+  std::string name;  // "Conv2D 6@5×5 pad valid"
+  std::string spec;  // "conv(6, 5)"
   Shape output;
   long params = 0;
 };
@@ -30,8 +30,8 @@ struct ModelSnapshot {
 
 class Model {
  public:
-  static constexpr long kMaxParams = 20'000'000;      // 80 MB of weights
-  static constexpr long kMaxActivation = 4'000'000;   // values per image after any layer
+  static constexpr long kMaxParams = 20'000'000;     // 80 MB of weights
+  static constexpr long kMaxActivation = 4'000'000;  // values per image after any layer
 
   Model() = default;
   Model(Model&&) = default;
@@ -49,24 +49,28 @@ class Model {
   const Matrix& input_grad() const { return input_grad_; }
 
   std::vector<Param*> params();
-  std::vector<Matrix*> buffers();   // every layer's saved non-trainable state
+  std::vector<Matrix*> buffers();  // every layer's saved non-trainable state
   ModelSnapshot snapshot();
-  void restore(const ModelSnapshot& s);   // ConfigError if the shapes differ
+  void restore(const ModelSnapshot& s);  // ConfigError if the shapes differ
   long param_count();
   std::vector<LayerSummary> summary();
-  std::string spec() const;   // layer list text, parseable by from_text
+  std::string spec() const;  // layer list text, parseable by from_text
 
   int size() const { return static_cast<int>(layers_.size()); }
   Layer& layer(int i) { return *layers_[i]; }
   const Layer& layer(int i) const { return *layers_[i]; }
-  const Matrix& activation(int i) const { return acts_[i]; }    // output of layer i
-  const Matrix& gradient(int i) const { return grads_[i]; }     // ∂L/∂(output of layer i)
+  const Matrix& activation(int i) const { return acts_[i]; }  // output of layer i
+  const Matrix& gradient(int i) const { return grads_[i]; }   // ∂L/∂(output of layer i)
   Shape input_shape() const { return input_; }
   Shape output_shape() const { return layers_.empty() ? input_ : layers_.back()->output_shape(); }
   uint64_t seed() const { return seed_; }
 
   // per-layer timing for `bpl bench` (off by default: two clock reads per layer when on)
-  void set_profiling(bool on) { profiling_ = on; fwd_ms_.assign(layers_.size(), 0.0); bwd_ms_.assign(layers_.size(), 0.0); }
+  void set_profiling(bool on) {
+    profiling_ = on;
+    fwd_ms_.assign(layers_.size(), 0.0);
+    bwd_ms_.assign(layers_.size(), 0.0);
+  }
   const std::vector<double>& forward_ms() const { return fwd_ms_; }
   const std::vector<double>& backward_ms() const { return bwd_ms_; }
 
@@ -74,12 +78,11 @@ class Model {
   // check determinism across builds and that a reload restored the same model
   uint64_t weights_hash();
 
-
  private:
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Matrix> acts_, grads_;
   Matrix input_grad_;
-  const Matrix* x_ = nullptr;   // the batch of the last forward (not owned)
+  const Matrix* x_ = nullptr;  // the batch of the last forward (not owned)
   Shape input_{1, 28, 28};
   uint64_t seed_ = 0;
   bool built_ = false;

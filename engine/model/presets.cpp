@@ -50,12 +50,14 @@ std::vector<Preset> build() {
   }
   // R2: by hand and with a framework, pixels in [0, 1]
   p.push_back({"r2-mlp", "MLP 784-128-64-10 (R2)", "R2 — NN and CNN by hand and with a framework",
-               "dense(128), relu, dense(64), relu, dense(10)", NormKind::Unit, 0, 0.0, 0.0, tc(OptimizerKind::Sgd, 0.1, 32, 20),
-               0.9794, "97.94% test (by hand)"});
+               "dense(128), relu, dense(64), relu, dense(10)", NormKind::Unit, 0, 0.0, 0.0,
+               tc(OptimizerKind::Sgd, 0.1, 32, 20), 0.9794, "97.94% test (by hand)"});
   p.push_back({"r2-mlp-momentum", "MLP 784-128-64-10, momentum (R2 framework)",
                "R2 — NN and CNN by hand and with a framework", "dense(128), relu, dense(64), relu, dense(10)",
-               NormKind::Unit, 0, 0.0, 0.0, tc(OptimizerKind::Momentum, 0.01, 32, 20, 0.9), 0.9797, "97.97% test (framework)"});
-  const char* r2cnn = "conv(16, 3, pad=same), relu, maxpool(2), conv(32, 3, pad=same), relu, maxpool(2), flatten, dense(10)";
+               NormKind::Unit, 0, 0.0, 0.0, tc(OptimizerKind::Momentum, 0.01, 32, 20, 0.9), 0.9797,
+               "97.97% test (framework)"});
+  const char* r2cnn =
+      "conv(16, 3, pad=same), relu, maxpool(2), conv(32, 3, pad=same), relu, maxpool(2), flatten, dense(10)";
   // plain SGD for 5 epochs learns faster from He's larger initial weights (98.5% vs 98.05%
   // with Xavier, same seed)
   p.push_back({"r2-cnn", "CNN 16-32 same (R2)", "R2 — NN and CNN by hand and with a framework",
@@ -64,8 +66,17 @@ std::vector<Preset> build() {
                NormKind::Unit, 0, 0.0, 0.0, tc(OptimizerKind::Sgd, 0.01, 16, 5), 0.9817, "98.17% test (by hand)"});
   // R2's framework CNN: Adam 1e-3, batch 32, 10 epochs as the report; with a step decay of the
   // learning rate (× 0.3 every 4 epochs) it gets 99.0%, without it 98.72–98.75% (R2: 98.77%)
-  Preset r2adam{"r2-cnn-adam", "CNN 16-32 same, Adam (R2 framework)", "R2 — NN and CNN by hand and with a framework",
-                r2cnn, NormKind::Unit, 0, 0.0, 0.0, tc(OptimizerKind::Adam, 0.001, 32, 10), 0.9877, "98.77% test (framework)"};
+  Preset r2adam{"r2-cnn-adam",
+                "CNN 16-32 same, Adam (R2 framework)",
+                "R2 — NN and CNN by hand and with a framework",
+                r2cnn,
+                NormKind::Unit,
+                0,
+                0.0,
+                0.0,
+                tc(OptimizerKind::Adam, 0.001, 32, 10),
+                0.9877,
+                "98.77% test (framework)"};
   r2adam.train.schedule.kind = ScheduleKind::Step;
   r2adam.train.schedule.step_epochs = 4;
   r2adam.train.schedule.gamma = 0.3;
@@ -74,13 +85,23 @@ std::vector<Preset> build() {
   p.push_back({"r3-cnn", "CNN 32-64-128 + dropout (R3)", "R3 — framework CNN vs MLP, full evaluation",
                "conv(32, 3, pad=1), relu, maxpool(2), conv(64, 3, pad=1), relu, maxpool(2), flatten, dense(128), relu, "
                "dropout(0.5), dense(10)",
-               NormKind::Symmetric, 0, 0.0, 0.0, tc(OptimizerKind::Adam, 0.001, 64, 10), 0.99, "99% test, 421,642 parameters"});
+               NormKind::Symmetric, 0, 0.0, 0.0, tc(OptimizerKind::Adam, 0.001, 64, 10), 0.99,
+               "99% test, 421,642 parameters"});
   p.push_back({"r3-mlp", "MLP 784-128-10 (R3)", "R3 — framework CNN vs MLP, full evaluation",
-               "dense(128), relu, dense(10)", NormKind::Symmetric, 0, 0.0, 0.0, tc(OptimizerKind::Adam, 0.001, 64, 10), 0.97,
-               "97% test, 101,770 parameters"});
+               "dense(128), relu, dense(10)", NormKind::Symmetric, 0, 0.0, 0.0, tc(OptimizerKind::Adam, 0.001, 64, 10),
+               0.97, "97% test, 101,770 parameters"});
   // R4: 1,000 images, 80/10/10, SGD, early stopping
-  Preset r4{"r4-lenet5", "LeNet-5 on 1,000 images (R4)", "R4 — LeNet-5 from scratch, 1,000-image subset", kLeNet5,
-            NormKind::Unit, 1000, 0.1, 0.1, tc(OptimizerKind::Sgd, 0.01, 16, 50), 0.85, "val 0.85 (best 0.87), 63.7 s/epoch"};
+  Preset r4{"r4-lenet5",
+            "LeNet-5 on 1,000 images (R4)",
+            "R4 — LeNet-5 from scratch, 1,000-image subset",
+            kLeNet5,
+            NormKind::Unit,
+            1000,
+            0.1,
+            0.1,
+            tc(OptimizerKind::Sgd, 0.01, 16, 50),
+            0.85,
+            "val 0.85 (best 0.87), 63.7 s/epoch"};
   r4.train.early_stop_patience = 5;
   r4.train.early_stop_min_delta = 0.001;
   p.push_back(r4);

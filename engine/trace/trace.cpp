@@ -10,11 +10,16 @@ namespace bpl {
 
 const char* op_kind_name(OpKind k) {
   switch (k) {
-    case OpKind::Forward: return "forward";
-    case OpKind::Loss: return "loss";
-    case OpKind::LossBackward: return "loss gradient";
-    case OpKind::Backward: return "backward";
-    case OpKind::Update: return "update";
+    case OpKind::Forward:
+      return "forward";
+    case OpKind::Loss:
+      return "loss";
+    case OpKind::LossBackward:
+      return "loss gradient";
+    case OpKind::Backward:
+      return "backward";
+    case OpKind::Update:
+      return "update";
   }
   return "?";
 }
@@ -40,9 +45,12 @@ std::string join_idx(std::initializer_list<int> v) {
 
 TensorLayout layout_of(ParamLayout l) {
   switch (l) {
-    case ParamLayout::Matrix: return TensorLayout::Matrix;
-    case ParamLayout::Kernels: return TensorLayout::Kernels;
-    case ParamLayout::Vector: return TensorLayout::Vector;
+    case ParamLayout::Matrix:
+      return TensorLayout::Matrix;
+    case ParamLayout::Kernels:
+      return TensorLayout::Kernels;
+    case ParamLayout::Vector:
+      return TensorLayout::Vector;
   }
   return TensorLayout::Vector;
 }
@@ -65,7 +73,8 @@ int Trace::first_op(OpKind k) const {
   return -1;
 }
 
-void Trace::capture(Model& model, const OptimizerConfig& opt, long steps, const Matrix& x, const std::vector<int>& labels) {
+void Trace::capture(Model& model, const OptimizerConfig& opt, long steps, const Matrix& x,
+                    const std::vector<int>& labels) {
   if (!model.built()) throw ConfigError("the model is not built");
   if (x.cols() < 1 || x.cols() != static_cast<Eigen::Index>(labels.size()))
     throw ConfigError("the trace needs one label per sample");
@@ -181,7 +190,9 @@ void Trace::build_ops() {
 
   // ---- the operations: every layer's forward, the loss, every layer's backward, the updates
   auto in_id = [&](int i) { return i == 0 ? input_ : out_[i - 1]; };
-  auto tensor_names = [&](int i) { return TensorNames{i == 0 ? std::string("x") : names[i - 1], names[i], sup(i + 1)}; };
+  auto tensor_names = [&](int i) {
+    return TensorNames{i == 0 ? std::string("x") : names[i - 1], names[i], sup(i + 1)};
+  };
   auto title = [&](int i, const char* dir) {
     return "Layer " + std::to_string(i + 1) + " · " + work_->layer(i).describe() + " · " + dir;
   };
@@ -226,10 +237,10 @@ void Trace::build_ops() {
     op.reads = {dout_[i], in_id(i)};
     for (int pi : layer_params_[i]) {
       if (tensors_[pid_[pi].before].what.rfind("biases", 0) != 0)
-        op.reads.push_back(pid_[pi].before);   // the parameters backward multiplies by (not the biases)
+        op.reads.push_back(pid_[pi].before);  // the parameters backward multiplies by (not the biases)
       op.writes.push_back(pid_[pi].grad);
     }
-    if (layer_params_[i].empty()) op.reads.push_back(out_[i]);   // σ and tanh read their output
+    if (layer_params_[i].empty()) op.reads.push_back(out_[i]);  // σ and tanh read their output
     op.writes.push_back(i == 0 ? input_grad_ : dout_[i - 1]);
     ops_.push_back(op);
   }
@@ -262,14 +273,18 @@ void Trace::restore_start() {
   auto ps = work_->params();
   for (const auto& [key, v] : edits_) {
     const TraceTensor& t = tensors_[key.first];
-    if (key.first == input_) x_.data()[key.second] = v;
-    else ps[t.param]->value.data()[key.second] = v;
+    if (key.first == input_)
+      x_.data()[key.second] = v;
+    else
+      ps[t.param]->value.data()[key.second] = v;
   }
   opt_ = make_optimizer(opt_cfg_);
   opt_->set_steps(steps_);
 }
 
-double Trace::loss_now() { return training_loss(*work_, x_, labels_); }
+double Trace::loss_now() {
+  return training_loss(*work_, x_, labels_);
+}
 
 void Trace::run() {
   restore_start();
@@ -311,7 +326,8 @@ void Trace::set_value(int tensor, int sample, int index, float value) {
   const TraceTensor& t = tensors_[tensor];
   if (index < 0 || index >= t.size_per_sample() || (t.batched && (sample < 0 || sample >= batch())))
     throw ConfigError("no such value");
-  if (!std::isfinite(value) || std::abs(value) > 1e6f) throw ConfigError("the value must be a finite number within ±10⁶");
+  if (!std::isfinite(value) || std::abs(value) > 1e6f)
+    throw ConfigError("the value must be a finite number within ±10⁶");
   const int flat = t.batched ? sample * static_cast<int>(t.data.rows()) + index : index;
   edits_[{tensor, flat}] = value;
   run();
@@ -334,8 +350,10 @@ std::vector<int> Trace::edited_indices(int tensor, int sample) const {
   const int rows = static_cast<int>(t.data.rows());
   for (const auto& [key, v] : edits_) {
     if (key.first != tensor) continue;
-    if (!t.batched) out.push_back(key.second);
-    else if (key.second / rows == sample) out.push_back(key.second % rows);
+    if (!t.batched)
+      out.push_back(key.second);
+    else if (key.second / rows == sample)
+      out.push_back(key.second % rows);
   }
   return out;
 }
@@ -362,8 +380,10 @@ int Trace::changed_count(int tensor) const {
 std::string Trace::index_label(int tensor, int index) const {
   const TraceTensor& t = tensors_[tensor];
   switch (t.layout) {
-    case TensorLayout::Image: return t.name + t.shape.index_str(index);
-    case TensorLayout::Vector: return t.name + "[" + std::to_string(index) + "]";
+    case TensorLayout::Image:
+      return t.name + t.shape.index_str(index);
+    case TensorLayout::Vector:
+      return t.name + "[" + std::to_string(index) + "]";
     case TensorLayout::Matrix: {
       const int rows = static_cast<int>(t.data.rows());
       return t.name + join_idx({index % rows, index / rows});
@@ -422,8 +442,17 @@ long Trace::apply_to(Model& model) const {
 StepValues Trace::values(int i) const {
   const Layer& l = work_->layer(i);
   const int in_id = i == 0 ? input_ : out_[i - 1];
-  StepValues v{tensors_[in_id].data, tensors_[out_[i]].data, tensors_[dout_[i]].data,
-               tensors_[i == 0 ? input_grad_ : dout_[i - 1]].data, {}, {}, {}, {}, batch(), {}, {}};
+  StepValues v{tensors_[in_id].data,
+               tensors_[out_[i]].data,
+               tensors_[dout_[i]].data,
+               tensors_[i == 0 ? input_grad_ : dout_[i - 1]].data,
+               {},
+               {},
+               {},
+               {},
+               batch(),
+               {},
+               {}};
   v.names = {tensors_[in_id].name, tensors_[out_[i]].name, sup(i + 1)};
   for (int pi : layer_params_[i]) {
     v.w.push_back(&tensors_[pid_[pi].before].data);
@@ -446,11 +475,17 @@ Explanation Trace::explanation(int op_index, int tensor, int s, int k) const {
   Explanation body;
   const int last = work_->size() - 1;
   switch (op.kind) {
-    case OpKind::Loss: body = ce_.explain_probability(tensors_[out_[last]].data, tensors_[out_[last]].name, s, k); break;
-    case OpKind::LossBackward: body = ce_.explain_gradient(t.data, tensors_[out_[last]].name, s, k); break;
-    case OpKind::Forward: body = work_->layer(op.layer).explain_forward(values(op.layer), s, k); break;
+    case OpKind::Loss:
+      body = ce_.explain_probability(tensors_[out_[last]].data, tensors_[out_[last]].name, s, k);
+      break;
+    case OpKind::LossBackward:
+      body = ce_.explain_gradient(t.data, tensors_[out_[last]].name, s, k);
+      break;
+    case OpKind::Forward:
+      body = work_->layer(op.layer).explain_forward(values(op.layer), s, k);
+      break;
     case OpKind::Backward: {
-      int what = -1;   // ∂L/∂x, or the gradient of the layer's parameter `what`
+      int what = -1;  // ∂L/∂x, or the gradient of the layer's parameter `what`
       const auto& lp = layer_params_[op.layer];
       for (size_t j = 0; j < lp.size(); ++j)
         if (pid_[lp[j]].grad == tensor) what = static_cast<int>(j);
@@ -472,7 +507,8 @@ Explanation Trace::explanation(int op_index, int tensor, int s, int k) const {
       u.m1 = tensors_[id.m].data.size() > k ? tensors_[id.m].data.data()[k] : 0.0;
       u.v1 = tensors_[id.v].data.size() > k ? tensors_[id.v].data.data()[k] : 0.0;
       u.decay = work_->params()[pi]->decay;
-      if (tensor == id.delta) body.calc(index_label(tensor, k) + " = new − old", "{} − {}", {u.w1, u.w0}, val).say("", true);
+      if (tensor == id.delta)
+        body.calc(index_label(tensor, k) + " = new − old", "{} − {}", {u.w1, u.w0}, val).say("", true);
       body.append(opt_->explain(u, steps_ + 1));
       break;
     }

@@ -40,22 +40,22 @@ const char* op_kind_name(OpKind k);
 
 // How the values of a tensor are laid out for display.
 enum class TensorLayout {
-  Image,     // one column per sample, read as c×h×w (a vector when h = w = 1)
-  Matrix,    // a dense layer's W: rows × cols
-  Kernels,   // a conv layer's W: Cout × (Cin·kh·kw), shown as Cout×Cin kernels of kh×kw
-  Vector,    // a bias: n × 1
+  Image,    // one column per sample, read as c×h×w (a vector when h = w = 1)
+  Matrix,   // a dense layer's W: rows × cols
+  Kernels,  // a conv layer's W: Cout × (Cin·kh·kw), shown as Cout×Cin kernels of kh×kw
+  Vector,   // a bias: n × 1
 };
 
 struct TraceTensor {
-  std::string name;        // "z¹", "∂L/∂W¹", "W¹ after"
-  std::string what;        // "output of layer 1, Conv2D 6@5×5"
+  std::string name;  // "z¹", "∂L/∂W¹", "W¹ after"
+  std::string what;  // "output of layer 1, Conv2D 6@5×5"
   TensorLayout layout = TensorLayout::Image;
-  Shape shape;             // Image: c×h×w of one sample; Kernels: cout×cin in c,h and kh×kw in kh,kw
+  Shape shape;  // Image: c×h×w of one sample; Kernels: cout×cin in c,h and kh×kw in kh,kw
   int kh = 1, kw = 1;
-  bool batched = false;    // one column per sample
-  Matrix data;             // batched: features × B;  otherwise the parameter's own matrix
-  int param = -1;          // index into Model::params() when this is a parameter (or its gradient)
-  bool editable = false;   // input pixels, weights and biases can be edited (what-if)
+  bool batched = false;   // one column per sample
+  Matrix data;            // batched: features × B;  otherwise the parameter's own matrix
+  int param = -1;         // index into Model::params() when this is a parameter (or its gradient)
+  bool editable = false;  // input pixels, weights and biases can be edited (what-if)
   // the value at flat index i of sample s (s ignored when not batched)
   float at(int sample, int i) const { return batched ? data(i, sample) : data.data()[i]; }
   int size_per_sample() const { return static_cast<int>(batched ? data.rows() : data.size()); }
@@ -63,13 +63,12 @@ struct TraceTensor {
 
 struct TraceOp {
   OpKind kind = OpKind::Forward;
-  int layer = -1;           // model layer, or -1 for the loss
-  std::string title;        // "Layer 1 · Conv2D 6@5×5 · forward"
-  std::string equation;     // written with the tensor names of this trace
-  std::string note;         // one sentence on what happens
-  std::vector<int> reads, writes;   // tensor ids
+  int layer = -1;                  // model layer, or -1 for the loss
+  std::string title;               // "Layer 1 · Conv2D 6@5×5 · forward"
+  std::string equation;            // written with the tensor names of this trace
+  std::string note;                // one sentence on what happens
+  std::vector<int> reads, writes;  // tensor ids
 };
-
 
 class Trace {
  public:
@@ -91,10 +90,10 @@ class Trace {
   Model& model() { return *work_; }
   const Model& model() const { return *work_; }
 
-  double loss_before() const { return loss_before_; }   // mean loss of the batch before the update
-  double loss_after() const { return loss_after_; }     // … and after it, same batch, same masks
+  double loss_before() const { return loss_before_; }  // mean loss of the batch before the update
+  double loss_after() const { return loss_after_; }    // … and after it, same batch, same masks
   const std::vector<double>& sample_losses() const { return sample_losses_; }
-  int first_op(OpKind k) const;                          // index of the first op of a kind (−1 if none)
+  int first_op(OpKind k) const;  // index of the first op of a kind (−1 if none)
   int input_tensor() const { return input_; }
   int probs_tensor() const { return probs_; }
   // max-pool layer `layer`: for each output (row) and sample (column), the index of the input
@@ -107,7 +106,7 @@ class Trace {
   void reset_edits();
   int edit_count() const { return static_cast<int>(edits_.size()); }
   bool edited(int tensor, int sample, int index) const;
-  std::vector<int> edited_indices(int tensor, int sample) const;   // the edited values of one sample
+  std::vector<int> edited_indices(int tensor, int sample) const;  // the edited values of one sample
   // values of tensor that differ from the unedited run (all false without edits)
   bool changed(int tensor, int sample, int index) const;
   int changed_count(int tensor) const;
@@ -119,7 +118,9 @@ class Trace {
   // "∂L/∂z₇ = ∂L/∂a₇ · 1[z₇ > 0] = 0.031 · 1 = 0.031", for value `index` of `tensor` as `op` writes it;
   // explanation() also lists the arithmetic lines (each adds up when redone by hand)
   Explanation explanation(int op, int tensor, int sample, int index) const;
-  std::string explain(int op, int tensor, int sample, int index) const { return explanation(op, tensor, sample, index).text(); }
+  std::string explain(int op, int tensor, int sample, int index) const {
+    return explanation(op, tensor, sample, index).text();
+  }
   // "z¹[2, 11, 5]" or "W³[4, 17]"
   std::string index_label(int tensor, int index) const;
 
@@ -129,8 +130,8 @@ class Trace {
 
  private:
   void build_ops();
-  void run();            // the training step on the copy, from the start state + edits
-  double loss_now();     // forward + loss on the copy's current weights (held masks)
+  void run();         // the training step on the copy, from the start state + edits
+  double loss_now();  // forward + loss on the copy's current weights (held masks)
   void restore_start();
   int add_tensor(TraceTensor t);
 
@@ -141,9 +142,9 @@ class Trace {
   SoftmaxCrossEntropy ce_;
   Matrix x0_, x_;
   std::vector<int> labels_;
-  ModelSnapshot start_, after_;   // the copy before the step (before edits) and right after it
-  std::map<std::pair<int, int>, float> edits_;   // (tensor, flat index in data) → value
-  std::vector<Matrix> baseline_;                  // tensor data of the unedited run
+  ModelSnapshot start_, after_;                 // the copy before the step (before edits) and right after it
+  std::map<std::pair<int, int>, float> edits_;  // (tensor, flat index in data) → value
+  std::vector<Matrix> baseline_;                // tensor data of the unedited run
   std::vector<TraceTensor> tensors_;
   std::vector<TraceOp> ops_;
   double loss_before_ = 0, loss_after_ = 0;
@@ -151,11 +152,13 @@ class Trace {
   // tensor ids: per layer output and its gradient, per parameter before/grad/after/delta/m/v
   int input_ = -1, input_grad_ = -1, labels_t_ = -1, probs_ = -1;
   std::vector<int> out_, dout_;
-  struct ParamIds { int before = -1, grad = -1, after = -1, delta = -1, m = -1, v = -1; };
+  struct ParamIds {
+    int before = -1, grad = -1, after = -1, delta = -1, m = -1, v = -1;
+  };
   std::vector<ParamIds> pid_;
-  StepValues values(int layer) const;            // what a layer's explanations read
-  std::vector<Eigen::MatrixXi> winners_;         // max-pool winners of the traced forward
-  std::vector<std::vector<int>> layer_params_;   // per layer, its indices into Model::params()
+  StepValues values(int layer) const;           // what a layer's explanations read
+  std::vector<Eigen::MatrixXi> winners_;        // max-pool winners of the traced forward
+  std::vector<std::vector<int>> layer_params_;  // per layer, its indices into Model::params()
 };
 
 }  // namespace bpl

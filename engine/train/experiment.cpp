@@ -11,7 +11,9 @@ int epochs_to_converge(const std::vector<double>& accs, double tol) {
   return static_cast<int>(accs.size());
 }
 
-int ExperimentRun::converged() const { return epochs_to_converge(test_accs); }
+int ExperimentRun::converged() const {
+  return epochs_to_converge(test_accs);
+}
 
 int experiment_winner(const std::vector<ExperimentRun>& runs) {
   int best = -1;
@@ -31,9 +33,12 @@ std::vector<std::string> comparison_presets(const std::string& which) {
   std::vector<std::string> names;
   for (const Preset& p : presets()) {
     const std::string r = p.name.substr(0, 2);
-    if (which == "r0" ? r == "r0" : which == "r1-mlp" ? p.name.rfind("r1-mlp", 0) == 0
-                                  : which == "r1-cnn" ? p.name.rfind("r1-cnn", 0) == 0
-                                  : which == "r2" ? r == "r2" : which == "r3" ? r == "r3" : false)
+    if (which == "r0"       ? r == "r0"
+        : which == "r1-mlp" ? p.name.rfind("r1-mlp", 0) == 0
+        : which == "r1-cnn" ? p.name.rfind("r1-cnn", 0) == 0
+        : which == "r2"     ? r == "r2"
+        : which == "r3"     ? r == "r3"
+                            : false)
       names.push_back(p.name);
   }
   if (names.empty()) throw ConfigError("unknown comparison \"" + which + "\" (use r0, r1-mlp, r1-cnn, r2 or r3)");

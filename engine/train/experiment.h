@@ -10,15 +10,15 @@
 namespace bpl {
 
 struct ExperimentRun {
-  std::string name, title;          // preset name and title
+  std::string name, title;  // preset name and title
   long params = 0;
-  int epochs = 0;                   // epochs trained
-  double seconds = 0;               // training time
-  double test_acc = 0;              // after the last epoch
-  double report_acc = 0;            // the report's own figure (0 if none)
-  std::vector<double> test_accs;    // after every epoch
+  int epochs = 0;                 // epochs trained
+  double seconds = 0;             // training time
+  double test_acc = 0;            // after the last epoch
+  double report_acc = 0;          // the report's own figure (0 if none)
+  std::vector<double> test_accs;  // after every epoch
   std::vector<double> val_accs;
-  int converged() const;            // epochs to converge
+  int converged() const;  // epochs to converge
 };
 
 int epochs_to_converge(const std::vector<double>& accs, double tol = 0.005);

@@ -5,7 +5,8 @@
 
 namespace bpl {
 
-GradCheckResult check_gradient(const std::function<double()>& f, float* value, double analytic, double h, double floor) {
+GradCheckResult check_gradient(const std::function<double()>& f, float* value, double analytic, double h,
+                               double floor) {
   GradCheckResult r;
   r.h = h;
   r.analytic = analytic;
@@ -23,13 +24,15 @@ GradCheckResult check_gradient(const std::function<double()>& f, float* value, d
   const double numeric2 = (fp2 - fm2) / (static_cast<double>(up2) - static_cast<double>(down2));
   r.slope_right = (fp - f0) / (static_cast<double>(up) - old);
   r.slope_left = (f0 - fm) / (static_cast<double>(old) - down);
-  r.kink = std::abs(r.slope_right - r.slope_left) > 0.2 * std::max({std::abs(r.slope_right), std::abs(r.slope_left), 1e-4});
+  r.kink =
+      std::abs(r.slope_right - r.slope_left) > 0.2 * std::max({std::abs(r.slope_right), std::abs(r.slope_left), 1e-4});
   r.rel_error = std::abs(r.analytic - r.numeric) / std::max({std::abs(r.analytic), std::abs(r.numeric), floor});
   r.uncertainty = std::abs(r.numeric - numeric2);
   const double tol = 2 * r.uncertainty + kGradTolerance * std::abs(r.numeric);
   const bool between = r.analytic >= std::min(r.slope_left, r.slope_right) - tol &&
                        r.analytic <= std::max(r.slope_left, r.slope_right) + tol;
-  r.agrees = !r.kink && (r.rel_error < kGradTolerance || std::abs(r.analytic - r.numeric) <= 2 * r.uncertainty || between);
+  r.agrees =
+      !r.kink && (r.rel_error < kGradTolerance || std::abs(r.analytic - r.numeric) <= 2 * r.uncertainty || between);
   return r;
 }
 

@@ -18,8 +18,8 @@
 namespace bpl {
 
 struct GradCheckResult {
-  int tensor = -1, index = -1;   // set by callers that check a tensor (the trace)
-  std::string label;             // "W¹[3, 0, 2, 1]"
+  int tensor = -1, index = -1;  // set by callers that check a tensor (the trace)
+  std::string label;            // "W¹[3, 0, 2, 1]"
   double analytic = 0, numeric = 0, rel_error = 0, h = 0;
   double slope_left = 0, slope_right = 0;
   bool kink = false;

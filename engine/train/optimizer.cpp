@@ -50,20 +50,23 @@ class Sgd : public Optimizer {
     Lesson l;
     l.forward = cfg_.kind == OptimizerKind::Sgd        ? "θ ← θ − η·g"
                 : cfg_.kind == OptimizerKind::Momentum ? "v ← μ·v + g,   θ ← θ − η·v"
-                                          : "v ← μ·v + g,   θ ← θ − η·(g + μ·v)";
+                                                       : "v ← μ·v + g,   θ ← θ − η·(g + μ·v)";
     l.forward += ",   " + decay_text(cfg_) + ",   η = " + num(cfg_.lr);
     if (cfg_.kind != OptimizerKind::Sgd) l.forward += ", μ = " + num(cfg_.momentum);
-    l.forward_note = cfg_.kind == OptimizerKind::Sgd ? "Each parameter takes a small step against its gradient."
-                                        : "The velocity v remembers past gradients, so steps build up along a steady slope.";
+    l.forward_note = cfg_.kind == OptimizerKind::Sgd
+                         ? "Each parameter takes a small step against its gradient."
+                         : "The velocity v remembers past gradients, so steps build up along a steady slope.";
     return l;
   }
   Explanation explain(const UpdateValues& u, long) const override {
     Explanation e;
     const double g = explain_grad(e, cfg_, u);
-    if (cfg_.kind == OptimizerKind::Sgd) return e.calc(u.label + " ← θ − η·g", "{} − {} · {}", {u.w0, cfg_.lr, g}, u.w1);
+    if (cfg_.kind == OptimizerKind::Sgd)
+      return e.calc(u.label + " ← θ − η·g", "{} − {} · {}", {u.w0, cfg_.lr, g}, u.w1);
     e.calc("v ← μ·v + g", "{} · {} + {}", {cfg_.momentum, u.m0, g}, u.m1).say("", true);
     if (cfg_.kind == OptimizerKind::Nesterov)
-      return e.calc(u.label + " ← θ − η·(g + μ·v)", "{} − {} · ({} + {} · {})", {u.w0, cfg_.lr, g, cfg_.momentum, u.m1}, u.w1);
+      return e.calc(u.label + " ← θ − η·(g + μ·v)", "{} − {} · ({} + {} · {})", {u.w0, cfg_.lr, g, cfg_.momentum, u.m1},
+                    u.w1);
     return e.calc(u.label + " ← θ − η·v", "{} − {} · {}", {u.w0, cfg_.lr, u.m1}, u.w1);
   }
   void step(const std::vector<Param*>& params) override {
@@ -72,13 +75,15 @@ class Sgd : public Optimizer {
     for (Param* p : params) {
       const Matrix& g = decayed_grad(*p, cfg_.weight_decay, scratch_);
       if (cfg_.kind == OptimizerKind::Sgd) {
-        p->value.noalias() -= lr * g;                          // θ ← θ − η·g
+        p->value.noalias() -= lr * g;  // θ ← θ − η·g
         continue;
       }
       if (p->m.size() != p->value.size()) p->m.setZero(p->value.rows(), p->value.cols());
-      p->m = mu * p->m + g;                                    // v ← μ·v + g
-      if (cfg_.kind == OptimizerKind::Nesterov) p->value.noalias() -= lr * (g + mu * p->m);  // θ ← θ − η(g + μv)
-      else p->value.noalias() -= lr * p->m;                    // θ ← θ − η·v
+      p->m = mu * p->m + g;  // v ← μ·v + g
+      if (cfg_.kind == OptimizerKind::Nesterov)
+        p->value.noalias() -= lr * (g + mu * p->m);  // θ ← θ − η(g + μv)
+      else
+        p->value.noalias() -= lr * p->m;  // θ ← θ − η·v
     }
   }
 
@@ -104,19 +109,21 @@ class Adam : public Optimizer {
   Explanation explain(const UpdateValues& u, long t) const override {
     Explanation e;
     const double g = explain_grad(e, cfg_, u);
-    const double b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);   // as step() uses them
+    const double b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);  // as step() uses them
     e.calc("m ← β₁m + (1−β₁)g", "{} · {} + (1 − {}) · {}", {b1, u.m0, b1, g}, u.m1).say("", true);
     e.calc("v ← β₂v + (1−β₂)g²", "{} · {} + (1 − {}) · {}²", {b2, u.v0, b2, g}, u.v1).say("", true);
-    const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t)), c2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(t));
+    const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t)),
+                 c2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(t));
     const double mh = u.m1 / c1, vh = u.v1 / c2;
     e.calc("m̂ = m / (1 − β₁ᵗ), t = " + std::to_string(t), "{} / {}", {u.m1, c1}, mh).say(",   ");
     e.calc("v̂ = v / (1 − β₂ᵗ)", "{} / {}", {u.v1, c2}, vh).say("", true);
-    return e.calc(u.label + " ← θ − η·m̂ / (√v̂ + ε)", "{} − {} · {} / (√({}) + {})", {u.w0, cfg_.lr, mh, vh, cfg_.eps}, u.w1);
+    return e.calc(u.label + " ← θ − η·m̂ / (√v̂ + ε)", "{} − {} · {} / (√({}) + {})", {u.w0, cfg_.lr, mh, vh, cfg_.eps},
+                  u.w1);
   }
   void step(const std::vector<Param*>& params) override {
     ++t_;
     const float b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);
-    const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t_));   // bias corrections
+    const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t_));  // bias corrections
     const double c2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(t_));
     const float step = static_cast<float>(cfg_.lr / c1), sc2 = static_cast<float>(1.0 / std::sqrt(c2));
     const float eps = static_cast<float>(cfg_.eps);
@@ -132,9 +139,9 @@ class Adam : public Optimizer {
       float* v = p->v.data();
       const float* gd = g.data();
       for (Eigen::Index i = 0, n = p->value.size(); i < n; ++i) {
-        m[i] = b1 * m[i] + (1.0f - b1) * gd[i];                    // m ← β₁m + (1−β₁)g
-        v[i] = b2 * v[i] + (1.0f - b2) * gd[i] * gd[i];            // v ← β₂v + (1−β₂)g²
-        w[i] -= step * m[i] / (std::sqrt(v[i]) * sc2 + eps);       // θ ← θ − η·m̂/(√v̂ + ε)
+        m[i] = b1 * m[i] + (1.0f - b1) * gd[i];               // m ← β₁m + (1−β₁)g
+        v[i] = b2 * v[i] + (1.0f - b2) * gd[i] * gd[i];       // v ← β₂v + (1−β₂)g²
+        w[i] -= step * m[i] / (std::sqrt(v[i]) * sc2 + eps);  // θ ← θ − η·m̂/(√v̂ + ε)
       }
     }
   }
@@ -147,10 +154,14 @@ class Adam : public Optimizer {
 
 const char* kind_name(OptimizerKind k) {
   switch (k) {
-    case OptimizerKind::Sgd: return "sgd";
-    case OptimizerKind::Momentum: return "momentum";
-    case OptimizerKind::Nesterov: return "nesterov";
-    case OptimizerKind::Adam: return "adam";
+    case OptimizerKind::Sgd:
+      return "sgd";
+    case OptimizerKind::Momentum:
+      return "momentum";
+    case OptimizerKind::Nesterov:
+      return "nesterov";
+    case OptimizerKind::Adam:
+      return "adam";
   }
   return "?";
 }

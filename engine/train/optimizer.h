@@ -28,19 +28,19 @@ const std::vector<OptimizerKind>& optimizer_kinds();
 struct OptimizerConfig {
   OptimizerKind kind = OptimizerKind::Sgd;
   double lr = 0.01;
-  double momentum = 0.9;      // for momentum / nesterov
+  double momentum = 0.9;  // for momentum / nesterov
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   double weight_decay = 0.0;
-  void validate() const;      // ConfigError with the valid range
+  void validate() const;  // ConfigError with the valid range
 };
 
 // One element of one parameter around one step, for the stepper's explanation of the update.
 struct UpdateValues {
-  std::string label;               // "W³[4, 17]"
-  double w0 = 0, g0 = 0, w1 = 0;   // θ before, ∂L/∂θ, θ after
-  double m0 = 0, m1 = 0;           // momentum velocity / Adam's m, before and after
-  double v0 = 0, v1 = 0;           // Adam's v, before and after
-  bool decay = false;              // weight decay applies to this parameter
+  std::string label;              // "W³[4, 17]"
+  double w0 = 0, g0 = 0, w1 = 0;  // θ before, ∂L/∂θ, θ after
+  double m0 = 0, m1 = 0;          // momentum velocity / Adam's m, before and after
+  double v0 = 0, v1 = 0;          // Adam's v, before and after
+  bool decay = false;             // weight decay applies to this parameter
 };
 
 class Optimizer {
@@ -53,13 +53,13 @@ class Optimizer {
   virtual Lesson lesson() const = 0;
   // the update of one element, with its numbers; t = the step count of this update (1 for the first)
   virtual Explanation explain(const UpdateValues& u, long t) const = 0;
-  bool uses_m() const { return cfg_.kind != OptimizerKind::Sgd; }    // momentum velocity or Adam's first moment
-  bool uses_v() const { return cfg_.kind == OptimizerKind::Adam; }   // Adam's second moment
+  bool uses_m() const { return cfg_.kind != OptimizerKind::Sgd; }   // momentum velocity or Adam's first moment
+  bool uses_v() const { return cfg_.kind == OptimizerKind::Adam; }  // Adam's second moment
   double lr() const { return cfg_.lr; }
   void set_lr(double lr) { cfg_.lr = lr; }
   const OptimizerConfig& config() const { return cfg_; }
   long steps() const { return t_; }
-  void set_steps(long t) { t_ = t; }   // when state is restored from a snapshot or a file
+  void set_steps(long t) { t_ = t; }  // when state is restored from a snapshot or a file
 
  protected:
   OptimizerConfig cfg_;

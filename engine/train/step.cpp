@@ -5,13 +5,13 @@ namespace bpl {
 StepOutcome train_step(Model& model, SoftmaxCrossEntropy& loss, Optimizer& opt, const Matrix& x,
                        const std::vector<int>& labels, Matrix& dz, bool input_grad, double loss_limit) {
   StepOutcome r;
-  const Matrix& z = model.forward(x, Mode::Train);   // z = f(x; θ)
-  r.loss = loss.forward(z, labels);                  // L = (1/B) Σ −log ŷ_y
+  const Matrix& z = model.forward(x, Mode::Train);  // z = f(x; θ)
+  r.loss = loss.forward(z, labels);                 // L = (1/B) Σ −log ŷ_y
   r.correct = loss.correct();
   if (!std::isfinite(r.loss) || r.loss > loss_limit) return r;
-  loss.backward(dz);                                 // ∂L/∂z = (ŷ − y) / B
-  model.backward(dz, input_grad);                    // ∂L/∂θ for every layer, last to first
-  opt.step(model.params());                          // θ ← update(θ, ∂L/∂θ)
+  loss.backward(dz);               // ∂L/∂z = (ŷ − y) / B
+  model.backward(dz, input_grad);  // ∂L/∂θ for every layer, last to first
+  opt.step(model.params());        // θ ← update(θ, ∂L/∂θ)
   r.updated = true;
   return r;
 }

@@ -16,7 +16,7 @@ namespace bpl {
 struct StepOutcome {
   double loss = 0;
   int correct = 0;
-  bool updated = false;   // false: the loss was not finite or above the limit
+  bool updated = false;  // false: the loss was not finite or above the limit
 };
 
 // `dz` is scratch (kept by the caller so a steady batch size does not allocate).

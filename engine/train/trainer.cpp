@@ -10,25 +10,35 @@ namespace bpl {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 }  // namespace
 
 const char* state_name(TrainState s) {
   switch (s) {
-    case TrainState::Ready: return "ready";
-    case TrainState::Running: return "training";
-    case TrainState::Done: return "done";
-    case TrainState::EarlyStopped: return "stopped early";
-    case TrainState::Diverged: return "diverged";
+    case TrainState::Ready:
+      return "ready";
+    case TrainState::Running:
+      return "training";
+    case TrainState::Done:
+      return "done";
+    case TrainState::EarlyStopped:
+      return "stopped early";
+    case TrainState::Diverged:
+      return "diverged";
   }
   return "?";
 }
 
 const char* kind_name(ScheduleKind k) {
   switch (k) {
-    case ScheduleKind::None: return "none";
-    case ScheduleKind::Step: return "step";
-    case ScheduleKind::Plateau: return "plateau";
+    case ScheduleKind::None:
+      return "none";
+    case ScheduleKind::Step:
+      return "step";
+    case ScheduleKind::Plateau:
+      return "plateau";
   }
   return "?";
 }
@@ -54,7 +64,8 @@ void TrainConfig::validate(int train_size) const {
   if (schedule.step_epochs < 1) throw ConfigError("schedule step must be ≥ 1 epoch");
   if (!(schedule.gamma > 0 && schedule.gamma <= 1)) throw ConfigError("schedule gamma must be in (0, 1]");
   if (schedule.plateau_patience < 1) throw ConfigError("plateau patience must be ≥ 1 epoch");
-  if (!(schedule.plateau_factor > 0 && schedule.plateau_factor < 1)) throw ConfigError("plateau factor must be in (0, 1)");
+  if (!(schedule.plateau_factor > 0 && schedule.plateau_factor < 1))
+    throw ConfigError("plateau factor must be in (0, 1)");
   if (early_stop_patience < 0) throw ConfigError("early-stopping patience must be ≥ 0 (0 = off)");
   if (!(early_stop_min_delta >= 0)) throw ConfigError("early-stopping min_delta must be ≥ 0");
 }
@@ -92,7 +103,8 @@ Trainer::Trainer(Model& model, const Dataset& data, Split split, Normalizer norm
     : model_(model), data_(data), split_(std::move(split)), norm_(norm), cfg_(cfg), rng_(cfg.seed, 0x5bff1e) {
   cfg_.validate(static_cast<int>(split_.train.size()));
   if (model_.input_shape() != data_.shape())
-    throw ConfigError("the model expects " + model_.input_shape().str() + " inputs, the data are " + data_.shape().str());
+    throw ConfigError("the model expects " + model_.input_shape().str() + " inputs, the data are " +
+                      data_.shape().str());
   if (model_.output_shape().size() != data_.classes)
     throw ConfigError("the model has " + std::to_string(model_.output_shape().size()) + " outputs for " +
                       std::to_string(data_.classes) + " classes");
@@ -115,7 +127,7 @@ void Trainer::restore_good() {
 Trainer::StepResult Trainer::step() {
   StepResult r;
   if (finished()) return r;
-  if (validating_) {   // sliced validation: one chunk instead of a batch
+  if (validating_) {  // sliced validation: one chunk instead of a batch
     validate_chunk();
     r.epoch_end = !validating_;
     return r;
@@ -124,7 +136,7 @@ Trainer::StepResult Trainer::step() {
   auto t0 = Clock::now();
   const int n_train = static_cast<int>(order_.size());
   if (pos_ == 0) {
-    rng_.shuffle(order_);   // a new order every epoch
+    rng_.shuffle(order_);  // a new order every epoch
     epoch_loss_ = 0;
     epoch_correct_ = epoch_count_ = 0;
     epoch_seconds_ = 0;
@@ -191,7 +203,7 @@ void Trainer::end_epoch() {
   s.images_per_sec = epoch_seconds_ > 0 ? epoch_count_ / epoch_seconds_ : 0;
   s.lr = opt_->lr();
   if (split_.val.empty()) return record_epoch();
-  if (sliced_validation_) {   // the next step() calls evaluate it a chunk at a time
+  if (sliced_validation_) {  // the next step() calls evaluate it a chunk at a time
     validating_ = true;
     val_pos_ = 0;
     val_loss_ = 0;

@@ -32,41 +32,41 @@ const std::vector<ScheduleKind>& schedule_kinds();
 
 struct ScheduleConfig {
   ScheduleKind kind = ScheduleKind::None;
-  int step_epochs = 5;         // step: every N epochs …
-  double gamma = 0.5;          // … multiply the learning rate by gamma
-  int plateau_patience = 2;    // plateau: after N epochs without val-loss improvement …
-  double plateau_factor = 0.5; // … multiply by factor,
-  double min_lr = 1e-6;        // … but not below min_lr
+  int step_epochs = 5;          // step: every N epochs …
+  double gamma = 0.5;           // … multiply the learning rate by gamma
+  int plateau_patience = 2;     // plateau: after N epochs without val-loss improvement …
+  double plateau_factor = 0.5;  // … multiply by factor,
+  double min_lr = 1e-6;         // … but not below min_lr
 };
 
 struct TrainConfig {
   int batch = 32;
   int epochs = 10;
-  uint64_t seed = 42;           // shuffling order
+  uint64_t seed = 42;  // shuffling order
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
   int early_stop_patience = 0;  // 0 = off; epochs without val-loss improvement > min_delta
   double early_stop_min_delta = 0.0;
-  bool restore_best = true;     // after early stopping, go back to the best epoch's weights
-  void validate(int train_size) const;   // ConfigError with the valid range
+  bool restore_best = true;             // after early stopping, go back to the best epoch's weights
+  void validate(int train_size) const;  // ConfigError with the valid range
 };
 
 struct EpochStats {
-  int epoch = 0;                // 1-based
-  double train_loss = 0, train_acc = 0;   // running mean over the epoch's batches
-  double val_loss = NAN, val_acc = NAN;   // NaN when there is no validation split
-  double seconds = 0;           // training time of the epoch (evaluation excluded)
+  int epoch = 0;                         // 1-based
+  double train_loss = 0, train_acc = 0;  // running mean over the epoch's batches
+  double val_loss = NAN, val_acc = NAN;  // NaN when there is no validation split
+  double seconds = 0;                    // training time of the epoch (evaluation excluded)
   double images_per_sec = 0;
-  double lr = 0;                // learning rate used during the epoch
-  bool overfitting = false;     // train acc − val acc > 10 points
-  double test_loss = NAN, test_acc = NAN;   // filled in by whoever evaluates a test set (the app)
+  double lr = 0;                           // learning rate used during the epoch
+  bool overfitting = false;                // train acc − val acc > 10 points
+  double test_loss = NAN, test_acc = NAN;  // filled in by whoever evaluates a test set (the app)
 };
 
 struct EvalResult {
   double loss = 0, accuracy = 0;
   int count = 0;
-  std::vector<int> predicted;       // argmax per image, in idx order
-  std::vector<float> confidence;    // ŷ of the predicted class
+  std::vector<int> predicted;     // argmax per image, in idx order
+  std::vector<float> confidence;  // ŷ of the predicted class
 };
 
 // Loss and accuracy of the model on d.image(idx[i]) (eval mode, batches of `batch`).
@@ -91,14 +91,19 @@ class Trainer {
   int run_for_ms(double budget_ms, int stop_at_epoch = -1);
   void finish_epoch_now();
   // a new training image (index into the training Dataset): joins from the next epoch on
-  void add_train_index(int i) { split_.train.push_back(i); order_.push_back(i); }    // used by tests: evaluate + record as if the epoch ended
+  void add_train_index(int i) {
+    split_.train.push_back(i);
+    order_.push_back(i);
+  }  // used by tests: evaluate + record as if the epoch ended
 
   TrainState state() const { return state_; }
-  bool finished() const { return state_ == TrainState::Done || state_ == TrainState::EarlyStopped || state_ == TrainState::Diverged; }
+  bool finished() const {
+    return state_ == TrainState::Done || state_ == TrainState::EarlyStopped || state_ == TrainState::Diverged;
+  }
   const std::string& message() const { return message_; }
   const std::vector<EpochStats>& history() const { return history_; }
   const std::vector<float>& batch_losses() const { return batch_losses_; }
-  int epoch() const { return epoch_; }                       // 0-based, epochs completed
+  int epoch() const { return epoch_; }  // 0-based, epochs completed
   int batch_in_epoch() const { return pos_ / cfg_.batch; }
   int batches_per_epoch() const { return (static_cast<int>(split_.train.size()) + cfg_.batch - 1) / cfg_.batch; }
   long images_seen() const { return images_seen_; }
@@ -108,7 +113,7 @@ class Trainer {
   const Normalizer& normalizer() const { return norm_; }
   const TrainConfig& config() const { return cfg_; }
   Optimizer& optimizer() { return *opt_; }
-  std::function<void(const EpochStats&)> on_epoch;   // called after each epoch is recorded
+  std::function<void(const EpochStats&)> on_epoch;  // called after each epoch is recorded
   // Off (default): the validation split is evaluated at once when an epoch ends. On (the app):
   // the following step() calls evaluate it 256 images at a time, so no frame holds it all;
   // the epoch is recorded when the last chunk is done.
@@ -141,7 +146,7 @@ class Trainer {
   double train_seconds_ = 0;
   std::vector<EpochStats> history_;
   std::vector<float> batch_losses_;
-  EpochStats pending_;          // the epoch being recorded (while its validation runs)
+  EpochStats pending_;  // the epoch being recorded (while its validation runs)
   bool sliced_validation_ = false, validating_ = false;
   size_t val_pos_ = 0;
   double val_loss_ = 0;

@@ -13,7 +13,7 @@ namespace bpl::test {
 inline void check_activation(Layer& layer, const std::function<double(double)>& reference) {
   Rng rng(3);
   layer.setup(Shape{4, 3, 3}, rng);
-  Matrix x = distinct_matrix(36, 4, rng, 0.01);   // ≥ 0.01 apart and away from 0
+  Matrix x = distinct_matrix(36, 4, rng, 0.01);  // ≥ 0.01 apart and away from 0
   Matrix y;
   layer.forward(x, y, Mode::Train);
   for (Eigen::Index i = 0; i < x.size(); ++i) REQUIRE(y.data()[i] == Approx(reference(x.data()[i])).margin(1e-6));

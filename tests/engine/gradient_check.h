@@ -19,9 +19,9 @@
 namespace bpl::test {
 
 struct GradError {
-  double max_rel = 0.0;   // worst relative error over the checked entries
+  double max_rel = 0.0;  // worst relative error over the checked entries
   int checked = 0;
-  int disagree = 0;       // entries the engine's checker does not accept (GradCheckResult::agrees)
+  int disagree = 0;  // entries the engine's checker does not accept (GradCheckResult::agrees)
   int worst_index = -1;
   double worst_analytic = 0, worst_numeric = 0;
 };
@@ -36,7 +36,7 @@ inline GradError check_gradient(Matrix& wrt, const Matrix& analytic, const std::
                                 int count, double h = 1e-3, double floor = 1e-3) {
   GradError e;
   const int n = static_cast<int>(wrt.size());
-  REQUIRE(n > 0);       // nothing to check is a failed check, not a pass
+  REQUIRE(n > 0);  // nothing to check is a failed check, not a pass
   REQUIRE(count > 0);
   std::vector<int> idx(n);
   for (int i = 0; i < n; ++i) idx[i] = i;
@@ -153,7 +153,7 @@ inline LayerCheck check_layer(Layer& layer, Matrix x, Rng& rng, int count = 40, 
   LayerCheck out;
   out.dx = check_gradient(x, dx, f, rng, count, h);
   for (Param* p : layer.params()) {
-    Matrix g = p->grad;   // copy: f() runs forward only, but keep the analytic value safe
+    Matrix g = p->grad;  // copy: f() runs forward only, but keep the analytic value safe
     out.params.push_back(check_gradient(p->value, g, f, rng, count, h));
   }
   return out;

@@ -13,15 +13,15 @@ using namespace bpl::test;
 TEST_CASE("Batch norm per feature: forward, running statistics and evaluation by hand", "[batchnorm]") {
   BatchNorm bn(0.1, 1e-5);
   Rng rng(1);
-  bn.setup(Shape{2, 1, 1}, rng);   // after a dense layer: 2 features
+  bn.setup(Shape{2, 1, 1}, rng);  // after a dense layer: 2 features
   Matrix x(2, 4), y;
-  x << 1, 2, 3, 6,      // feature 0: μ = 3, σ² = (4 + 1 + 0 + 9)/4 = 3.5
-      -1, -1, -1, -1;   // feature 1: constant, σ² = 0
+  x << 1, 2, 3, 6,     // feature 0: μ = 3, σ² = (4 + 1 + 0 + 9)/4 = 3.5
+      -1, -1, -1, -1;  // feature 1: constant, σ² = 0
   bn.forward(x, y, Mode::Train);
   const double inv = 1.0 / std::sqrt(3.5 + 1e-5);
   CHECK(y(0, 0) == Approx(-2 * inv));
   CHECK(y(0, 3) == Approx(3 * inv));
-  CHECK(y(1, 2) == 0.0f);   // (x − μ) = 0
+  CHECK(y(1, 2) == 0.0f);  // (x − μ) = 0
   // running μ ← 0.9·0 + 0.1·3, running σ² ← 0.9·1 + 0.1·3.5·4/3 (unbiased)
   const auto bufs = bn.buffers();
   CHECK((*bufs[0])(0, 0) == Approx(0.3));
@@ -32,7 +32,8 @@ TEST_CASE("Batch norm per feature: forward, running statistics and evaluation by
   CHECK(y(0, 0) == Approx((1 - 0.3) / std::sqrt(0.9 + 0.1 * 3.5 * 4 / 3 + 1e-5)));
 }
 
-TEST_CASE("Batch norm: gradient checks per feature (dense) and per channel (conv), with γ and β", "[batchnorm][gradient]") {
+TEST_CASE("Batch norm: gradient checks per feature (dense) and per channel (conv), with γ and β",
+          "[batchnorm][gradient]") {
   for (Shape in : {Shape{5, 1, 1}, Shape{3, 4, 4}}) {
     INFO(in.str());
     BatchNorm bn(0.1, 1e-5);
@@ -50,7 +51,8 @@ TEST_CASE("Batch norm: gradient checks per feature (dense) and per channel (conv
 
 TEST_CASE("Batch norm: spec, ranges, and the stepper traces it with checks that agree", "[batchnorm][trace]") {
   CHECK(make_layer(parse_layer_spec("batchnorm"))->spec() == "batchnorm");
-  CHECK(make_layer(parse_layer_spec("batchnorm(momentum=0.2, eps=0.001)"))->spec() == "batchnorm(momentum=0.2, eps=0.001)");
+  CHECK(make_layer(parse_layer_spec("batchnorm(momentum=0.2, eps=0.001)"))->spec() ==
+        "batchnorm(momentum=0.2, eps=0.001)");
   CHECK_THROWS_AS(make_layer(parse_layer_spec("batchnorm(momentum=2)")), ConfigError);
   CHECK_THROWS_AS(make_layer(parse_layer_spec("batchnorm(3)")), ConfigError);
   Model m = Model::from_text("conv(4, 5), batchnorm, relu, maxpool(2), flatten, dense(10)", Shape{1, 28, 28}, 9);
@@ -71,7 +73,7 @@ TEST_CASE("Batch norm: spec, ranges, and the stepper traces it with checks that 
       for (int k : {0, 3, t.tensor(id).size_per_sample() - 1})
         check_adds_up(t.explanation(static_cast<int>(o), id, 2, k), t.tensor(id).at(2, k));
   }
-  CHECK(bn_ops == 3);   // forward, backward, update of γ and β
+  CHECK(bn_ops == 3);  // forward, backward, update of γ and β
   for (const GradCheckResult& r : t.check_some()) {
     INFO(r.label << ": " << r.analytic << " vs " << r.numeric);
     CHECK((r.agrees || r.kink));
@@ -79,6 +81,6 @@ TEST_CASE("Batch norm: spec, ranges, and the stepper traces it with checks that 
   // the step's running statistics come along when the update is applied
   Model copy = Model::from_text(m.spec(), m.input_shape(), 9);
   t.apply_to(copy);
-  CHECK(copy.buffers()[0]->isApprox(*t.model().buffers()[0]) == false);   // the trace's copy ran more forwards since
+  CHECK(copy.buffers()[0]->isApprox(*t.model().buffers()[0]) == false);  // the trace's copy ran more forwards since
   CHECK((*copy.buffers()[0])(0, 0) != 0.0f);
 }

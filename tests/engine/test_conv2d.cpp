@@ -17,14 +17,14 @@ struct Case {
 };
 
 const Case kCases[] = {
-    {{1, 8, 8}, 3, "3", 1, "valid"},  {{2, 7, 9}, 4, "3", 2, "1"},   {{3, 6, 6}, 2, "5", 1, "same"},
-    {{2, 9, 7}, 3, "3x5", 1, "same"}, {{1, 10, 10}, 2, "4", 3, "2"}, {{4, 5, 5}, 5, "1", 1, "valid"},
+    {{1, 8, 8}, 3, "3", 1, "valid"},    {{2, 7, 9}, 4, "3", 2, "1"},    {{3, 6, 6}, 2, "5", 1, "same"},
+    {{2, 9, 7}, 3, "3x5", 1, "same"},   {{1, 10, 10}, 2, "4", 3, "2"},  {{4, 5, 5}, 5, "1", 1, "valid"},
     {{1, 11, 11}, 2, "11", 1, "valid"}, {{2, 6, 8}, 3, "2", 2, "same"},
 };
 
 std::unique_ptr<Layer> make(const Case& c) {
-  return make_layer(parse_layer_spec("conv(" + std::to_string(c.filters) + ", " + c.kernel + ", stride=" +
-                                     std::to_string(c.stride) + ", pad=" + c.pad + ")"));
+  return make_layer(parse_layer_spec("conv(" + std::to_string(c.filters) + ", " + c.kernel +
+                                     ", stride=" + std::to_string(c.stride) + ", pad=" + c.pad + ")"));
 }
 
 }  // namespace
@@ -51,8 +51,13 @@ TEST_CASE("Conv2D's im2col + GEMM path equals its reference loops (the definitio
     CHECK((db - conv.bias().grad).cwiseAbs().maxCoeff() < 1e-3);
     // the bias gradient by a third route: ∂L/∂b[c] sums ∂L/∂y over positions and samples
     CHECK((db.col(0) - dy.reshaped(conv.geometry().patches(), c.filters * dy.cols())
-                           .colwise().sum().reshaped(c.filters, dy.cols()).rowwise().sum())
-              .cwiseAbs().maxCoeff() < 1e-3);
+                           .colwise()
+                           .sum()
+                           .reshaped(c.filters, dy.cols())
+                           .rowwise()
+                           .sum())
+              .cwiseAbs()
+              .maxCoeff() < 1e-3);
   }
 }
 

@@ -34,7 +34,8 @@ TEST_CASE("Split sizes that do not fit are refused", "[dataset]") {
   const Dataset& train = mnist_train();
   CHECK_THROWS_WITH(make_split(train, 70000, 0.1, 0, 1, nullptr, 0), Catch::Contains("the training file has 60000"));
   CHECK_THROWS_WITH(make_split(train, 100, 0.6, 0.5, 1, nullptr, 0), Catch::Contains("fractions"));
-  CHECK_THROWS_WITH(make_split(train, 100, 0.1, 0, 1, &mnist_test(), 20000), Catch::Contains("the test file has 10000"));
+  CHECK_THROWS_WITH(make_split(train, 100, 0.1, 0, 1, &mnist_test(), 20000),
+                    Catch::Contains("the test file has 10000"));
   Dataset empty;
   CHECK_THROWS_WITH(make_split(empty, 0, 0.1, 0, 1, nullptr, 0), Catch::Contains("empty"));
 }
@@ -49,7 +50,7 @@ TEST_CASE("Normalisation: unit, symmetric and standard", "[dataset]") {
   std::vector<int> idx(2000);
   for (int i = 0; i < 2000; ++i) idx[i] = i;
   Normalizer st = Normalizer::make(NormKind::Standard, mnist_train(), idx);
-  CHECK(st.mean == Approx(0.1307).margin(0.003));   // MNIST's well-known mean and std
+  CHECK(st.mean == Approx(0.1307).margin(0.003));  // MNIST's well-known mean and std
   CHECK(st.std == Approx(0.3081).margin(0.003));
   Matrix x;
   std::vector<int> y;

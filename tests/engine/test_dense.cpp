@@ -29,7 +29,7 @@ TEST_CASE("Dense backward matches finite differences", "[dense][gradcheck]") {
     Dense d(units);
     d.setup(Shape{13, 1, 1}, rng);
     d.bias().value = random_matrix(units, 1, rng);
-    LayerCheck c = check_layer(d, random_matrix(13, 5, rng), rng, 40, 1e-2);   // linear: exact differences
+    LayerCheck c = check_layer(d, random_matrix(13, 5, rng), rng, 40, 1e-2);  // linear: exact differences
     INFO("units " << units << " dx " << c.dx.max_rel << " dW " << c.params[0].max_rel << " db " << c.params[1].max_rel);
     CHECK(c.dx.max_rel < 1e-2);
     CHECK(c.params[0].max_rel < 1e-2);

@@ -24,7 +24,7 @@ TEST_CASE("Dropout backward matches finite differences for a fixed mask", "[drop
   Dropout d(0.5);
   d.setup(Shape{50, 1, 1}, rng);
   Matrix x = random_matrix(50, 3, rng), y, dx;
-  const Dropout frozen = d;   // the same random state → the same mask for every evaluation
+  const Dropout frozen = d;  // the same random state → the same mask for every evaluation
   d.forward(x, y, Mode::Train);
   Matrix r = random_matrix(50, 3, rng);
   d.backward(x, y, r, &dx);
@@ -47,7 +47,7 @@ TEST_CASE("Dropout with the same seed draws the same mask", "[dropout]") {
   a.forward(x, ya, Mode::Train);
   b.forward(x, yb, Mode::Train);
   CHECK(ya == yb);
-  const long dropped = (ya.array() == 0).count();   // a real mask: some dropped, most kept
+  const long dropped = (ya.array() == 0).count();  // a real mask: some dropped, most kept
   CHECK(dropped > 0);
   CHECK(dropped < ya.size() / 2);
   // another seed draws another mask

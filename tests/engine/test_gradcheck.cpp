@@ -43,10 +43,10 @@ struct Case {
 TEST_CASE("The gradient checker accepts a correct backward and refuses one that is 5% off", "[gradcheck]") {
   Case c;
   CHECK(c.accepted(1.0) == 1.0);
-  CHECK(c.accepted(1.05) == 0.0);    // 5% too large
-  CHECK(c.accepted(0.95) == 0.0);    // 5% too small
-  CHECK(c.accepted(-1.0) == 0.0);    // the wrong sign
-  CHECK(kGradTolerance == 1e-2);     // the documented tolerance
+  CHECK(c.accepted(1.05) == 0.0);  // 5% too large
+  CHECK(c.accepted(0.95) == 0.0);  // 5% too small
+  CHECK(c.accepted(-1.0) == 0.0);  // the wrong sign
+  CHECK(kGradTolerance == 1e-2);   // the documented tolerance
 }
 
 TEST_CASE("The gradient checker reports a corner (a ReLU at exactly 0) instead of agreeing", "[gradcheck]") {
@@ -55,7 +55,7 @@ TEST_CASE("The gradient checker reports a corner (a ReLU at exactly 0) instead o
   const GradCheckResult r = check_gradient(relu, &x, 1.0);
   CHECK(r.kink);
   CHECK_FALSE(r.agrees);
-  CHECK(x == 0.0f);   // the value is restored
+  CHECK(x == 0.0f);  // the value is restored
   float y = 0.5f;
   auto square = [&] { return static_cast<double>(y) * y; };
   const GradCheckResult s = check_gradient(square, &y, 1.0);

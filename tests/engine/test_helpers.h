@@ -12,18 +12,20 @@
 
 namespace bpl::test {
 
-inline std::string mnist_dir() { return std::string(BPL_ASSETS_DIR) + "/mnist"; }
+inline std::string mnist_dir() {
+  return std::string(BPL_ASSETS_DIR) + "/mnist";
+}
 
 // The real MNIST, which scripts/setup.sh fetches and verifies. A missing file fails the test
 // (with the fix in the message); it is never skipped.
 inline const Dataset& mnist_train() {
-  static const Dataset d = load_dataset(mnist_dir() + "/train-images-idx3-ubyte", mnist_dir() + "/train-labels-idx1-ubyte",
-                                        "MNIST train");
+  static const Dataset d =
+      load_dataset(mnist_dir() + "/train-images-idx3-ubyte", mnist_dir() + "/train-labels-idx1-ubyte", "MNIST train");
   return d;
 }
 inline const Dataset& mnist_test() {
-  static const Dataset d = load_dataset(mnist_dir() + "/t10k-images-idx3-ubyte", mnist_dir() + "/t10k-labels-idx1-ubyte",
-                                        "MNIST test");
+  static const Dataset d =
+      load_dataset(mnist_dir() + "/t10k-images-idx3-ubyte", mnist_dir() + "/t10k-labels-idx1-ubyte", "MNIST test");
   return d;
 }
 
@@ -51,7 +53,9 @@ inline std::vector<uint8_t> idx_labels(const std::vector<uint8_t>& labels, uint3
 }
 
 // scratch files go to the build folder of the test binary
-inline std::string temp_path(const std::string& name) { return std::string(BPL_TEST_TMP_DIR) + "/" + name; }
+inline std::string temp_path(const std::string& name) {
+  return std::string(BPL_TEST_TMP_DIR) + "/" + name;
+}
 
 inline void write_bytes(const std::string& path, const std::vector<uint8_t>& b) {
   std::ofstream f(path, std::ios::binary);

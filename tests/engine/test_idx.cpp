@@ -48,8 +48,10 @@ TEST_CASE("Malformed IDX files are refused with a clear message", "[idx]") {
   };
   for (const Bad& b : bad) {
     INFO(b.what);
-    if (b.labels) CHECK_THROWS_WITH(parse_idx_labels(b.bytes.data(), b.bytes.size()), Catch::Contains(b.message));
-    else CHECK_THROWS_WITH(parse_idx_images(b.bytes.data(), b.bytes.size()), Catch::Contains(b.message));
+    if (b.labels)
+      CHECK_THROWS_WITH(parse_idx_labels(b.bytes.data(), b.bytes.size()), Catch::Contains(b.message));
+    else
+      CHECK_THROWS_WITH(parse_idx_images(b.bytes.data(), b.bytes.size()), Catch::Contains(b.message));
   }
 }
 
@@ -66,7 +68,7 @@ TEST_CASE("The real MNIST files read with the right sizes and labels", "[idx][mn
   CHECK(test.size() == 10000);
   CHECK(train.rows == 28);
   CHECK(train.cols == 28);
-  CHECK(train.labels[0] == 5);   // the famous first training digit
+  CHECK(train.labels[0] == 5);  // the famous first training digit
   CHECK(test.labels[0] == 7);
   CHECK_THROWS_WITH(read_idx_images(mnist_dir() + "/no-such-file"), Catch::Contains("cannot open"));
 }

@@ -46,12 +46,13 @@ TEST_CASE("The registry knows every layer, each with an example that builds", "[
   }
 }
 
-TEST_CASE("Every registered layer passes a finite-difference gradient check (input and parameters)", "[layers][registry]") {
+TEST_CASE("Every registered layer passes a finite-difference gradient check (input and parameters)",
+          "[layers][registry]") {
   for (const std::string& n : layer_names()) {
     INFO(n << ": " << layer_example(n));
     Model m = example_model(n);
     Layer& l = m.layer(0);
-    l.hold_randomness(true);   // the same dropout mask on every evaluation
+    l.hold_randomness(true);  // the same dropout mask on every evaluation
     Rng rng(11);
     // values far from ReLU kinks and max-pool ties; a batch of 3
     const LayerCheck c = check_layer(l, distinct_matrix(kInput.size(), 3, rng, 0.02), rng, 30);
@@ -96,7 +97,7 @@ TEST_CASE("Every registered layer survives save → load (weights, buffers, outp
     Model m = example_model(n);
     Rng rng(8);
     const Matrix x = random_matrix(kInput.size(), 5, rng);
-    m.forward(x, Mode::Train);   // moves running statistics away from their initial values
+    m.forward(x, Mode::Train);  // moves running statistics away from their initial values
     for (Param* p : m.params()) p->value.array() += 0.25f;
     const std::vector<uint8_t> bytes = serialize_model(m, Normalizer{});
     LoadedModel l = deserialize_model(bytes.data(), bytes.size());
@@ -148,8 +149,10 @@ TEST_CASE("Every registered layer states its equations and explains what it writ
       const long kx = static_cast<long>(rng.below(static_cast<uint32_t>(x.rows())));
       const Explanation b = l.explain_backward(v, -1, s, kx);
       CHECK(b.text().find(v.dx_at(kx)) != std::string::npos);
-      if (b.arithmetic().empty()) CHECK(dx(kx, s) == 0.0f);
-      else check_adds_up(b, dx(kx, s));
+      if (b.arithmetic().empty())
+        CHECK(dx(kx, s) == 0.0f);
+      else
+        check_adds_up(b, dx(kx, s));
       for (size_t i = 0; i < l.params().size(); ++i) {
         const Matrix& g = l.params()[i]->grad;
         const long kp = static_cast<long>(rng.below(static_cast<uint32_t>(g.size())));

@@ -1,8 +1,8 @@
 #include "gradient_check.h"
+#include "layers/pool2d.h"
 #include "loss/softmax_cross_entropy.h"
 #include "model/model.h"
 #include "model/presets.h"
-#include "layers/pool2d.h"
 
 #include <catch2/catch.hpp>
 
@@ -111,8 +111,10 @@ TEST_CASE("Whole-network gradient check: MLP", "[model][gradcheck]") {
 TEST_CASE("Whole-network gradient check: LeNet-5, input gradient and parameters", "[model][gradcheck]") {
   // LeNet-5 with He-initialised first layers: their larger pre-activations leave room for
   // finite-difference steps that cross no ReLU kink (the architecture is the preset's)
-  check_network("conv(6, 5, init=he), relu, maxpool(2), conv(16, 5, init=he), relu, maxpool(2), flatten, "
-                "dense(120), relu, dense(84), relu, dense(10)", 3, 2e-2);
+  check_network(
+      "conv(6, 5, init=he), relu, maxpool(2), conv(16, 5, init=he), relu, maxpool(2), flatten, "
+      "dense(120), relu, dense(84), relu, dense(10)",
+      3, 2e-2);
 }
 
 TEST_CASE("Whole-network gradient check: same-padded CNN with average pooling", "[model][gradcheck]") {
@@ -124,9 +126,9 @@ TEST_CASE("Parameter counts match the seed reports", "[model]") {
   auto count = [](const std::string& preset) {
     return Model::from_text(find_preset(preset).layers, Shape{1, 28, 28}, 1).param_count();
   };
-  CHECK(count("r0-mlp") == 101770);   // 784·128+128+128·10+10 (R0's stated 101,058 is wrong)
+  CHECK(count("r0-mlp") == 101770);  // 784·128+128+128·10+10 (R0's stated 101,058 is wrong)
   CHECK(count("r3-mlp") == 101770);
-  CHECK(count("r3-cnn") == 421642);   // R3's figure
+  CHECK(count("r3-cnn") == 421642);  // R3's figure
   CHECK(count("r0-lenet5") == 44426);
   CHECK(count("r2-mlp") == 109386);
 }
@@ -143,10 +145,12 @@ TEST_CASE("Every preset builds and its spec text round-trips", "[model]") {
 }
 
 TEST_CASE("Model errors name the layer and the problem, at build time", "[model]") {
-  CHECK_THROWS_WITH(Model::from_text("conv(6, 5), maxpool(2), conv(16, 5), maxpool(2), conv(8, 5)", Shape{1, 28, 28}, 1),
-                    Catch::Contains("layer 5") && Catch::Contains("kernel 5×5 is larger than its 4×4 input"));
+  CHECK_THROWS_WITH(
+      Model::from_text("conv(6, 5), maxpool(2), conv(16, 5), maxpool(2), conv(8, 5)", Shape{1, 28, 28}, 1),
+      Catch::Contains("layer 5") && Catch::Contains("kernel 5×5 is larger than its 4×4 input"));
   CHECK_THROWS_WITH(Model::from_text("conv(6, 5), maxpool(5)", Shape{1, 28, 28}, 1), Catch::Contains("not whole"));
-  CHECK_THROWS_WITH(Model::from_text("dense(10), blah", Shape{1, 28, 28}, 1), Catch::Contains("unknown layer \"blah\""));
+  CHECK_THROWS_WITH(Model::from_text("dense(10), blah", Shape{1, 28, 28}, 1),
+                    Catch::Contains("unknown layer \"blah\""));
   CHECK_THROWS_WITH(Model::from_text("dense(10", Shape{1, 28, 28}, 1), Catch::Contains("parenthes"));
   CHECK_THROWS_WITH(Model::from_text("dense(20000), dense(2000)", Shape{1, 28, 28}, 1),
                     Catch::Contains("layer 2") && Catch::Contains("20 million"));

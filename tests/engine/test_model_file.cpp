@@ -1,9 +1,9 @@
 #include "core/error.h"
 #include "io/model_file.h"
-#include "train/step.h"
 #include "loss/softmax_cross_entropy.h"
 #include "model/presets.h"
 #include "test_helpers.h"
+#include "train/step.h"
 
 #include <catch2/catch.hpp>
 
@@ -26,7 +26,7 @@ void fix_crc(std::vector<uint8_t>& b) {
 
 TEST_CASE("CRC-32 of a known string", "[model-file]") {
   const char* s = "123456789";
-  CHECK(crc32(reinterpret_cast<const uint8_t*>(s), 9) == 0xCBF43926u);   // the standard check value
+  CHECK(crc32(reinterpret_cast<const uint8_t*>(s), 9) == 0xCBF43926u);  // the standard check value
 }
 
 TEST_CASE("Save → load gives identical weights and identical outputs", "[model-file]") {
@@ -97,13 +97,13 @@ TEST_CASE("Malformed model files are refused with a clear message", "[model-file
   const char* tail = "flatten, dense(10)";
   it = std::search(b.begin(), b.end(), tail, tail + std::strlen(tail));
   REQUIRE(it != b.end());
-  std::memcpy(&*it, "maxpool(5), dense(", 18);   // "maxpool(5), dense(10)": 26×26 does not pool by 5
+  std::memcpy(&*it, "maxpool(5), dense(", 18);  // "maxpool(5), dense(10)": 26×26 does not pool by 5
   fix_crc(b);
   refuse(b, "does not build");
   // NaN weights
   b = good;
   uint32_t plen = b[8] | (b[9] << 8) | (b[10] << 16) | (uint32_t(b[11]) << 24);
-  set_u32(b, 12 + plen - 20, 0x7FC00000u);   // the last weight, before 12 bytes of empty extras and 4 of buffers
+  set_u32(b, 12 + plen - 20, 0x7FC00000u);  // the last weight, before 12 bytes of empty extras and 4 of buffers
   fix_crc(b);
   refuse(b, "NaN");
   CHECK_THROWS_WITH(load_model(temp_path("no-such-model.bplm")), Catch::Contains("cannot open"));
@@ -169,5 +169,5 @@ TEST_CASE("Version 1 files (no extras) still load", "[model-file]") {
   CHECK(l.version == 1);
   auto wl = l.model.snapshot().value, wm = m.snapshot().value;
   REQUIRE(wl.size() == wm.size());
-  for (size_t i = 0; i < wl.size(); ++i) CHECK(wl[i] == wm[i]);   // every tensor, not only the first
+  for (size_t i = 0; i < wl.size(); ++i) CHECK(wl[i] == wm[i]);  // every tensor, not only the first
 }

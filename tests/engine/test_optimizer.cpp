@@ -38,20 +38,20 @@ TEST_CASE("SGD: θ ← θ − η·g", "[optimizer]") {
 TEST_CASE("SGD with momentum, two steps by hand", "[optimizer]") {
   Param p = scalar_param(1.0f, 0.5f);
   auto o = make_optimizer(cfg(OptimizerKind::Momentum, 0.1, 0.9));
-  o->step({&p});   // v = 0.5, θ = 1 − 0.05 = 0.95
+  o->step({&p});  // v = 0.5, θ = 1 − 0.05 = 0.95
   CHECK(p.value(0, 0) == Approx(0.95));
   p.grad(0, 0) = 0.2f;
-  o->step({&p});   // v = 0.9·0.5 + 0.2 = 0.65, θ = 0.95 − 0.065 = 0.885
+  o->step({&p});  // v = 0.9·0.5 + 0.2 = 0.65, θ = 0.95 − 0.065 = 0.885
   CHECK(p.value(0, 0) == Approx(0.885));
 }
 
 TEST_CASE("Nesterov momentum, two steps by hand", "[optimizer]") {
   Param p = scalar_param(1.0f, 0.5f);
   auto o = make_optimizer(cfg(OptimizerKind::Nesterov, 0.1, 0.9));
-  o->step({&p});   // v = 0.5, θ = 1 − 0.1·(0.5 + 0.45) = 0.905
+  o->step({&p});  // v = 0.5, θ = 1 − 0.1·(0.5 + 0.45) = 0.905
   CHECK(p.value(0, 0) == Approx(0.905));
   p.grad(0, 0) = 0.2f;
-  o->step({&p});   // v = 0.65, θ = 0.905 − 0.1·(0.2 + 0.585) = 0.8265
+  o->step({&p});  // v = 0.65, θ = 0.905 − 0.1·(0.2 + 0.585) = 0.8265
   CHECK(p.value(0, 0) == Approx(0.8265));
 }
 
@@ -77,7 +77,8 @@ TEST_CASE("L2 weight decay adds λθ to the gradient of weights, not biases", "[
 }
 
 TEST_CASE("Invalid optimizer settings are refused with the valid range", "[optimizer]") {
-  CHECK_THROWS_WITH(make_optimizer(cfg(OptimizerKind::Sgd, 0.0)), Catch::Contains("learning rate 0 must be in (0, 10]"));
+  CHECK_THROWS_WITH(make_optimizer(cfg(OptimizerKind::Sgd, 0.0)),
+                    Catch::Contains("learning rate 0 must be in (0, 10]"));
   CHECK_THROWS_WITH(make_optimizer(cfg(OptimizerKind::Sgd, -1)), Catch::Contains("must be in (0, 10]"));
   CHECK_THROWS_WITH(parse_optimizer_kind("rmsprop"),
                     Catch::Contains("\"rmsprop\" is unknown") && Catch::Contains("sgd, momentum, nesterov or adam"));

@@ -11,9 +11,9 @@ TEST_CASE("MaxPool2D picks the window maximum and records the winner", "[pool2d]
   Rng rng(1);
   REQUIRE(p.setup(Shape{1, 4, 4}, rng) == Shape{1, 2, 2});
   Matrix x(16, 1);
-  x << 1, 5, 2, 0,   //
-      3, 4, 8, 1,    //
-      0, 0, 1, 2,    //
+  x << 1, 5, 2, 0,  //
+      3, 4, 8, 1,   //
+      0, 0, 1, 2,   //
       9, 0, 3, 7;
   Matrix y;
   p.forward(x, y, Mode::Train);

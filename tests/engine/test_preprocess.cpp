@@ -53,7 +53,7 @@ TEST_CASE("Preprocessing: an off-centre digit is scaled into 20×20 and centred 
   for (int y = 0; y < 28; ++y)
     for (int x = 0; x < 28; ++x)
       if (p.pixels[y * 28 + x]) x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-  CHECK(std::max(x1 - x0 + 1, y1 - y0 + 1) == 20);   // the longer side fills the 20-pixel box
+  CHECK(std::max(x1 - x0 + 1, y1 - y0 + 1) == 20);  // the longer side fills the 20-pixel box
   double cx, cy;
   centre_of_mass(p.pixels, cx, cy);
   CHECK(std::abs(cx - 14.0) <= 0.5);

@@ -1,5 +1,5 @@
-#include "core/rng.h"
 #include "core/init.h"
+#include "core/rng.h"
 
 #include <catch2/catch.hpp>
 
@@ -29,7 +29,7 @@ TEST_CASE("uniform, below and normal have the right distributions", "[rng]") {
   Rng rng(123);
   int counts[10] = {0};
   for (int i = 0; i < 100000; ++i) counts[rng.below(10)]++;
-  for (int c : counts) CHECK(std::abs(c - 10000) < 500);   // > 10σ would be needed to fail by chance
+  for (int c : counts) CHECK(std::abs(c - 10000) < 500);  // > 10σ would be needed to fail by chance
   double s = 0, s2 = 0;
   const int n = 200000;
   for (int i = 0; i < n; ++i) {
@@ -67,6 +67,6 @@ TEST_CASE("He and Xavier initialisation have the promised scale", "[init]") {
   double a = std::sqrt(6.0 / (400 + 256));
   CHECK(w.maxCoeff() <= a);
   CHECK(w.minCoeff() >= -a);
-  double var_x = w.squaredNorm() / w.size();   // U(−a, a) has variance a²/3
+  double var_x = w.squaredNorm() / w.size();  // U(−a, a) has variance a²/3
   CHECK(std::abs(var_x - a * a / 3) / (a * a / 3) < 0.03);
 }

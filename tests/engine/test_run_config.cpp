@@ -12,7 +12,7 @@ TEST_CASE("INI config: R4's file parses and applies over the preset", "[config]"
       "[data]\nsubset = 1000\nval_fraction = 0.1\n");
   CHECK(ini.at("training.learning_rate") == "0.2");
   RunConfig rc = RunConfig::from_preset(find_preset(ini.at("model.preset")));
-  CHECK(rc.test_frac == Approx(0.1));   // the preset's, which the file does not set
+  CHECK(rc.test_frac == Approx(0.1));  // the preset's, which the file does not set
   // R4's preset already holds most of the file's values: move them away first, so that each
   // check below sees the file's value arrive (a key ignored by apply_setting would fail)
   rc.train.optimizer.lr = 0.5;
@@ -31,11 +31,12 @@ TEST_CASE("INI config: R4's file parses and applies over the preset", "[config]"
   CHECK(rc.train.early_stop_min_delta == Approx(0.001));
   CHECK(rc.subset == 1000);
   CHECK(rc.val_frac == Approx(0.1));
-  CHECK(rc.test_frac == Approx(0.1));   // still the preset's
+  CHECK(rc.test_frac == Approx(0.1));  // still the preset's
 }
 
 TEST_CASE("INI config: unknown sections and keys, bad syntax and bad values are refused", "[config]") {
-  CHECK_THROWS_WITH(parse_ini("[training]\nepocs = 3\n"), Catch::Contains("line 2") && Catch::Contains("unknown key \"epocs\""));
+  CHECK_THROWS_WITH(parse_ini("[training]\nepocs = 3\n"),
+                    Catch::Contains("line 2") && Catch::Contains("unknown key \"epocs\""));
   CHECK_THROWS_WITH(parse_ini("[optim]\nlr = 3\n"), Catch::Contains("unknown section [optim]"));
   CHECK_THROWS_WITH(parse_ini("epochs = 3\n"), Catch::Contains("before any [section]"));
   CHECK_THROWS_WITH(parse_ini("[training\n"), Catch::Contains("no closing ]"));

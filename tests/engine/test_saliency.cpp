@@ -24,7 +24,7 @@ TEST_CASE("Saliency equals the engine's input gradient of the class score, and f
   CHECK(s == m.input_grad());
   // and the derivative of z₃ along random directions
   auto f = [&]() { return static_cast<double>(m.forward(x, Mode::Eval)(cls, 0)); };
-  GradError e = check_directional(x, s, f, rng, 8, 1e-4);   // small: no max-pool switch in reach
+  GradError e = check_directional(x, s, f, rng, 8, 1e-4);  // small: no max-pool switch in reach
   INFO("worst relative error " << e.max_rel);
   CHECK(e.max_rel < 1e-2);
   CHECK_THROWS(saliency(m, Matrix::Zero(784, 2), 0));

@@ -42,7 +42,7 @@ TEST_CASE("Softmax cross-entropy gradient (ŷ − y)/B matches finite difference
   ce.forward(z, labels);
   Matrix dz;
   ce.backward(dz);
-  CHECK(dz.colwise().sum().cwiseAbs().maxCoeff() < 1e-6);   // softmax gradients sum to zero per sample
+  CHECK(dz.colwise().sum().cwiseAbs().maxCoeff() < 1e-6);  // softmax gradients sum to zero per sample
   auto f = [&]() {
     SoftmaxCrossEntropy c;
     return c.forward(z, labels);

@@ -1,8 +1,8 @@
 #include "core/error.h"
+#include "explain_check.h"
 #include "gradient_check.h"
 #include "model/presets.h"
 #include "test_helpers.h"
-#include "explain_check.h"
 #include "trace/trace.h"
 #include "train/trainer.h"
 
@@ -50,7 +50,7 @@ TEST_CASE("The trace lists every operation of a training step in order, with wha
   Model m = Model::from_text(find_preset("r0-lenet5").layers, {1, 28, 28}, 3);
   OptimizerConfig sgd;
   Trace t = capture(m, sgd, 0, 1);
-  const int L = m.size();   // 12 layers, 5 with parameters
+  const int L = m.size();  // 12 layers, 5 with parameters
   REQUIRE(L == 12);
   REQUIRE(static_cast<int>(t.ops().size()) == L + 2 + L + 5);
   for (int i = 0; i < L; ++i) {
@@ -100,16 +100,16 @@ TEST_CASE("The trace's gradients and update equal the trainer's for the same wei
   auto ps = m.params();
   int pi = 0, compared = 0;
   for (const TraceTensor& tt : t.tensors()) {
-    if (tt.param < 0 || !tt.editable) continue;   // one "before" tensor per parameter
+    if (tt.param < 0 || !tt.editable) continue;  // one "before" tensor per parameter
     pi = tt.param;
     CHECK(pi == compared++);
     const TraceTensor& g = t.tensor(find_tensor(t, "∂L/∂" + tt.name));
     const TraceTensor& after = t.tensor(find_tensor(t, tt.name + " new"));
     INFO("parameter " << tt.name);
-    CHECK(g.data == ps[pi]->grad);        // bit for bit: the same code ran on the same numbers
+    CHECK(g.data == ps[pi]->grad);  // bit for bit: the same code ran on the same numbers
     CHECK(after.data == ps[pi]->value);
   }
-  CHECK(compared == static_cast<int>(ps.size()));   // every parameter compared, in order
+  CHECK(compared == static_cast<int>(ps.size()));  // every parameter compared, in order
   // the loss before the update is the trainer's batch loss
   CHECK(t.loss_before() == Approx(trainer.batch_losses().back()).epsilon(1e-6));
   // applying the trace's update to another copy gives the trainer's weights
@@ -126,11 +126,14 @@ TEST_CASE("A small batch: the trace's gradients equal the trainer's (up to summa
   REQUIRE(t.batch() == 4);
   Split s;
   s.train = {20, 21, 22, 23};
-  Trainer trainer(m, data, s, Normalizer{}, cfg);   // shuffles the four: sums in another order
+  Trainer trainer(m, data, s, Normalizer{}, cfg);  // shuffles the four: sums in another order
   trainer.step();
   auto ps = m.params();
   for (size_t k = 0; k < ps.size(); ++k) {
-    const TraceTensor& g = t.tensor(find_tensor(t, "∂L/∂" + std::string(k % 2 ? "b" : "W") + (k / 2 == 0 ? "¹" : k / 2 == 1 ? "³" : "⁵")));
+    const TraceTensor& g = t.tensor(find_tensor(t, "∂L/∂" + std::string(k % 2 ? "b" : "W") +
+                                                       (k / 2 == 0   ? "¹"
+                                                        : k / 2 == 1 ? "³"
+                                                                     : "⁵")));
     CHECK((g.data - ps[k]->grad).cwiseAbs().maxCoeff() <= 1e-6f * std::max(1.0f, ps[k]->grad.cwiseAbs().maxCoeff()));
   }
 }
@@ -151,7 +154,7 @@ TEST_CASE("Finite differences through the trace agree with its gradients (MLP an
   REQUIRE(checks.size() == m.params().size() + 1);
   for (const GradCheckResult& c : checks) {
     INFO(c.label << ": analytic " << c.analytic << ", numeric " << c.numeric << ", relative error " << c.rel_error);
-    CHECK(std::abs(c.analytic) > 1e-6);   // the largest gradient of each tensor is not zero
+    CHECK(std::abs(c.analytic) > 1e-6);  // the largest gradient of each tensor is not zero
     CHECK_FALSE(c.kink);
     CHECK(c.rel_error < 2e-2);
     CHECK(c.agrees);
@@ -180,7 +183,8 @@ TEST_CASE("Finite differences through the trace agree with its gradients (MLP an
   CHECK_THROWS_AS(t.check_gradient(find_tensor(t, "∂L/∂W¹"), 0), ConfigError);
 }
 
-TEST_CASE("A finite difference on a corner of the loss is reported as a kink, not as a wrong gradient", "[trace][gradcheck]") {
+TEST_CASE("A finite difference on a corner of the loss is reported as a kink, not as a wrong gradient",
+          "[trace][gradcheck]") {
   // fresh LeNet-5: b¹ = 0 and the background pixels are 0, so z¹ = 0 exactly on the background
   Model m = Model::from_text(find_preset("r0-lenet5").layers, {1, 28, 28}, 21);
   Trace t = capture(m, OptimizerConfig{}, 3, 1);
@@ -202,24 +206,24 @@ TEST_CASE("What-if: editing a weight re-runs the step on the copy, shows what ch
   // W³ is 16×32: raise W³[2, 5] by a lot; only z³[2] (and everything after it) changes
   const TraceTensor& a2 = t.tensor(find_tensor(t, "a²"));
   int j = 0;
-  while (a2.at(0, j) <= 0) ++j;   // an input of layer 3 that ReLU let through
+  while (a2.at(0, j) <= 0) ++j;  // an input of layer 3 that ReLU let through
   const int idx = j * 16 + 2;
   t.set_value(w3, 0, idx, t.tensor(w3).data(2, j) + 3.0f);
   CHECK(t.edited(w3, 0, idx));
   CHECK(t.edited_indices(w3, 0) == std::vector<int>{idx});
   CHECK(t.edit_count() == 1);
-  CHECK(t.changed_count(z1) == 0);   // upstream: unchanged
+  CHECK(t.changed_count(z1) == 0);  // upstream: unchanged
   CHECK(t.changed_count(z3) == 1);
   CHECK(t.changed(z3, 0, 2));
   CHECK(t.changed_count(z5) == 10);
   CHECK(t.loss_before() != loss);
-  CHECK(m.weights_hash() == hash);   // the trained model is not touched
+  CHECK(m.weights_hash() == hash);  // the trained model is not touched
   // an input pixel edit
   t.set_value(t.input_tensor(), 0, 14 * 28 + 14, 3.0f);
   CHECK(t.edit_count() == 2);
   CHECK(t.edited_indices(t.input_tensor(), 0) == std::vector<int>{14 * 28 + 14});
-  CHECK_THROWS_AS(t.set_value(z3, 0, 0, 1.0f), ConfigError);                      // not editable
-  CHECK_THROWS_AS(t.set_value(w3, 0, 100000, 1.0f), ConfigError);                 // no such value
+  CHECK_THROWS_AS(t.set_value(z3, 0, 0, 1.0f), ConfigError);       // not editable
+  CHECK_THROWS_AS(t.set_value(w3, 0, 100000, 1.0f), ConfigError);  // no such value
   CHECK_THROWS_AS(t.set_value(w3, 0, 0, std::numeric_limits<float>::quiet_NaN()), ConfigError);
   t.reset_edits();
   CHECK(t.loss_before() == loss);
@@ -241,7 +245,7 @@ TEST_CASE("Explanations give the chain-rule product with the traced numbers", "[
   Trace t = capture(m, sgd, 0, 1);
   const int L = m.size();
   // ReLU backward (layer 2): ∂L/∂z¹[k] = ∂L/∂a²[k] · 1[z¹[k] > 0]
-  const int relu_bwd = 2 * L + 1 - 1;   // ops: L forwards, 2 loss ops, then layer j's backward at 2L + 1 − j
+  const int relu_bwd = 2 * L + 1 - 1;  // ops: L forwards, 2 loss ops, then layer j's backward at 2L + 1 − j
   const TraceOp& op = t.ops()[relu_bwd];
   REQUIRE(op.layer == 1);
   const int dz1 = op.writes.back();
@@ -257,7 +261,7 @@ TEST_CASE("Explanations give the chain-rule product with the traced numbers", "[
   const std::string e = t.explain(lb, t.ops()[lb].writes[0], 0, t.labels()[0]);
   CHECK(e.find("− 1) / 1") != std::string::npos);
   // max-pool backward: a non-zero gradient came from a window this value won
-  const int pool_bwd = 2 * L + 1 - 2;   // layer 3 (index 2)
+  const int pool_bwd = 2 * L + 1 - 2;  // layer 3 (index 2)
   REQUIRE(t.ops()[pool_bwd].layer == 2);
   const TraceTensor& da = t.tensor(t.ops()[pool_bwd].writes.back());
   int won = -1, lost = -1;
@@ -282,7 +286,7 @@ TEST_CASE("Bad trace requests are refused with a message", "[trace]") {
   Model m = Model::from_text(kMlp, {1, 28, 28}, 8);
   Trace t;
   Matrix x = Matrix::Zero(784, 2);
-  CHECK_THROWS_AS(t.capture(m, OptimizerConfig{}, 0, x, {1}), ConfigError);         // labels ≠ samples
+  CHECK_THROWS_AS(t.capture(m, OptimizerConfig{}, 0, x, {1}), ConfigError);  // labels ≠ samples
   CHECK_THROWS_AS(t.capture(m, OptimizerConfig{}, 0, Matrix::Zero(10, 1), {1}), ConfigError);
   OptimizerConfig bad;
   bad.lr = -1;
@@ -308,8 +312,10 @@ TEST_CASE("The trace works for every preset the app offers (MLPs, LeNet-5, CNNs 
         for (int k : {0, tt.size_per_sample() / 3, tt.size_per_sample() - 1}) {
           const Explanation e = t.explanation(static_cast<int>(o), id, 0, k);
           if (t.ops()[o].kind != OpKind::Update) CHECK(e.text().find(t.index_label(id, k)) != std::string::npos);
-          if (e.arithmetic().empty()) CHECK(tt.at(0, k) == 0.0f);   // only "= 0: no gradient reaches it" has no sum
-          else test::check_adds_up(e, tt.at(0, k));
+          if (e.arithmetic().empty())
+            CHECK(tt.at(0, k) == 0.0f);  // only "= 0: no gradient reaches it" has no sum
+          else
+            test::check_adds_up(e, tt.at(0, k));
         }
       }
     Model copy = Model::from_text(p.layers, {1, 28, 28}, 1);

@@ -51,7 +51,8 @@ TEST_CASE("Learning: a small CNN on 3,000 MNIST images reaches ≥ 93% on 1,000 
   CHECK(t.history().back().val_acc >= 0.9);
 }
 
-TEST_CASE("A learning rate that makes the loss explode pauses training and rolls the weights back", "[trainer][divergence]") {
+TEST_CASE("A learning rate that makes the loss explode pauses training and rolls the weights back",
+          "[trainer][divergence]") {
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(64), relu, dense(10)", train.shape(), 1);
   Split s = make_split(train, 2000, 0.1, 0.0, 1, nullptr, 0);
@@ -74,7 +75,7 @@ TEST_CASE("A learning rate that makes the loss explode pauses training and rolls
 TEST_CASE("Early stopping stops on a validation plateau and restores the best weights", "[trainer][early-stop]") {
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(256), relu, dense(10)", train.shape(), 3);
-  Split s = make_split(train, 300, 0.5, 0.0, 3, nullptr, 0);   // 150 images: it overfits fast
+  Split s = make_split(train, 300, 0.5, 0.0, 3, nullptr, 0);  // 150 images: it overfits fast
   TrainConfig c = config(OptimizerKind::Adam, 0.01, 16, 100);
   c.early_stop_patience = 3;
   c.early_stop_min_delta = 0.001;
@@ -87,7 +88,7 @@ TEST_CASE("Early stopping stops on a validation plateau and restores the best we
   CHECK(v.loss == Approx(t.history()[t.best_epoch() - 1].val_loss).epsilon(1e-5));
   bool warned = false;
   for (const EpochStats& e : t.history()) warned |= e.overfitting;
-  CHECK(warned);   // 150 training images: train accuracy runs ahead of validation by > 10 points
+  CHECK(warned);  // 150 training images: train accuracy runs ahead of validation by > 10 points
 }
 
 TEST_CASE("Step decay halves the learning rate every N epochs", "[trainer][schedule]") {
@@ -119,13 +120,13 @@ TEST_CASE("Trainer steps one batch at a time and reports progress", "[trainer]")
   t.step();
   t.step();
   r = t.step();
-  CHECK(r.count == 4);   // the last, partial batch
+  CHECK(r.count == 4);  // the last, partial batch
   CHECK(r.epoch_end);
   CHECK(t.history().size() == 1);
   CHECK(t.images_seen() == 100);
   CHECK(t.run_for_ms(1000.0) >= 1);
   Trainer u(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 32, 3));
-  CHECK(u.run_for_ms(60000.0, 1) == 4);   // stops at the end of epoch 1, however long the budget
+  CHECK(u.run_for_ms(60000.0, 1) == 4);  // stops at the end of epoch 1, however long the budget
   CHECK(u.epoch() == 1);
   CHECK_FALSE(u.finished());
 }
@@ -135,20 +136,26 @@ TEST_CASE("Invalid training settings are refused before anything runs", "[traine
   Model m = Model::from_text("dense(16), relu, dense(10)", train.shape(), 3);
   Split s = make_split(train, 100, 0.0, 0.0, 3, nullptr, 0);
   auto before = m.snapshot().value;
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 0, 1)), Catch::Contains("batch size 0"));
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 500, 1)), Catch::Contains("larger than the 100"));
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 0)), Catch::Contains("epochs 0"));
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, -0.1, 10, 1)), Catch::Contains("learning rate"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 0, 1)),
+                    Catch::Contains("batch size 0"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 500, 1)),
+                    Catch::Contains("larger than the 100"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 0)),
+                    Catch::Contains("epochs 0"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, -0.1, 10, 1)),
+                    Catch::Contains("learning rate"));
   Model wrong = Model::from_text("dense(5)", train.shape(), 3);
-  CHECK_THROWS_WITH(Trainer(wrong, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 1)), Catch::Contains("5 outputs"));
+  CHECK_THROWS_WITH(Trainer(wrong, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 1)),
+                    Catch::Contains("5 outputs"));
   auto after = m.snapshot().value;
   for (size_t i = 0; i < after.size(); ++i) CHECK(after[i] == before[i]);
 }
 
-TEST_CASE("Reduce-on-plateau lowers the learning rate when the validation loss stops improving", "[trainer][schedule]") {
+TEST_CASE("Reduce-on-plateau lowers the learning rate when the validation loss stops improving",
+          "[trainer][schedule]") {
   const Dataset& train = mnist_train();
   Model m = Model::from_text("dense(256), relu, dense(10)", train.shape(), 3);
-  Split s = make_split(train, 300, 0.5, 0.0, 3, nullptr, 0);   // overfits fast: the val loss turns up
+  Split s = make_split(train, 300, 0.5, 0.0, 3, nullptr, 0);  // overfits fast: the val loss turns up
   TrainConfig c = config(OptimizerKind::Adam, 0.01, 16, 12);
   c.schedule.kind = ScheduleKind::Plateau;
   c.schedule.plateau_patience = 2;
@@ -165,7 +172,7 @@ TEST_CASE("Reduce-on-plateau lowers the learning rate when the validation loss s
 
 TEST_CASE("Sliced validation (the app's) records the same epochs as validation at once", "[trainer][sliced]") {
   const Dataset& train = mnist_train();
-  Split s = make_split(train, 2000, 0.3, 0.0, 3, nullptr, 0);   // 600 validation images: 3 chunks
+  Split s = make_split(train, 2000, 0.3, 0.0, 3, nullptr, 0);  // 600 validation images: 3 chunks
   Model a = Model::from_text("dense(32), relu, dense(10)", train.shape(), 5);
   Model b = Model::from_text("dense(32), relu, dense(10)", train.shape(), 5);
   Trainer ta(a, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 32, 3));
@@ -180,8 +187,8 @@ TEST_CASE("Sliced validation (the app's) records the same epochs as validation a
   }
   REQUIRE(ta.history().size() == 3);
   REQUIRE(tb.history().size() == 3);
-  CHECK(validating_steps == 3 * 3);       // after each epoch's last batch: three steps of 256, 256, 88 images
-  CHECK(steps_b == steps_a + 3 * 3);      // three chunks per epoch instead of one pass
+  CHECK(validating_steps == 3 * 3);   // after each epoch's last batch: three steps of 256, 256, 88 images
+  CHECK(steps_b == steps_a + 3 * 3);  // three chunks per epoch instead of one pass
   for (size_t e = 0; e < 3; ++e) {
     CHECK(tb.history()[e].train_loss == ta.history()[e].train_loss);
     CHECK(tb.history()[e].val_acc == ta.history()[e].val_acc);

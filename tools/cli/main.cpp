@@ -27,13 +27,13 @@
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #ifndef BPL_ASSETS_DIR
 #define BPL_ASSETS_DIR "assets"
@@ -44,7 +44,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 void print_summary(Model& m) {
   std::printf("  %-34s %-12s %12s\n", "layer", "output", "parameters");
@@ -94,7 +96,8 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
     rc.norm = lm.norm.kind;
     resumed = lm.extras;
     if (resumed.has_optimizer && keep_optimizer) rc.train.optimizer = resumed.optimizer;
-    std::printf("Backprop Lab — continuing %s (%zu epochs trained before)\n", load_path.c_str(), resumed.history.size());
+    std::printf("Backprop Lab — continuing %s (%zu epochs trained before)\n", load_path.c_str(),
+                resumed.history.size());
   } else {
     std::printf("Backprop Lab — training preset %s\n", rc.preset.c_str());
     model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
@@ -109,10 +112,12 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
   std::printf("normalisation: %s\n", norm.describe().c_str());
   print_summary(model);
   Trainer trainer(model, data.train, split, norm, rc.train);
-  if (resumed.has_optimizer && resumed.optimizer.kind == rc.train.optimizer.kind) trainer.optimizer().set_steps(resumed.steps);
-  std::printf("optimizer: %s, batch %d, %d epochs%s\n", trainer.optimizer().describe().c_str(), rc.train.batch,
-              rc.train.epochs,
-              rc.train.early_stop_patience ? (", early stop patience " + std::to_string(rc.train.early_stop_patience)).c_str() : "");
+  if (resumed.has_optimizer && resumed.optimizer.kind == rc.train.optimizer.kind)
+    trainer.optimizer().set_steps(resumed.steps);
+  std::printf(
+      "optimizer: %s, batch %d, %d epochs%s\n", trainer.optimizer().describe().c_str(), rc.train.batch, rc.train.epochs,
+      rc.train.early_stop_patience ? (", early stop patience " + std::to_string(rc.train.early_stop_patience)).c_str()
+                                   : "");
   const int E = rc.train.epochs;
   trainer.on_epoch = [&](const EpochStats& s) {
     if (progress) std::fprintf(stderr, "\r%*s\r", 72, "");
@@ -210,7 +215,8 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
   std::printf("\n  class  precision  recall  f1-score  support\n");
   for (int k = 0; k < 10; ++k)
     std::printf("  %5d  %9.4f  %6.4f  %8.4f  %7ld\n", k, rep.precision[k], rep.recall[k], rep.f1[k], rep.support[k]);
-  std::printf("  macro avg  %9.4f  %6.4f  %8.4f  %7ld\n", rep.macro_precision, rep.macro_recall, rep.macro_f1, cm.total());
+  std::printf("  macro avg  %9.4f  %6.4f  %8.4f  %7ld\n", rep.macro_precision, rep.macro_recall, rep.macro_f1,
+              cm.total());
   std::printf("  weighted   %9.4f  %6.4f  %8.4f  %7ld\n", rep.weighted_precision, rep.weighted_recall, rep.weighted_f1,
               cm.total());
   std::printf("  accuracy %.4f, micro-F1 %.4f, macro-F1 %.4f\n", rep.accuracy, rep.micro_f1, rep.macro_f1);
@@ -221,7 +227,8 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
   std::sort(wrong.begin(), wrong.end(), [&](size_t a, size_t b) { return r.confidence[a] > r.confidence[b]; });
   std::printf("\nmost confident mistakes (test index: true → predicted, confidence)\n");
   for (size_t j = 0; j < std::min<size_t>(10, wrong.size()); ++j)
-    std::printf("  #%d: %d → %d  %.3f\n", s.test[wrong[j]], truth[wrong[j]], r.predicted[wrong[j]], r.confidence[wrong[j]]);
+    std::printf("  #%d: %d → %d  %.3f\n", s.test[wrong[j]], truth[wrong[j]], r.predicted[wrong[j]],
+                r.confidence[wrong[j]]);
   if (out_dir.empty()) return 0;
   auto open = [&](const std::string& name) {
     std::string f = out_dir + "/" + name;
@@ -241,9 +248,11 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
   std::fclose(f);
   f = open("report.csv");
   std::fprintf(f, "class,precision,recall,f1,support\n");
-  for (int k = 0; k < 10; ++k) std::fprintf(f, "%d,%.6f,%.6f,%.6f,%ld\n", k, rep.precision[k], rep.recall[k], rep.f1[k], rep.support[k]);
+  for (int k = 0; k < 10; ++k)
+    std::fprintf(f, "%d,%.6f,%.6f,%.6f,%ld\n", k, rep.precision[k], rep.recall[k], rep.f1[k], rep.support[k]);
   std::fprintf(f, "macro avg,%.6f,%.6f,%.6f,%ld\n", rep.macro_precision, rep.macro_recall, rep.macro_f1, cm.total());
-  std::fprintf(f, "weighted avg,%.6f,%.6f,%.6f,%ld\n", rep.weighted_precision, rep.weighted_recall, rep.weighted_f1, cm.total());
+  std::fprintf(f, "weighted avg,%.6f,%.6f,%.6f,%ld\n", rep.weighted_precision, rep.weighted_recall, rep.weighted_f1,
+               cm.total());
   std::fclose(f);
   f = open("mistakes.csv");
   std::fprintf(f, "test_index,true,predicted,confidence\n");
@@ -254,9 +263,9 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
   std::vector<unsigned char> img(static_cast<size_t>(W) * W * 3);
   for (int t = 0; t < 10; ++t)
     for (int p = 0; p < 10; ++p) {
-      const double v = std::sqrt(cm.row_normalized(t, p));   // sqrt: the rare confusions stay visible
-      const unsigned char rr = static_cast<unsigned char>(255 - v * 255), gg = static_cast<unsigned char>(255 - v * 141),
-                          bb = static_cast<unsigned char>(255 - v * 77);
+      const double v = std::sqrt(cm.row_normalized(t, p));  // sqrt: the rare confusions stay visible
+      const unsigned char rr = static_cast<unsigned char>(255 - v * 255),
+                          gg = static_cast<unsigned char>(255 - v * 141), bb = static_cast<unsigned char>(255 - v * 77);
       for (int y = 1; y < cell; ++y)
         for (int x = 1; x < cell; ++x) {
           unsigned char* px = &img[(static_cast<size_t>(t * cell + y) * W + p * cell + x) * 3];
@@ -283,7 +292,8 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
     RunConfig rc = RunConfig::from_preset(p);
     if (max_epochs > 0) rc.train.epochs = std::min(rc.train.epochs, max_epochs);
     Model model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
-    Split split = make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
+    Split split =
+        make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
     const Dataset& test = split.test_from_train ? data.train : data.test;
     Normalizer norm = Normalizer::make(rc.norm, data.train, split.train);
     Trainer t(model, data.train, split, norm, rc.train);
@@ -307,8 +317,9 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
               "test acc", "report", "winner");
   for (size_t i = 0; i < rows.size(); ++i) {
     const ExperimentRun& r = rows[i];
-    std::printf("%-46s %11s %7d %10d %9.1fs %8.2f%% %8.2f%%  %s\n", r.title.c_str(), with_commas(r.params).c_str(), r.epochs,
-                r.converged(), r.seconds, 100 * r.test_acc, 100 * r.report_acc, static_cast<int>(i) == best ? "★" : "");
+    std::printf("%-46s %11s %7d %10d %9.1fs %8.2f%% %8.2f%%  %s\n", r.title.c_str(), with_commas(r.params).c_str(),
+                r.epochs, r.converged(), r.seconds, 100 * r.test_acc, 100 * r.report_acc,
+                static_cast<int>(i) == best ? "★" : "");
   }
   return 0;
 }
@@ -316,10 +327,12 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
 // ------------------------------------------------------------------ init (determinism check)
 int cmd_init(const std::string& layers, uint64_t seed, const std::string& load, const std::string& save) {
   Model m;
-  if (!load.empty()) m = load_model(load).model;
-  else m = Model::from_text(layers, Shape{1, 28, 28}, seed);
+  if (!load.empty())
+    m = load_model(load).model;
+  else
+    m = Model::from_text(layers, Shape{1, 28, 28}, seed);
   if (!save.empty()) save_model(save, m, Normalizer{});
-  const uint64_t h = m.weights_hash();   // FNV-1a 64 over the float bits
+  const uint64_t h = m.weights_hash();  // FNV-1a 64 over the float bits
   const Param* first = m.params().front();
   std::printf("params %ld  fnv1a64 %016llx  W0[0..2] %.9g %.9g %.9g\n", m.param_count(), (unsigned long long)h,
               first->value(0, 0), first->value(0, 1), first->value(0, 2));
@@ -341,8 +354,10 @@ double peak_gemm_gflops(int reps, bool eigen) {
     auto t0 = Clock::now();
     const int inner = 20;
     for (int i = 0; i < inner; ++i) {
-      if (eigen) c.noalias() = a * b;
-      else gemm_abt(a.data(), n, b.data(), n, c.data(), n, n, n, n);
+      if (eigen)
+        c.noalias() = a * b;
+      else
+        gemm_abt(a.data(), n, b.data(), n, c.data(), n, n, n, n);
     }
     g.push_back(2.0 * n * n * n * inner / seconds_since(t0) / 1e9);
   }
@@ -414,7 +429,7 @@ int cmd_bench(const std::string& data_dir, bool quick) {
         train_step(m, ce, *opt, x, y, dz);
       }
     };
-    train_steps(quick ? 10 : 30);   // warm-up
+    train_steps(quick ? 10 : 30);  // warm-up
     std::vector<double> ips;
     const int steps = quick ? 30 : 100;
     for (int r = 0; r < reps; ++r) {
@@ -471,7 +486,7 @@ int print_settings(const RunConfig& rc) {
 int main(int argc, char** argv) {
   CLI::App app{"Backprop Lab headless trainer: trains the seed reports' MLPs and CNNs on MNIST"};
   app.require_subcommand(1);
-  app.fallthrough();   // --data may come before or after the subcommand
+  app.fallthrough();  // --data may come before or after the subcommand
   std::string data_dir = std::string(BPL_ASSETS_DIR) + "/mnist";
   app.add_option("--data", data_dir, "folder with the four MNIST IDX files (plain or .gz)");
 
@@ -479,12 +494,13 @@ int main(int argc, char** argv) {
   auto* train = app.add_subcommand("train", "train a model and report test accuracy");
   std::string config_path, save_path;
   // one option per entry of the settings table: --lr → training.learning_rate, …
-  std::map<std::string, std::string> flag_values;   // "section.key" → value, applied after the INI file
+  std::map<std::string, std::string> flag_values;  // "section.key" → value, applied after the INI file
   for (const Setting& st : settings()) {
     const std::string key = st.key;
-    train->add_option_function<std::string>(
-        "--" + st.flag, [&flag_values, key](const std::string& v) { flag_values[key] = v; },
-        st.help + " (" + st.range_text() + "; INI " + key + ")")
+    train
+        ->add_option_function<std::string>(
+            "--" + st.flag, [&flag_values, key](const std::string& v) { flag_values[key] = v; },
+            st.help + " (" + st.range_text() + "; INI " + key + ")")
         ->type_name(setting_type_name(st.type));
   }
   train->add_option("--config", config_path, "INI file with [model] [training] [data] sections");
@@ -510,14 +526,16 @@ int main(int argc, char** argv) {
   evaluate_cmd->add_option("--load", load_path, "model file")->required();
   evaluate_cmd->add_option("--test-subset", eval_subset, "first N test images (0 = all)");
 
-  auto* report = app.add_subcommand("report", "evaluation report of a saved model: confusion matrix, per-class metrics");
+  auto* report =
+      app.add_subcommand("report", "evaluation report of a saved model: confusion matrix, per-class metrics");
   std::string report_load, report_out;
   int report_subset = 0;
   report->add_option("--load", report_load, "model file")->required();
   report->add_option("--test-subset", report_subset, "first N test images (0 = all)");
   report->add_option("--out", report_out, "also write CSV files and confusion.png into this folder");
 
-  auto* compare = app.add_subcommand("compare", "run a seed report's comparison and print it beside the report's figures");
+  auto* compare =
+      app.add_subcommand("compare", "run a seed report's comparison and print it beside the report's figures");
   std::string compare_which;
   int compare_epochs = 0;
   compare->add_option("report", compare_which, "r0 | r1-mlp | r1-cnn | r2 | r3")->required();
@@ -556,7 +574,8 @@ int main(int argc, char** argv) {
       if (dry_run) return print_settings(rc);
       bool keep_optimizer = true;
       for (const auto& src : {ini, flag_values})
-        for (const char* k : {"training.optimizer", "training.learning_rate", "training.momentum", "training.weight_decay"})
+        for (const char* k :
+             {"training.optimizer", "training.learning_rate", "training.momentum", "training.weight_decay"})
           keep_optimizer &= !src.count(k);
       return cmd_train(rc, data_dir, save_path, train_load, keep_optimizer, !no_progress && isatty(2));
     }
@@ -565,13 +584,16 @@ int main(int argc, char** argv) {
     if (*compare) return cmd_compare(compare_which, data_dir, compare_epochs);
     if (app.got_subcommand("presets")) {
       for (const Preset& p : presets())
-        std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(), p.layers.c_str());
+        std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(),
+                    p.layers.c_str());
       return 0;
     }
     if (*settings_cmd) {
-      if (markdown) std::fputs(settings_markdown().c_str(), stdout);
+      if (markdown)
+        std::fputs(settings_markdown().c_str(), stdout);
       else if (examples)
-        for (const Setting& st : settings()) std::printf("%s\t%s\t%s\n", st.key.c_str(), st.flag.c_str(), st.example.c_str());
+        for (const Setting& st : settings())
+          std::printf("%s\t%s\t%s\n", st.key.c_str(), st.flag.c_str(), st.example.c_str());
       else if (!link_query.empty() || settings_cmd->count("--link")) {
         RunConfig rc = RunConfig::from_preset(find_preset(kDefaultPreset));
         apply_settings_query(rc, link_query);
@@ -582,7 +604,9 @@ int main(int argc, char** argv) {
                       st.range_text().c_str(), st.help.c_str());
       return 0;
     }
-    if (*init) return cmd_init(init_layers.empty() ? find_preset(init_preset).layers : init_layers, init_seed, init_load, init_save);
+    if (*init)
+      return cmd_init(init_layers.empty() ? find_preset(init_preset).layers : init_layers, init_seed, init_load,
+                      init_save);
     if (*bench) return cmd_bench(data_dir, quick);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

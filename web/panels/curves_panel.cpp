@@ -11,9 +11,10 @@ void CurvesPanel(App& app) {
   bool log_loss = app.log_loss;
   if (ImGui::Checkbox("log scale for the loss", &log_loss)) app.set_log_loss(log_loss);
   ImGui::SameLine();
-  HelpMarker("Per epoch: training loss and accuracy are averaged over the epoch's batches (the weights change "
-             "during the epoch); validation and test are measured after it. The thin line is the per-batch loss, "
-             "smoothed with an exponential moving average (α = 0.05).");
+  HelpMarker(
+      "Per epoch: training loss and accuracy are averaged over the epoch's batches (the weights change "
+      "during the epoch); validation and test are measured after it. The thin line is the per-batch loss, "
+      "smoothed with an exponential moving average (α = 0.05).");
   const auto& h = app.history();
   Series tl{"train", {}, {}, series_color(0), true}, vl{"validation", {}, {}, series_color(1), true},
       te{"test", {}, {}, series_color(2), true};
@@ -32,7 +33,7 @@ void CurvesPanel(App& app) {
   if (Trainer* t = app.trainer()) {
     const auto& L = t->batch_losses();
     const float per_epoch = static_cast<float>(std::max(1, t->batches_per_epoch()));
-    const size_t stride = std::max<size_t>(1, L.size() / 600);   // at most ~600 points drawn
+    const size_t stride = std::max<size_t>(1, L.size() / 600);  // at most ~600 points drawn
     double ema = L.empty() ? 0 : L[0];
     for (size_t i = 0; i < L.size(); ++i) {
       ema = 0.95 * ema + 0.05 * L[i];
@@ -42,7 +43,8 @@ void CurvesPanel(App& app) {
       }
     }
   }
-  const float w = ImGui::GetContentRegionAvail().x, hgt = (ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y) * 0.5f;
+  const float w = ImGui::GetContentRegionAvail().x,
+              hgt = (ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y) * 0.5f;
   PlotOptions lo;
   lo.x_label = "epoch";
   lo.y_label = "loss (cross-entropy)";

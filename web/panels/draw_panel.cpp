@@ -71,9 +71,10 @@ void DrawPanel(App& app) {
   ImGui::BeginGroup();
   ImGui::TextDisabled("What the network sees: 28×28");
   ImGui::SameLine();
-  HelpMarker("MNIST-style preprocessing, as the MNIST images were made: crop to the ink, scale it into a 20×20 box keeping "
-             "its aspect ratio (averaging, so edges get grey levels), then place it in 28×28 so its centre of mass is "
-             "at the centre. Without this, drawn digits are classified much worse.");
+  HelpMarker(
+      "MNIST-style preprocessing, as the MNIST images were made: crop to the ink, scale it into a 20×20 box keeping "
+      "its aspect ratio (averaging, so edges get grey levels), then place it in 28×28 so its centre of mass is "
+      "at the centre. Without this, drawn digits are classified much worse.");
   static bool show_saliency = true;
   const float pside = std::min(side * 0.6f, fs * 14.0f);
   const ImVec2 q0 = ImGui::GetCursorScreenPos();
@@ -90,8 +91,9 @@ void DrawPanel(App& app) {
   }
   ImGui::Checkbox("saliency", &show_saliency);
   ImGui::SameLine();
-  HelpMarker("The gradient of the top class's score with respect to each input pixel, from the engine's backward pass "
-             "(∂z_top/∂x). Red: more ink here would raise the score; blue: it would lower it.");
+  HelpMarker(
+      "The gradient of the top class's score with respect to each input pixel, from the engine's backward pass "
+      "(∂z_top/∂x). Red: more ink here would raise the score; blue: it would lower it.");
   if (show_saliency && !pad.saliency.empty()) ColorLegend(smax, pside);
   ImGui::EndGroup();
 
@@ -128,10 +130,21 @@ void DrawPanel(App& app) {
   ImGui::TextUnformatted("This is a");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 4);
-  static uint64_t labelled = 0;   // the label follows the guess until the learner picks one
+  static uint64_t labelled = 0;  // the label follows the guess until the learner picks one
   if (pad.top >= 0 && labelled != pad.version) app.pad.set_teach_label(pad.top), labelled = pad.version;
   int label = pad.teach_label;
-  if (ImGui::Combo("##label", &label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0")) app.pad.set_teach_label(label);
+  if (ImGui::Combo("##label", &label,
+                   "0\0"
+                   "1\0"
+                   "2\0"
+                   "3\0"
+                   "4\0"
+                   "5\0"
+                   "6\0"
+                   "7\0"
+                   "8\0"
+                   "9\0"))
+    app.pad.set_teach_label(label);
   ImGui::SameLine();
   const bool can = !pad.pre.empty;
   const bool teach = ImGui::Button("Teach it: add to the training set");
@@ -141,13 +154,15 @@ void DrawPanel(App& app) {
     app.set_notice(err.empty() ? "added your " + std::to_string(pad.teach_label) + " to the training set" : err);
   }
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Your drawing, with this label, joins the training images for this session;\nthe next epochs train on it.");
+    ImGui::SetTooltip(
+        "Your drawing, with this label, joins the training images for this session;\nthe next epochs train on it.");
   ImGui::SameLine();
   ImGui::TextDisabled("%d taught", pad.taught);
   ImGui::SameLine(0, fs * 2);
   if (ImGui::Button("Step through backprop on it") && can) app.pad_to_stepper(pad.teach_label);
   RecordRect(app, "pad_to_stepper");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open the stepper on this drawing, with the label on the left as the truth");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Open the stepper on this drawing, with the label on the left as the truth");
 }
 
 }  // namespace bpl::app

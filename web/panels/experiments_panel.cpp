@@ -23,9 +23,10 @@ void ExperimentsPanel(App& app) {
   int max_epochs = e.max_epochs;
   if (ImGui::InputInt("epochs per run", &max_epochs)) app.exp.set_max_epochs(max_epochs);
   ImGui::SameLine();
-  HelpMarker("0 = each report's own number of epochs. The runs use each preset's settings on the data loaded in the "
-             "app (the MNIST subset by default: load the full MNIST from the Data menu to compare with the reports' "
-             "figures, or run `bpl compare` on the command line).");
+  HelpMarker(
+      "0 = each report's own number of epochs. The runs use each preset's settings on the data loaded in the "
+      "app (the MNIST subset by default: load the full MNIST from the Data menu to compare with the reports' "
+      "figures, or run `bpl compare` on the command line).");
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (!e.running) {
@@ -51,8 +52,10 @@ void ExperimentsPanel(App& app) {
     const ExperimentRun& r = e.runs[i];
     const bool current = e.running && i + 1 == e.runs.size() && e.trainer();
     float frac = static_cast<float>(r.epochs) / std::max(1, e.total_epochs[i]);
-    if (current) frac = static_cast<float>(e.trainer()->epoch() + static_cast<double>(e.trainer()->batch_in_epoch()) / e.trainer()->batches_per_epoch()) /
-                        std::max(1, e.total_epochs[i]);
+    if (current)
+      frac = static_cast<float>(e.trainer()->epoch() +
+                                static_cast<double>(e.trainer()->batch_in_epoch()) / e.trainer()->batches_per_epoch()) /
+             std::max(1, e.total_epochs[i]);
     char over[96];
     std::snprintf(over, sizeof over, "%s · epoch %d/%d", r.name.c_str(), r.epochs, e.total_epochs[i]);
     ImGui::ProgressBar(frac, ImVec2(fs * 18, 0), over);
@@ -78,7 +81,8 @@ void ExperimentsPanel(App& app) {
   // R0's Table V
   const int best = e.running ? -1 : experiment_winner(e.runs);
   if (ImGui::BeginTable("cmp", 8, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-    for (const char* h : {"model", "parameters", "epochs", "converged", "train time", "test accuracy", "report's figure", "winner"})
+    for (const char* h :
+         {"model", "parameters", "epochs", "converged", "train time", "test accuracy", "report's figure", "winner"})
       ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < e.runs.size(); ++i) {

@@ -5,7 +5,6 @@
 #include "tensor_view.h"
 #include "widgets.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -33,12 +32,12 @@ void Filters(App& app, float width) {
     const ParamRole* kernels = !roles.empty() && roles[0].layout == ParamLayout::Kernels ? &roles[0] : nullptr;
     const bool conv = kernels != nullptr;
     const bool templates = !conv && !roles.empty() && roles[0].layout == ParamLayout::Matrix && i == 0 &&
-                           W.cols() == 784;   // an MLP's first layer
-    if (!conv && !templates) continue;   // deeper dense layers are matrices without a picture to read
+                           W.cols() == 784;  // an MLP's first layer
+    if (!conv && !templates) continue;       // deeper dense layers are matrices without a picture to read
     std::string what;
     if (conv)
-      what = std::to_string(W.rows()) + " filters of " + std::to_string(kernels->kh) + "×" + std::to_string(kernels->kw) +
-             (kernels->cin > 1 ? ", one row per input channel" : "");
+      what = std::to_string(W.rows()) + " filters of " + std::to_string(kernels->kh) + "×" +
+             std::to_string(kernels->kw) + (kernels->cin > 1 ? ", one row per input channel" : "");
     else
       what = std::to_string(W.rows()) + " weight templates, one per hidden unit (28×28)";
     char key[32];
@@ -54,7 +53,8 @@ void Filters(App& app, float width) {
       // row u of W is what hidden unit u looks for, as a 28×28 template
       const int units = static_cast<int>(W.rows());
       View t = make_view(TensorDesc{}, W.data(), static_cast<int>(W.size()), 0);
-      t.layout = grid_layout(units, 28, 28, units <= 32 ? 8 : 16, [units](int u, int r, int c) { return (r * 28 + c) * units + u; });
+      t.layout = grid_layout(units, 28, 28, units <= 32 ? 8 : 16,
+                             [units](int u, int r, int c) { return (r * 28 + c) * units + u; });
       return t;
     });
     any = true;
@@ -104,8 +104,8 @@ void Activations(App& app, float width) {
     char key[32];
     std::snprintf(key, sizeof key, own_scale ? "act%d/own" : "act%d", i);
     const View& v = CachedView(key, in.version, [&]() {
-      View built = make_view(d, a.data(), static_cast<int>(a.rows()), 256);   // dense layers as bar strips
-      if (own_scale) {   // each map by its own largest |value| (the tooltip keeps the real value)
+      View built = make_view(d, a.data(), static_cast<int>(a.rows()), 256);  // dense layers as bar strips
+      if (own_scale) {  // each map by its own largest |value| (the tooltip keeps the real value)
         const int hw = s.h * s.w;
         for (int c = 0; c < s.c; ++c) {
           float mx = 0;
@@ -120,7 +120,8 @@ void Activations(App& app, float width) {
     ImGui::Text("%s", i < 0 ? "input x" : ("Layer " + std::to_string(i + 1) + " · " + m.layer(i).describe()).c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%s", s.str().c_str());
-    const int k = v.bars ? DrawBars(key, v, width, fs * 3.2f, s.size() == 10) : DrawView(key, in.version, v, width, fs * 10.0f);
+    const int k =
+        v.bars ? DrawBars(key, v, width, fs * 3.2f, s.size() == 10) : DrawView(key, in.version, v, width, fs * 10.0f);
     if (k >= 0) ImGui::SetTooltip("%s = %.5f", s.index_str(k).c_str(), a(k, 0));
     if (!v.bars && !own_scale) ColorLegend(v.scale, std::min(width, fs * 14));
     if (last && !in.probs.empty()) {
@@ -128,7 +129,8 @@ void Activations(App& app, float width) {
       p.values = in.probs;
       p.scale = 1;
       ImGui::TextUnformatted("softmax ŷ");
-      const int h = DrawBars("probs", p, width, fs * 3.2f, true, in.source == 0 ? app.test_data().labels[in.index] : -1);
+      const int h =
+          DrawBars("probs", p, width, fs * 3.2f, true, in.source == 0 ? app.test_data().labels[in.index] : -1);
       if (h >= 0) ImGui::SetTooltip("ŷ[%d] = %.5f", h, in.probs[h]);
     }
     ImGui::Spacing();
@@ -150,8 +152,9 @@ void InsidePanel(App& app) {
     ImGui::TableNextColumn();
     ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "Activations");
     ImGui::SameLine();
-    HelpMarker("Every layer's output for one input: feature maps as heatmaps, vectors as bars, the softmax as "
-               "probabilities. Hover for values.");
+    HelpMarker(
+        "Every layer's output for one input: feature maps as heatmaps, vectors as bars, the softmax as "
+        "probabilities. Hover for values.");
     Activations(app, ImGui::GetContentRegionAvail().x - fs * 0.5f);
     ImGui::EndTable();
   }

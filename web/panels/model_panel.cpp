@@ -28,8 +28,9 @@ void PresetCombo(App& app) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  HelpMarker("Every model of the five seed reports, with the report's optimizer, learning rate, batch size and "
-             "epochs. Pick one, press Start, and compare with the report's figure.");
+  HelpMarker(
+      "Every model of the five seed reports, with the report's optimizer, learning rate, batch size and "
+      "epochs. Pick one, press Start, and compare with the report's figure.");
 }
 
 void Builder(App& app) {
@@ -80,7 +81,8 @@ void Builder(App& app) {
 void Summary(App& app) {
   Model& m = app.preview_model();
   if (!m.built()) return;
-  if (ImGui::BeginTable("summary", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+  if (ImGui::BeginTable("summary", 3,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 3.0f);
     ImGui::TableSetupColumn("output", ImGuiTableColumnFlags_WidthStretch, 1.5f);
     ImGui::TableSetupColumn("parameters", ImGuiTableColumnFlags_WidthStretch, 1.5f);
@@ -98,8 +100,10 @@ void Summary(App& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(s.output.str().c_str());
       ImGui::TableNextColumn();
-      if (s.params) ImGui::TextUnformatted(with_commas(s.params).c_str());
-      else ImGui::TextDisabled("0");
+      if (s.params)
+        ImGui::TextUnformatted(with_commas(s.params).c_str());
+      else
+        ImGui::TextDisabled("0");
     }
     ImGui::TableNextRow();
     ImGui::TableNextColumn();

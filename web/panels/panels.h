@@ -7,7 +7,7 @@
 
 namespace bpl::app {
 
-void draw_ui(App& app);   // the whole frame: menu bar, panels, status bar
+void draw_ui(App& app);  // the whole frame: menu bar, panels, status bar
 
 void ModelPanel(App& app);
 void TrainingPanel(App& app);
@@ -22,6 +22,6 @@ void StatusBar(App& app, float height);
 // theme and fonts (web/theme.cpp)
 void apply_theme(bool dark, float scale);
 void load_fonts(float scale, float dpr);
-ImU32 series_color(int i);   // colour-blind-safe palette (Okabe–Ito)
+ImU32 series_color(int i);  // colour-blind-safe palette (Okabe–Ito)
 
 }  // namespace bpl::app

@@ -28,7 +28,8 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
     for (int i = 0; i < 784; ++i) px[static_cast<size_t>(k) * 784 + i] = img[i];
   }
   const HeatmapLayout L = grid_layout(n, 28, 28, n, [](int k, int y, int x) { return k * 784 + y * 28 + x; });
-  ImTextureID tex = textures().get(key, r.version * 131 + items.size() + (items.empty() ? 0 : items[0]), L, px, 255.0f, Palette::Grey);
+  ImTextureID tex = textures().get(key, r.version * 131 + items.size() + (items.empty() ? 0 : items[0]), L, px, 255.0f,
+                                   Palette::Grey);
   const float fs = ImGui::GetFontSize(), side = fs * 3.2f;
   const float avail = ImGui::GetContentRegionAvail().x;
   const int per_row = std::max(1, static_cast<int>(avail / (side + fs * 0.6f)));
@@ -41,10 +42,13 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
     ImGui::Image(tex, ImVec2(side, side), uv0, uv1);
     if (ImGui::IsItemClicked()) ImGui::OpenPopup("open");
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("test image %d: label %d, predicted %d (%.1f%%)\nclick to step through it or see its activations",
-                        r.idx[pos], r.truth[pos], r.eval.predicted[pos], 100.0 * r.eval.confidence[pos]);
-    if (show_truth) ImGui::TextDisabled("%d→%d %.0f%%", r.truth[pos], r.eval.predicted[pos], 100.0 * r.eval.confidence[pos]);
-    else ImGui::TextDisabled("#%d", r.idx[pos]);
+      ImGui::SetTooltip(
+          "test image %d: label %d, predicted %d (%.1f%%)\nclick to step through it or see its activations", r.idx[pos],
+          r.truth[pos], r.eval.predicted[pos], 100.0 * r.eval.confidence[pos]);
+    if (show_truth)
+      ImGui::TextDisabled("%d→%d %.0f%%", r.truth[pos], r.eval.predicted[pos], 100.0 * r.eval.confidence[pos]);
+    else
+      ImGui::TextDisabled("#%d", r.idx[pos]);
     if (ImGui::BeginPopup("open")) {
       if (ImGui::MenuItem("Step through backprop on it")) {
         if (app.stepper_capture(r.idx[pos], 1)) app.open_view(kViewStepper);
@@ -57,7 +61,8 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
     ImGui::PopID();
     ImGui::EndGroup();
   }
-  if (static_cast<int>(items.size()) > n) ImGui::TextDisabled("(the first %d of %d)", n, static_cast<int>(items.size()));
+  if (static_cast<int>(items.size()) > n)
+    ImGui::TextDisabled("(the first %d of %d)", n, static_cast<int>(items.size()));
 }
 
 void Confusion(App& app) {
@@ -67,8 +72,9 @@ void Confusion(App& app) {
   bool normalized = r.normalized;
   if (ImGui::Checkbox("row-normalised", &normalized)) app.report.set_normalized(normalized);
   ImGui::SameLine();
-  HelpMarker("Rows: the true class; columns: the predicted class. Counts, or each row as shares of that class. "
-             "Click a cell to see its images.");
+  HelpMarker(
+      "Rows: the true class; columns: the predicted class. Counts, or each row as shares of that class. "
+      "Click a cell to see its images.");
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
@@ -93,9 +99,12 @@ void Confusion(App& app) {
       const float v = static_cast<float>(t == p ? -share : std::min(1.0, share * 5.0));
       dl->AddRectFilled(a, b, diverging_color(v));
       char txt[16];
-      if (r.normalized) std::snprintf(txt, sizeof txt, "%.2f", share);
-      else std::snprintf(txt, sizeof txt, "%ld", r.cm.at(t, p));
-      const ImU32 col = (t == p && share > 0.5) || share > 0.15 ? IM_COL32(255, 255, 255, 255) : IM_COL32(30, 30, 30, 255);
+      if (r.normalized)
+        std::snprintf(txt, sizeof txt, "%.2f", share);
+      else
+        std::snprintf(txt, sizeof txt, "%ld", r.cm.at(t, p));
+      const ImU32 col =
+          (t == p && share > 0.5) || share > 0.15 ? IM_COL32(255, 255, 255, 255) : IM_COL32(30, 30, 30, 255);
       if (r.cm.at(t, p) > 0)
         dl->AddText(ImVec2(a.x + (cell - ImGui::CalcTextSize(txt).x) * 0.5f, a.y + (cell - fs) * 0.5f), col, txt);
       if (r.sel_truth == t && r.sel_pred == p) dl->AddRect(a, b, IM_COL32(255, 200, 0, 255), 0, 0, 2.5f);
@@ -155,7 +164,8 @@ void ClassTable(App& app) {
     const ImVec2 a = ImGui::GetCursorScreenPos();
     ImGui::Text("%d", static_cast<int>(k));
     const float len = static_cast<float>((c.f1[k] - lo) / (1.0 - lo)) * w;
-    dl->AddRectFilled(ImVec2(a.x + fs * 1.2f, a.y + 2), ImVec2(a.x + fs * 1.2f + std::max(1.0f, len), a.y + h - 3), IM_COL32(0, 114, 178, 255));
+    dl->AddRectFilled(ImVec2(a.x + fs * 1.2f, a.y + 2), ImVec2(a.x + fs * 1.2f + std::max(1.0f, len), a.y + h - 3),
+                      IM_COL32(0, 114, 178, 255));
     char t[16];
     std::snprintf(t, sizeof t, "%.4f", c.f1[k]);
     dl->AddText(ImVec2(a.x + fs * 1.6f + w, a.y), ImGui::GetColorU32(ImGuiCol_TextDisabled), t);

@@ -6,8 +6,8 @@
 //
 // Keys: → next operation, ← previous, space play/pause, Home restart, L the loss, U the update.
 #include "heatmap.h"
-#include "tensor_view.h"
 #include "panels/panels.h"
+#include "tensor_view.h"
 #include "widgets.h"
 
 #include <algorithm>
@@ -18,17 +18,21 @@ namespace bpl::app {
 
 namespace {
 
-const ImVec4 kForward(0.34f, 0.71f, 0.91f, 1.0f);   // sky blue
-const ImVec4 kBackward(0.90f, 0.62f, 0.0f, 1.0f);   // orange
-const ImVec4 kUpdate(0.0f, 0.62f, 0.45f, 1.0f);     // bluish green
-const ImVec4 kLoss(0.80f, 0.47f, 0.65f, 1.0f);      // reddish purple
+const ImVec4 kForward(0.34f, 0.71f, 0.91f, 1.0f);  // sky blue
+const ImVec4 kBackward(0.90f, 0.62f, 0.0f, 1.0f);  // orange
+const ImVec4 kUpdate(0.0f, 0.62f, 0.45f, 1.0f);    // bluish green
+const ImVec4 kLoss(0.80f, 0.47f, 0.65f, 1.0f);     // reddish purple
 
 ImVec4 kind_color(OpKind k) {
   switch (k) {
-    case OpKind::Forward: return kForward;
-    case OpKind::Backward: return kBackward;
-    case OpKind::Update: return kUpdate;
-    default: return kLoss;
+    case OpKind::Forward:
+      return kForward;
+    case OpKind::Backward:
+      return kBackward;
+    case OpKind::Update:
+      return kUpdate;
+    default:
+      return kLoss;
   }
 }
 
@@ -40,7 +44,7 @@ View make_view(const TraceTensor& t, int sample) {
   std::vector<float> vals(t.size_per_sample());
   for (int i = 0; i < t.size_per_sample(); ++i) vals[i] = t.at(sample, i);
   View v = app::make_view(desc_of(t), vals.data(), static_cast<int>(vals.size()));
-  if (t.name == "ŷ" || t.name == "y") v.scale = 1.0f;   // probabilities on their own 0…1 scale
+  if (t.name == "ŷ" || t.name == "y") v.scale = 1.0f;  // probabilities on their own 0…1 scale
   return v;
 }
 
@@ -49,14 +53,18 @@ void Explain(const App& app, int tensor, int sample, int index, bool editable) {
   ImGui::BeginTooltip();
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 38.0f);
   ImGui::TextUnformatted(tr.explain(app.stepper.op, tensor, sample, index).c_str());
-  if (tr.edited(tensor, sample, index)) ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "you edited this value (what-if)");
-  else if (tr.changed(tensor, sample, index)) ImGui::TextColored(kBackward, "changed by your edit");
+  if (tr.edited(tensor, sample, index))
+    ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "you edited this value (what-if)");
+  else if (tr.changed(tensor, sample, index))
+    ImGui::TextColored(kBackward, "changed by your edit");
   if (editable) ImGui::TextDisabled("click to select it: edit it (what-if) or check its gradient");
   ImGui::PopTextWrapPos();
   ImGui::EndTooltip();
 }
 
-void Select(App& app, int tensor, int sample, int index) { app.stepper.select(tensor, sample, index); }
+void Select(App& app, int tensor, int sample, int index) {
+  app.stepper.select(tensor, sample, index);
+}
 
 std::vector<HeatmapMark> marks_for(const App& app, int tensor, int sample, const View& v, bool winners_of_pool) {
   const StepperState& st = app.stepper;
@@ -90,10 +98,12 @@ void BarStrip(App& app, int tensor, int sample, const View& v, float width) {
   const int hover = DrawBars("bars", v, width, h, classes, tr.labels()[sample]);
   const bool clicked = ImGui::IsItemClicked();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  for (int i = 0; i < n; ++i) {   // what-if marks: edited (yellow), changed by an edit (orange)
+  for (int i = 0; i < n; ++i) {  // what-if marks: edited (yellow), changed by an edit (orange)
     const ImVec2 a(p0.x + bw * i, p0.y), b(p0.x + bw * (i + 1), p0.y + h);
-    if (tr.edited(tensor, sample, i)) dl->AddRect(a, b, IM_COL32(255, 230, 0, 255), 0, 0, 2);
-    else if (tr.changed(tensor, sample, i)) dl->AddRect(a, b, IM_COL32(230, 159, 0, 255));
+    if (tr.edited(tensor, sample, i))
+      dl->AddRect(a, b, IM_COL32(255, 230, 0, 255), 0, 0, 2);
+    else if (tr.changed(tensor, sample, i))
+      dl->AddRect(a, b, IM_COL32(230, 159, 0, 255));
   }
   if (hover >= 0) {
     Explain(app, tensor, sample, hover, t.editable);
@@ -105,14 +115,16 @@ void BarStrip(App& app, int tensor, int sample, const View& v, float width) {
 void NumbersTable(App& app, int tensor, int sample, const View& v) {
   const StepperState& st = app.stepper;
   int focus = -1;
-  if (st.sel_tensor == tensor && st.sel_index >= 0) focus = st.sel_index;
+  if (st.sel_tensor == tensor && st.sel_index >= 0)
+    focus = st.sel_index;
   else {
     float best = -1;
     for (int i = 0; i < static_cast<int>(v.values.size()); ++i)
       if (std::abs(v.values[i]) > best) best = std::abs(v.values[i]), focus = i;
   }
   if (v.bars) {
-    if (ImGui::BeginTable("nums", std::min(10, static_cast<int>(v.values.size())), ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+    if (ImGui::BeginTable("nums", std::min(10, static_cast<int>(v.values.size())),
+                          ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
       for (size_t i = 0; i < v.values.size(); ++i) {
         ImGui::TableNextColumn();
         ImGui::TextDisabled("[%d]", static_cast<int>(i));
@@ -134,8 +146,10 @@ void NumbersTable(App& app, int tensor, int sample, const View& v) {
         ImGui::TableNextColumn();
         if (x < 0 || y < 0 || x >= L.w || y >= L.h || L.cell[y * L.w + x] < 0) continue;
         const int k = L.cell[y * L.w + x];
-        if (k == focus) ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%.4f", v.values[k]);
-        else ImGui::Text("%.4f", v.values[k]);
+        if (k == focus)
+          ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%.4f", v.values[k]);
+        else
+          ImGui::Text("%.4f", v.values[k]);
         if (ImGui::IsItemHovered()) Explain(app, tensor, sample, k, st.trace.tensor(tensor).editable);
       }
     }
@@ -143,20 +157,27 @@ void NumbersTable(App& app, int tensor, int sample, const View& v) {
   }
 }
 
-void TensorCard(App& app, int tensor, int sample, float width, bool written, bool pool_winners, const std::string& rect_name) {
+void TensorCard(App& app, int tensor, int sample, float width, bool written, bool pool_winners,
+                const std::string& rect_name) {
   StepperState& st = app.stepper;
   const Trace& tr = st.trace;
   const TraceTensor& t = tr.tensor(tensor);
   ImGui::PushID(tensor * 16 + sample);
-  ImGui::TextColored(written ? kind_color(tr.ops()[st.op].kind) : ImGui::GetStyle().Colors[ImGuiCol_Text], "%s", t.name.c_str());
+  ImGui::TextColored(written ? kind_color(tr.ops()[st.op].kind) : ImGui::GetStyle().Colors[ImGuiCol_Text], "%s",
+                     t.name.c_str());
   ImGui::SameLine();
   std::string shape;
-  if (t.layout == TensorLayout::Matrix) shape = std::to_string(t.data.rows()) + "×" + std::to_string(t.data.cols());
+  if (t.layout == TensorLayout::Matrix)
+    shape = std::to_string(t.data.rows()) + "×" + std::to_string(t.data.cols());
   else if (t.layout == TensorLayout::Kernels)
-    shape = std::to_string(t.shape.c) + "×" + std::to_string(t.shape.h) + "×" + std::to_string(t.kh) + "×" + std::to_string(t.kw);
-  else if (t.layout == TensorLayout::Vector) shape = std::to_string(t.data.rows());
-  else shape = t.shape.str();
-  ImGui::TextDisabled("%s · %s%s", shape.c_str(), t.what.c_str(), t.batched && tr.batch() > 1 ? (" · sample " + std::to_string(sample)).c_str() : "");
+    shape = std::to_string(t.shape.c) + "×" + std::to_string(t.shape.h) + "×" + std::to_string(t.kh) + "×" +
+            std::to_string(t.kw);
+  else if (t.layout == TensorLayout::Vector)
+    shape = std::to_string(t.data.rows());
+  else
+    shape = t.shape.str();
+  ImGui::TextDisabled("%s · %s%s", shape.c_str(), t.what.c_str(),
+                      t.batched && tr.batch() > 1 ? (" · sample " + std::to_string(sample)).c_str() : "");
   char key[48];
   std::snprintf(key, sizeof key, "t%d/%d", tensor, sample);
   const View& v = CachedView(key, st.version, [&]() { return make_view(t, sample); });
@@ -176,7 +197,9 @@ void TensorCard(App& app, int tensor, int sample, float width, bool written, boo
   ColorLegend(v.scale, std::min(width, ImGui::GetFontSize() * 14.0f));
   if (tr.edit_count() > 0) {
     const int c = tr.changed_count(tensor);
-    if (c > 0) ImGui::TextColored(kBackward, "%d value%s changed by your edit%s", c, c == 1 ? "" : "s", tr.edit_count() > 1 ? "s" : "");
+    if (c > 0)
+      ImGui::TextColored(kBackward, "%d value%s changed by your edit%s", c, c == 1 ? "" : "s",
+                         tr.edit_count() > 1 ? "s" : "");
   }
   if (st.show_numbers) NumbersTable(app, tensor, sample, v);
   ImGui::PopID();
@@ -188,7 +211,7 @@ void NetworkStrip(App& app) {
   const Trace& tr = st.trace;
   Model& m = st.trace.model();
   const TraceOp& cur = tr.ops()[st.op];
-  const int boxes = m.size() + 2;   // x, the layers, the loss
+  const int boxes = m.size() + 2;  // x, the layers, the loss
   const float fs = ImGui::GetFontSize();
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = fs * 0.9f, bw = std::max(fs * 3.2f, (avail - gap * (boxes - 1)) / boxes), bh = fs * 2.7f;
@@ -201,8 +224,10 @@ void NetworkStrip(App& app) {
     const ImVec2 a(p0.x + b * (bw + gap), p0.y), c(a.x + bw, a.y + bh);
     const int layer = b - 1;
     std::string name, shape;
-    if (b == 0) name = "input x", shape = m.input_shape().str();
-    else if (b == boxes - 1) name = "loss", shape = "L";
+    if (b == 0)
+      name = "input x", shape = m.input_shape().str();
+    else if (b == boxes - 1)
+      name = "loss", shape = "L";
     else {
       name = m.layer(layer).kind();
       shape = m.layer(layer).output_shape().str();
@@ -220,19 +245,23 @@ void NetworkStrip(App& app) {
       const ImU32 col = cur.kind == OpKind::Update ? border : dir;
       dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), col, 1.5f);
       const float tip = back ? x0 : x1, s = back ? 1.0f : -1.0f;
-      dl->AddTriangleFilled(ImVec2(tip, y), ImVec2(tip + s * fs * 0.35f, y - fs * 0.25f), ImVec2(tip + s * fs * 0.35f, y + fs * 0.25f), col);
+      dl->AddTriangleFilled(ImVec2(tip, y), ImVec2(tip + s * fs * 0.35f, y - fs * 0.25f),
+                            ImVec2(tip + s * fs * 0.35f, y + fs * 0.25f), col);
     }
     // click a box: that layer's operation in the current phase
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(b);
     if (ImGui::InvisibleButton("box", ImVec2(bw, bh)) && layer >= 0 && b != boxes - 1) {
       for (int i = 0; i < static_cast<int>(tr.ops().size()); ++i)
-        if (tr.ops()[i].layer == layer && tr.ops()[i].kind == (cur.kind == OpKind::Loss ? OpKind::Forward : cur.kind == OpKind::LossBackward ? OpKind::Backward : cur.kind))
+        if (tr.ops()[i].layer == layer && tr.ops()[i].kind == (cur.kind == OpKind::Loss           ? OpKind::Forward
+                                                               : cur.kind == OpKind::LossBackward ? OpKind::Backward
+                                                                                                  : cur.kind))
           app.stepper_set_op(i);
     } else if (ImGui::IsItemClicked() && b == boxes - 1) {
       app.stepper_set_op(tr.first_op(OpKind::Loss));
     }
-    if (ImGui::IsItemHovered() && layer >= 0 && b != boxes - 1) ImGui::SetTooltip("%s\nclick: this layer's step in the current pass", m.layer(layer).describe().c_str());
+    if (ImGui::IsItemHovered() && layer >= 0 && b != boxes - 1)
+      ImGui::SetTooltip("%s\nclick: this layer's step in the current pass", m.layer(layer).describe().c_str());
     ImGui::PopID();
   }
   ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + bh + fs * 0.4f));
@@ -260,7 +289,8 @@ void Controls(App& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 7);
   float speed = st.speed;
-  if (ImGui::SliderFloat("##speed", &speed, 0.5f, 20.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic)) app.stepper.set_speed(speed);
+  if (ImGui::SliderFloat("##speed", &speed, 0.5f, 20.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic))
+    app.stepper.set_speed(speed);
   Tip("Playback speed");
   ImGui::SameLine();
   if (ImGui::Button("Loss")) app.stepper_set_op(tr.first_op(OpKind::Loss));
@@ -308,10 +338,11 @@ void SampleRow(App& app) {
   ImGui::SameLine();
   int idx = st.sample;
   ImGui::SetNextItemWidth(fs * 7.5f);
-  if (ImGui::InputInt("##sample", &idx, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) || (ImGui::IsItemDeactivatedAfterEdit() && idx != st.sample))
+  if (ImGui::InputInt("##sample", &idx, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) ||
+      (ImGui::IsItemDeactivatedAfterEdit() && idx != st.sample))
     app.stepper_capture(idx, st.batch);
   else if (idx != st.sample && !ImGui::IsItemActive())
-    app.stepper_capture(idx, st.batch);   // the − / + buttons
+    app.stepper_capture(idx, st.batch);  // the − / + buttons
   if (!st.drawn.empty()) return;
   ImGui::SameLine();
   if (ImGui::Button("Random")) app.stepper_random();
@@ -325,7 +356,8 @@ void SampleRow(App& app) {
   static const int values[] = {1, 2, 4, 8};
   int cur = st.batch >= 8 ? 3 : st.batch >= 4 ? 2 : st.batch >= 2 ? 1 : 0;
   if (ImGui::Combo("##batch", &cur, sizes, 4)) app.stepper_capture(st.sample, values[cur]);
-  Tip("Trace a small batch: the loss and the gradients are means over its images (the pictures show one image at a time)");
+  Tip("Trace a small batch: the loss and the gradients are means over its images (the pictures show one image at a "
+      "time)");
   if (!st.trace.empty()) {
     ImGui::SameLine(0, fs * 1.5f);
     const int s = std::clamp(st.sel_sample, 0, st.trace.batch() - 1);
@@ -351,12 +383,14 @@ void WhatIfAndChecks(App& app) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kLoss, "What-if");
   ImGui::SameLine();
-  HelpMarker("Click a weight, a bias or an input pixel in the pictures to select it, type a new value and press Set: the "
-             "forward pass, the loss, the gradients and the update re-run from there, and every value that changed is "
-             "outlined in orange. Edits live only in this trace; the trained model changes only when you press Apply.");
+  HelpMarker(
+      "Click a weight, a bias or an input pixel in the pictures to select it, type a new value and press Set: the "
+      "forward pass, the loss, the gradients and the update re-run from there, and every value that changed is "
+      "outlined in orange. Edits live only in this trace; the trained model changes only when you press Apply.");
   if (st.sel_tensor >= 0 && st.sel_index >= 0 && tr.tensor(st.sel_tensor).editable) {
     ImGui::AlignTextToFramePadding();
-    ImGui::Text("%s = %.6g", tr.index_label(st.sel_tensor, st.sel_index).c_str(), tr.tensor(st.sel_tensor).at(st.sel_sample, st.sel_index));
+    ImGui::Text("%s = %.6g", tr.index_label(st.sel_tensor, st.sel_index).c_str(),
+                tr.tensor(st.sel_tensor).at(st.sel_sample, st.sel_index));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7);
     float value = st.edit_value;
@@ -382,16 +416,19 @@ void WhatIfAndChecks(App& app) {
   ImGui::SameLine(0, fs * 2);
   ImGui::TextColored(kLoss, "Gradient check");
   ImGui::SameLine();
-  HelpMarker("Nudge one parameter by ±h and measure how the loss moves: (L(θ+h) − L(θ−h)) / 2h. If backprop is right, "
-             "this finite difference matches the analytic ∂L/∂θ the backward pass computed. Where the loss has a corner "
-             "(a ReLU input at exactly 0, a tie in a max-pool window) the two one-sided slopes differ and no derivative "
-             "exists to match: the check says so.");
+  HelpMarker(
+      "Nudge one parameter by ±h and measure how the loss moves: (L(θ+h) − L(θ−h)) / 2h. If backprop is right, "
+      "this finite difference matches the analytic ∂L/∂θ the backward pass computed. Where the loss has a corner "
+      "(a ReLU input at exactly 0, a tie in a max-pool window) the two one-sided slopes differ and no derivative "
+      "exists to match: the check says so.");
   ImGui::SameLine();
   if (ImGui::Button("Check a few weights")) app.stepper.check_some();
   RecordRect(app, "stepper_checks");
-  Tip("For each weight and bias tensor, the entry with the largest gradient, and the input pixel with the largest gradient");
+  Tip("For each weight and bias tensor, the entry with the largest gradient, and the input pixel with the largest "
+      "gradient");
   if (!st.checks.empty() &&
-      ImGui::BeginTable("checks", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+      ImGui::BeginTable("checks", 5,
+                        ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("value");
     ImGui::TableSetupColumn("analytic ∂L/∂θ");
     ImGui::TableSetupColumn("finite difference");
@@ -411,18 +448,24 @@ void WhatIfAndChecks(App& app) {
       if (c.agrees) {
         ImGui::TextColored(kUpdate, "agree");
         if (ImGui::IsItemHovered())
-          ImGui::SetTooltip("the finite difference itself is uncertain by about %.2g\n(it moves that much between steps h and 2h: float32 rounding in the loss)",
-                            c.uncertainty);
+          ImGui::SetTooltip(
+              "the finite difference itself is uncertain by about %.2g\n(it moves that much between steps h and 2h: "
+              "float32 rounding in the loss)",
+              c.uncertainty);
       } else if (c.kink) {
         ImGui::TextColored(kBackward, "corner");
         if (ImGui::IsItemHovered())
-          ImGui::SetTooltip("slope to the left %.6g, to the right %.6g:\nthe loss has a corner here, so no derivative to match", c.slope_left, c.slope_right);
+          ImGui::SetTooltip(
+              "slope to the left %.6g, to the right %.6g:\nthe loss has a corner here, so no derivative to match",
+              c.slope_left, c.slope_right);
       } else {
         ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.2f, 1), "differ");
       }
     }
     ImGui::EndTable();
-    ImGui::TextDisabled("h = %g; float32 arithmetic: agreement to ~10⁻³ is what to expect, less where the loss barely moves", st.checks[0].h);
+    ImGui::TextDisabled(
+        "h = %g; float32 arithmetic: agreement to ~10⁻³ is what to expect, less where the loss barely moves",
+        st.checks[0].h);
   }
 }
 
@@ -435,8 +478,9 @@ void StepperPanel(App& app) {
     return;
   }
   if (app.state() == RunState::Running) {
-    ImGui::TextWrapped("Training is running. The stepper traces one training step of the current weights: pause training to "
-                       "step through it.");
+    ImGui::TextWrapped(
+        "Training is running. The stepper traces one training step of the current weights: pause training to "
+        "step through it.");
     if (ImGui::Button("Pause training")) app.pause();
     return;
   }
@@ -460,10 +504,12 @@ void StepperPanel(App& app) {
   ImGui::TextUnformatted(op.title.c_str());
   ImGui::SameLine(0, fs * 2);
   char loss[160];
-  std::snprintf(loss, sizeof loss, "loss on %s: %.5f before the update → %.5f after", tr.batch() == 1 ? "this image" : "this batch",
-                tr.loss_before(), tr.loss_after());
-  if (op.kind == OpKind::Update) ImGui::TextColored(tr.loss_after() < tr.loss_before() ? kUpdate : kBackward, "%s", loss);
-  else ImGui::TextDisabled("%s", loss);
+  std::snprintf(loss, sizeof loss, "loss on %s: %.5f before the update → %.5f after",
+                tr.batch() == 1 ? "this image" : "this batch", tr.loss_before(), tr.loss_after());
+  if (op.kind == OpKind::Update)
+    ImGui::TextColored(tr.loss_after() < tr.loss_before() ? kUpdate : kBackward, "%s", loss);
+  else
+    ImGui::TextDisabled("%s", loss);
   ImGui::SetWindowFontScale(1.3f);
   ImGui::TextUnformatted(op.equation.c_str());
   ImGui::SetWindowFontScale(1.0f);
@@ -491,9 +537,9 @@ void StepperPanel(App& app) {
   const float col_w = (ImGui::GetContentRegionAvail().x - fs) * 0.5f;
   const int sample = std::clamp(st.sel_sample, 0, tr.batch() - 1);
   // a layer that routes each output to one input (max pooling): outline the winners
-  const bool pool = op.layer >= 0 && tr.winners(op.layer).size() > 0 &&
-                    (op.kind == OpKind::Forward || op.kind == OpKind::Backward);
-  const int pool_input = pool ? op.reads[op.kind == OpKind::Forward ? 0 : 1] : -1;   // the pooled input
+  const bool pool =
+      op.layer >= 0 && tr.winners(op.layer).size() > 0 && (op.kind == OpKind::Forward || op.kind == OpKind::Backward);
+  const int pool_input = pool ? op.reads[op.kind == OpKind::Forward ? 0 : 1] : -1;  // the pooled input
   if (ImGui::BeginTable("io", 2, ImGuiTableFlags_BordersInnerV)) {
     ImGui::TableSetupColumn("reads", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn("writes", ImGuiTableColumnFlags_WidthStretch);
@@ -501,7 +547,8 @@ void StepperPanel(App& app) {
     ImGui::TextDisabled("READS");
     for (size_t i = 0; i < op.reads.size(); ++i) {
       const int id = op.reads[i];
-      TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, false, id == pool_input, "stepper_map_r" + std::to_string(i));
+      TensorCard(app, id, tr.tensor(id).batched ? sample : 0, col_w, false, id == pool_input,
+                 "stepper_map_r" + std::to_string(i));
     }
     ImGui::TableNextColumn();
     ImGui::TextDisabled("WRITES");

@@ -13,9 +13,11 @@ namespace bpl::app {
 
 namespace {
 
-constexpr float kFieldEm = 9;   // a field's width in font sizes
+constexpr float kFieldEm = 9;  // a field's width in font sizes
 
-const Setting& entry(const char* key) { return *find_setting(key); }
+const Setting& entry(const char* key) {
+  return *find_setting(key);
+}
 
 // The table's help text as a (?) marker, and under the field why its last value was refused.
 void HelpAndError(App& app, const Setting& s) {
@@ -176,13 +178,17 @@ void TrainingPanel(App& app) {
   char overlay[160];
   double ips = app.frames.images_per_sec;
   double eta = 0;
-  if (t && ips > 0) eta = ((epochs - epoch) * static_cast<double>(t->split().train.size()) - b * t->config().batch) / ips;
-  std::snprintf(overlay, sizeof overlay, "epoch %d/%d · batch %d/%d", std::min(epoch + (t && !t->finished() ? 1 : 0), epochs),
-                epochs, b, nb);
+  if (t && ips > 0)
+    eta = ((epochs - epoch) * static_cast<double>(t->split().train.size()) - b * t->config().batch) / ips;
+  std::snprintf(overlay, sizeof overlay, "epoch %d/%d · batch %d/%d",
+                std::min(epoch + (t && !t->finished() ? 1 : 0), epochs), epochs, b, nb);
   ImGui::ProgressBar(std::min(1.0f, frac), ImVec2(-1, 0), overlay);
-  if (st == RunState::Running && ips > 0) ImGui::Text("%s images/s · about %.0f s left", human_rate(ips).c_str(), eta);
-  else if (st == RunState::Running) ImGui::TextDisabled("training… (measuring the speed)");
-  else ImGui::TextDisabled("%s", run_state_name(st));
+  if (st == RunState::Running && ips > 0)
+    ImGui::Text("%s images/s · about %.0f s left", human_rate(ips).c_str(), eta);
+  else if (st == RunState::Running)
+    ImGui::TextDisabled("training… (measuring the speed)");
+  else
+    ImGui::TextDisabled("%s", run_state_name(st));
   if (!app.message().empty()) {
     const bool bad = t && t->state() == TrainState::Diverged;
     if (bad) ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
