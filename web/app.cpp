@@ -535,6 +535,7 @@ std::string App::state_json() {
       sj["edits"] = st.trace.edit_count();
       sj["applied"] = st.applied;
       sj["playing"] = st.playing;
+      sj["hover"] = st.hover;
       sj["checks"] = nlohmann::json::array();
       for (const GradCheckResult& c : st.checks)
         sj["checks"].push_back({{"label", c.label},

@@ -227,7 +227,11 @@ Explanation& Explanation::calc(const std::string& lhs, const std::string& patter
     line.result = format_number(result, 9);
     line.digits = 9;
   }
-  text_ += lhs + " = " + line.expression + (line.exact ? " = " : " ≈ ") + line.result;
+  // a bare value ("Σ … = S") is printed once, not as "= S = S"
+  if (line.exact && line.expression == line.result)
+    text_ += lhs + " = " + line.result;
+  else
+    text_ += lhs + " = " + line.expression + (line.exact ? " = " : " ≈ ") + line.result;
   lines_.push_back(line);
   return *this;
 }

@@ -150,8 +150,8 @@ Lesson BatchNorm::lesson(const TensorNames& n) const {
   const std::string c = in_.is_flat() ? "[j]" : "[c]";
   return {
       n.y + " = γ" + n.L + c + " · (" + n.x + " − μ" + c + ") / √(σ²" + c + " + ε) + β" + n.L + c + ",   μ, σ² " + over,
-      "∂L/∂γ" + n.L + " = Σ " + n.dy() + " · x̂,   ∂L/∂β" + n.L + " = Σ " + n.dy() + ",   " + n.dx() +
-          " = γ / (N·√(σ² + ε)) · (N·" + n.dy() + " − Σ " + n.dy() + " − x̂ · Σ " + n.dy() + "·x̂)",
+      "∂L/∂γ" + n.L + " = Σ " + n.dy() + " · x̂,   ∂L/∂β" + n.L + " = Σ " + n.dy() + ",   " + n.dx() + " = γ" + n.L + c +
+          " / (N·√(σ²" + c + " + ε)) · (N·" + n.dy() + " − Σ " + n.dy() + " − x̂ · Σ " + n.dy() + "·x̂)",
       "Each " + std::string(in_.is_flat() ? "feature" : "channel") +
           " is shifted to mean 0 and scaled to variance 1 over the batch, then γ and β set its scale and shift.",
       "Every value of the batch moved μ and σ², so each input's gradient also collects the two batch sums."};
@@ -164,7 +164,8 @@ Explanation BatchNorm::explain_forward(const StepValues& v, int s, long k) const
   Explanation e;
   e.say("μ" + cc + " = " + format_number(st.mean, 9) + ",   σ²" + cc + " = " + format_number(st.var, 9) + "   (" +
         std::to_string(count(v.x)) + " values of the batch)\n");
-  return e.calc(v.y_at(k) + " = γ" + cc + " · (" + v.x_at(k) + " − μ" + cc + ") / √(σ²" + cc + " + ε) + β" + cc,
+  return e.calc(v.y_at(k) + " = " + v.param_names[0] + cc + " · (" + v.x_at(k) + " − μ" + cc + ") / √(σ²" + cc +
+                    " + ε) + " + v.param_names[1] + cc,
                 "{} · ({} − {}) / √({} + {}) + {}",
                 {(*v.w[0])(c, 0), v.x(k, s), st.mean, st.var, eps_, (*v.w[1])(c, 0)}, v.y(k, s));
 }
@@ -191,8 +192,8 @@ Explanation BatchNorm::explain_backward(const StepValues& v, int what, int s, lo
   e.say("x̂ = (" + v.x_at(k) + " − μ" + cc + ") / √(σ²" + cc + " + ε) = " + format_number(xhat, 9) + ",   Σ " +
         v.names.dy() + " = " + format_number(sum_dy, 9) + ",   Σ " + v.names.dy() +
         "·x̂ = " + format_number(sum_dy_xhat, 9) + ",   N = " + N_ + "\n");
-  return e.calc(v.dx_at(k) + " = γ / (N·√(σ² + ε)) · (N·" + v.dy_at(k) + " − Σ " + v.names.dy() + " − x̂·Σ " +
-                    v.names.dy() + "·x̂)",
+  return e.calc(v.dx_at(k) + " = " + v.param_names[0] + cc + " / (N·√(σ²" + cc + " + ε)) · (N·" + v.dy_at(k) + " − Σ " +
+                    v.names.dy() + " − x̂·Σ " + v.names.dy() + "·x̂)",
                 "{} / ({} · √({} + {})) · ({} · {} − {} − {} · {})",
                 {(*v.w[0])(c, 0), static_cast<double>(N), st.var, eps_, static_cast<double>(N), v.dy(k, s), sum_dy,
                  xhat, sum_dy_xhat},

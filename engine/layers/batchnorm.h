@@ -1,6 +1,6 @@
 // Batch normalisation, per channel: per feature after a dense layer (a C×1×1 input), per
 // channel after a convolution (statistics over the batch and every position). In the stepper
-// x is the previous layer's output (e.g. z¹) and y the normalised ẑ.
+// x is the previous layer's output (e.g. z¹) and y the normalised ẑ (z + a combining circumflex).
 //   x, y : (C·P × B), P = H·W positions per channel;  γ, β : (C × 1);  N = B·P values per channel
 //   forward (train)  μ[c]  = (1/N) Σ x[c,·]                     σ²[c] = (1/N) Σ (x[c,·] − μ[c])²
 //                    x̂ = (x − μ[c]) / √(σ²[c] + ε)              y = γ[c]·x̂ + β[c]
@@ -34,7 +34,7 @@ class BatchNorm : public Layer {
   double flops(int batch) const override { return 8.0 * in_.size() * batch; }
 
   std::string kind() const override { return "BatchNorm"; }
-  std::string symbol() const override { return "ẑ"; }
+  std::string symbol() const override { return "z\u0302"; }  // ẑ with a combining hat (as x̂): in every UI font
   std::vector<ParamRole> param_roles() const override;
   Lesson lesson(const TensorNames& n) const override;
   Explanation explain_forward(const StepValues& v, int s, long k) const override;

@@ -52,7 +52,8 @@ void Explain(const App& app, int tensor, int sample, int index, bool editable) {
   const Trace& tr = app.stepper.trace;
   ImGui::BeginTooltip();
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 38.0f);
-  ImGui::TextUnformatted(tr.explain(app.stepper.op, tensor, sample, index).c_str());
+  app.stepper.hover = tr.explain(app.stepper.op, tensor, sample, index);
+  ImGui::TextUnformatted(app.stepper.hover.c_str());
   if (tr.edited(tensor, sample, index))
     ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "you edited this value (what-if)");
   else if (tr.changed(tensor, sample, index))
@@ -86,7 +87,7 @@ std::vector<HeatmapMark> marks_for(const App& app, int tensor, int sample, const
   return marks;
 }
 
-void BarStrip(App& app, int tensor, int sample, const View& v, float width) {
+void BarStrip(App& app, int tensor, int sample, const View& v, float width, const std::string& rect_name) {
   const Trace& tr = app.stepper.trace;
   const TraceTensor& t = tr.tensor(tensor);
   const int n = static_cast<int>(v.values.size());
@@ -97,6 +98,7 @@ void BarStrip(App& app, int tensor, int sample, const View& v, float width) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const int hover = DrawBars("bars", v, width, h, classes, tr.labels()[sample]);
   const bool clicked = ImGui::IsItemClicked();
+  RecordRect(app, rect_name.c_str());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   for (int i = 0; i < n; ++i) {  // what-if marks: edited (yellow), changed by an edit (orange)
     const ImVec2 a(p0.x + bw * i, p0.y), b(p0.x + bw * (i + 1), p0.y + h);
@@ -182,7 +184,7 @@ void TensorCard(App& app, int tensor, int sample, float width, bool written, boo
   std::snprintf(key, sizeof key, "t%d/%d", tensor, sample);
   const View& v = CachedView(key, st.version, [&]() { return make_view(t, sample); });
   if (v.bars) {
-    BarStrip(app, tensor, sample, v, width);
+    BarStrip(app, tensor, sample, v, width, rect_name);
   } else {
     const float fs = ImGui::GetFontSize();
     bool clicked = false;
