@@ -26,7 +26,7 @@ class StepperState {
   std::string message;         // why the stepper cannot run, or what just happened
   // the explanation on screen (the value under the pointer), mirrored into the state JSON
   mutable std::string hover;
-  int applied = 0;             // updates applied to the model from the stepper
+  int applied = 0;  // updates applied to the model from the stepper
   std::vector<GradCheckResult> checks;
   int sel_tensor = -1, sel_sample = 0, sel_index = -1;  // the selected value (what-if, checks)
   float edit_value = 0;
