@@ -22,7 +22,10 @@ std::string Dropout::describe() const {
 }
 
 Shape Dropout::setup(const Shape& in, Rng& rng) {
-  uint64_t seed = (static_cast<uint64_t>(rng.next_u32()) << 32) | rng.next_u32();
+  // two draws in a fixed order (in one expression C++ leaves the order of the calls unspecified)
+  const uint64_t hi = rng.next_u32();
+  const uint64_t lo = rng.next_u32();
+  const uint64_t seed = (hi << 32) | lo;
   rng_.reseed(seed, 0x5eed);
   return in_ = out_ = in;
 }

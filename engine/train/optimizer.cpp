@@ -109,7 +109,7 @@ class Adam : public Optimizer {
   Explanation explain(const UpdateValues& u, long t) const override {
     Explanation e;
     const double g = explain_grad(e, cfg_, u);
-    const double b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);  // as step() uses them
+    const double b1 = cfg_.beta1, b2 = cfg_.beta2;
     e.calc("m ← β₁m + (1−β₁)g", "{} · {} + (1 − {}) · {}", {b1, u.m0, b1, g}, u.m1).say("", true);
     e.calc("v ← β₂v + (1−β₂)g²", "{} · {} + (1 − {}) · {}²", {b2, u.v0, b2, g}, u.v1).say("", true);
     const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t)),
@@ -122,7 +122,10 @@ class Adam : public Optimizer {
   }
   void step(const std::vector<Param*>& params) override {
     ++t_;
+    // β and 1 − β each rounded once from the double settings (1 − 0.999f would be 0.000999987),
+    // the same doubles as the bias corrections
     const float b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);
+    const float one_b1 = static_cast<float>(1.0 - cfg_.beta1), one_b2 = static_cast<float>(1.0 - cfg_.beta2);
     const double c1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(t_));  // bias corrections
     const double c2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(t_));
     const float step = static_cast<float>(cfg_.lr / c1), sc2 = static_cast<float>(1.0 / std::sqrt(c2));
@@ -139,8 +142,8 @@ class Adam : public Optimizer {
       float* v = p->v.data();
       const float* gd = g.data();
       for (Eigen::Index i = 0, n = p->value.size(); i < n; ++i) {
-        m[i] = b1 * m[i] + (1.0f - b1) * gd[i];               // m ← β₁m + (1−β₁)g
-        v[i] = b2 * v[i] + (1.0f - b2) * gd[i] * gd[i];       // v ← β₂v + (1−β₂)g²
+        m[i] = b1 * m[i] + one_b1 * gd[i];                    // m ← β₁m + (1−β₁)g
+        v[i] = b2 * v[i] + one_b2 * gd[i] * gd[i];            // v ← β₂v + (1−β₂)g²
         w[i] -= step * m[i] / (std::sqrt(v[i]) * sc2 + eps);  // θ ← θ − η·m̂/(√v̂ + ε)
       }
     }
