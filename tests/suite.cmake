@@ -43,7 +43,7 @@ bpl_test(wasm_model_file_wasm_to_native wasm COMMAND ${BPL_BASH} tests/wasm/mode
 bpl_test(wasm_cli_train wasm COMMAND ${BPL_BASH} tests/wasm/cli_train.sh)
 
 # ---- cli: the native CLI's config file, refusals of bad input, report and compare
-foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx report compare)
+foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx data_names report compare)
   bpl_test(cli_${check} cli COMMAND ${BPL_BASH} tests/cli/${check}.sh)
 endforeach()
 # every key of the settings table: flags, INI and link agree; out-of-range values refused by all three

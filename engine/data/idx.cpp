@@ -117,6 +117,25 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, size_t max_bytes) 
   return out;
 }
 
+std::string find_idx_file(const std::string& dir, const std::string& name) {
+  std::vector<std::string> names = {name, name + ".gz"};
+  const size_t dash = name.rfind("-idx");  // "train-images-idx3-ubyte" → "train-images.idx3-ubyte"
+  if (dash != std::string::npos) {
+    const std::string dotted = name.substr(0, dash) + "." + name.substr(dash + 1);
+    names.insert(names.end(), {dotted, dotted + ".gz"});
+  }
+  std::string tried;
+  for (const std::string& n : names) {
+    const std::string path = dir + "/" + n;
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      std::fclose(f);
+      return path;
+    }
+    tried += (tried.empty() ? "" : ", ") + n;
+  }
+  throw FormatError("no " + name + " in " + dir + " (looked for " + tried + ")");
+}
+
 IdxImages read_idx_images(const std::string& path) {
   auto bytes = read_file_bytes(path);
   return parse_idx_images(bytes.data(), bytes.size(), path);

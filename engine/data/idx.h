@@ -25,6 +25,11 @@ std::vector<uint8_t> parse_idx_labels(const uint8_t* data, size_t size, int max_
 // Refuses files larger than max_bytes (decompressed).
 std::vector<uint8_t> read_file_bytes(const std::string& path, size_t max_bytes = 512u << 20);
 
+// The path of an IDX file in `dir` under any of its usual names: "train-images-idx3-ubyte" as
+// given, the official download's "train-images-idx3-ubyte.gz", and the common copies'
+// "train-images.idx3-ubyte" (and .gz). FormatError listing the names tried when none exists.
+std::string find_idx_file(const std::string& dir, const std::string& name);
+
 IdxImages read_idx_images(const std::string& path);
 std::vector<uint8_t> read_idx_labels(const std::string& path, int max_label = 9);
 

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #ifdef BPL_HAVE_ZLIB
 #include <zlib.h>
 #endif
@@ -92,3 +95,21 @@ TEST_CASE("Gzipped IDX files read natively, a corrupt .gz is refused", "[idx][gz
   CHECK_THROWS_AS(read_idx_images(path), FormatError);
 }
 #endif
+
+TEST_CASE("find_idx_file: the plain name, the official .gz and the name.idx3-ubyte copies", "[idx]") {
+  const std::string dir = temp_path("idx-names");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  CHECK_THROWS_WITH(find_idx_file(dir, "t10k-images-idx3-ubyte"),
+                    Catch::Contains("looked for t10k-images-idx3-ubyte, t10k-images-idx3-ubyte.gz, "
+                                    "t10k-images.idx3-ubyte, t10k-images.idx3-ubyte.gz"));
+  auto touch = [&](const std::string& n) { std::ofstream(dir + "/" + n) << "x"; };
+  touch("t10k-images.idx3-ubyte.gz");
+  CHECK(find_idx_file(dir, "t10k-images-idx3-ubyte") == dir + "/t10k-images.idx3-ubyte.gz");
+  touch("t10k-images.idx3-ubyte");
+  CHECK(find_idx_file(dir, "t10k-images-idx3-ubyte") == dir + "/t10k-images.idx3-ubyte");
+  touch("t10k-images-idx3-ubyte.gz");
+  CHECK(find_idx_file(dir, "t10k-images-idx3-ubyte") == dir + "/t10k-images-idx3-ubyte.gz");
+  touch("t10k-images-idx3-ubyte");  // the plain name first
+  CHECK(find_idx_file(dir, "t10k-images-idx3-ubyte") == dir + "/t10k-images-idx3-ubyte");
+}

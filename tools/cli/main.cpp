@@ -60,10 +60,22 @@ struct Data {
   Dataset train, test;
 };
 
+// One MNIST split in dir under any of its usual file names (plain, .gz, name.idx3-ubyte); the
+// images file is looked for first, so a folder missing both names the images.
+Dataset load_split(const std::string& dir, const std::string& prefix, const std::string& name) {
+  const std::string images = find_idx_file(dir, prefix + "-images-idx3-ubyte");
+  const std::string labels = find_idx_file(dir, prefix + "-labels-idx1-ubyte");
+  return load_dataset(images, labels, name);
+}
+
+Dataset load_test(const std::string& dir) {
+  return load_split(dir, "t10k", "MNIST test");
+}
+
 Data load_mnist(const std::string& dir) {
   Data d;
-  d.train = load_dataset(dir + "/train-images-idx3-ubyte", dir + "/train-labels-idx1-ubyte", "MNIST train");
-  d.test = load_dataset(dir + "/t10k-images-idx3-ubyte", dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+  d.train = load_split(dir, "train", "MNIST train");
+  d.test = load_test(dir);
   return d;
 }
 
@@ -176,7 +188,7 @@ int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_
   std::printf("model %s (format v%u%s%s, %zu epochs of history)\n", path.c_str(), lm.version,
               lm.extras.dataset.empty() ? "" : ", trained on ", lm.extras.dataset.c_str(), lm.extras.history.size());
   print_summary(lm.model);
-  Dataset test = load_dataset(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+  Dataset test = load_test(data_dir);
   Split s = make_split(test, 0, 0.0, 0.0, 0, &test, test_subset);
   EvalResult r = evaluate(lm.model, test, s.test, lm.norm);
   std::printf("test: loss %.4f  accuracy %.4f (%.2f%%) on %d images\n", r.loss, r.accuracy, 100 * r.accuracy, r.count);
@@ -190,7 +202,7 @@ int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_
 // confident mistakes; with --out DIR also as CSV files and a confusion-matrix PNG.
 int cmd_report(const std::string& path, const std::string& data_dir, int test_subset, const std::string& out_dir) {
   LoadedModel lm = load_model(path);
-  Dataset test = load_dataset(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+  Dataset test = load_test(data_dir);
   Split s = make_split(test, 0, 0.0, 0.0, 0, &test, test_subset);
   EvalResult r = evaluate(lm.model, test, s.test, lm.norm);
   std::vector<int> truth(s.test.size());
@@ -394,7 +406,7 @@ int cmd_bench(const std::string& data_dir, bool quick) {
   // real MNIST images when available, random pixels otherwise (speed does not depend on them)
   Dataset d;
   try {
-    d = load_dataset(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte", "MNIST test");
+    d = load_test(data_dir);
   } catch (const std::exception&) {
     d.pixels.resize(2048 * 784);
     d.labels.resize(2048);
