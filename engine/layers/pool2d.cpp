@@ -35,44 +35,51 @@ Shape Pool2D::setup(const Shape& in, Rng&) {
   return out_;
 }
 
-void Pool2D::forward(const Matrix& x, Matrix& y, Mode) {
+void Pool2D::forward(const Matrix& x, Matrix& y, Mode mode) {
+  if (!(max_ && k_ == 2 && s_ == 2)) return forward_reference(x, y, mode);
+  const int B = static_cast<int>(x.cols());
+  const int C = in_.c, H = in_.h, W = in_.w, Ho = out_.h, Wo = out_.w;
+  y.resize(out_.size(), B);
+  argmax_.resize(out_.size(), B);
+  // the common case (every preset), unrolled: y = max of the 2×2 window, first maximum wins
+  for (int n = 0; n < B; ++n) {
+    const float* xs = x.col(n).data();
+    float* ys = y.col(n).data();
+    int* am = argmax_.col(n).data();
+    for (int c = 0; c < C; ++c)
+      for (int oh = 0; oh < Ho; ++oh) {
+        const int r0 = (c * H + 2 * oh) * W, o0 = (c * Ho + oh) * Wo;
+        for (int ow = 0; ow < Wo; ++ow) {
+          const int i0 = r0 + 2 * ow, i1 = i0 + 1, i2 = i0 + W, i3 = i2 + 1;
+          int best = i0;
+          float bv = xs[i0];
+          if (xs[i1] > bv) {
+            bv = xs[i1];
+            best = i1;
+          }
+          if (xs[i2] > bv) {
+            bv = xs[i2];
+            best = i2;
+          }
+          if (xs[i3] > bv) {
+            bv = xs[i3];
+            best = i3;
+          }
+          ys[o0 + ow] = bv;
+          am[o0 + ow] = best;
+        }
+      }
+  }
+}
+
+// The definition, window by window, for every kernel and stride (the unrolled 2×2 path above is
+// tested against it).
+void Pool2D::forward_reference(const Matrix& x, Matrix& y, Mode) {
   const int B = static_cast<int>(x.cols());
   const int C = in_.c, H = in_.h, W = in_.w, Ho = out_.h, Wo = out_.w;
   y.resize(out_.size(), B);
   if (max_) argmax_.resize(out_.size(), B);
   const float inv = 1.0f / static_cast<float>(k_ * k_);
-  if (max_ && k_ == 2 && s_ == 2) {
-    // the common case (every preset), unrolled: y = max of the 2×2 window, first maximum wins
-    for (int n = 0; n < B; ++n) {
-      const float* xs = x.col(n).data();
-      float* ys = y.col(n).data();
-      int* am = argmax_.col(n).data();
-      for (int c = 0; c < C; ++c)
-        for (int oh = 0; oh < Ho; ++oh) {
-          const int r0 = (c * H + 2 * oh) * W, o0 = (c * Ho + oh) * Wo;
-          for (int ow = 0; ow < Wo; ++ow) {
-            const int i0 = r0 + 2 * ow, i1 = i0 + 1, i2 = i0 + W, i3 = i2 + 1;
-            int best = i0;
-            float bv = xs[i0];
-            if (xs[i1] > bv) {
-              bv = xs[i1];
-              best = i1;
-            }
-            if (xs[i2] > bv) {
-              bv = xs[i2];
-              best = i2;
-            }
-            if (xs[i3] > bv) {
-              bv = xs[i3];
-              best = i3;
-            }
-            ys[o0 + ow] = bv;
-            am[o0 + ow] = best;
-          }
-        }
-    }
-    return;
-  }
   for (int n = 0; n < B; ++n) {
     const float* xs = x.col(n).data();
     float* ys = y.col(n).data();

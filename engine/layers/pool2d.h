@@ -22,6 +22,7 @@ class Pool2D : public Layer {
   Shape setup(const Shape& in, Rng& rng) override;
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+  void forward_reference(const Matrix& x, Matrix& y, Mode mode) override;
 
   std::string kind() const override { return max_ ? "MaxPool" : "AvgPool"; }
   Lesson lesson(const TensorNames& n) const override;

@@ -78,9 +78,11 @@ TEST_CASE("Every registered layer's fast path agrees with its reference loops", 
     Rng rng(5);
     const Matrix x = random_matrix(kInput.size(), 4, rng);
     Matrix y, yr, dx, dxr;
-    l.forward(x, y, Mode::Train);
     l.forward_reference(x, yr, Mode::Train);
+    const Eigen::MatrixXi winners_ref = l.winners() ? *l.winners() : Eigen::MatrixXi();
+    l.forward(x, y, Mode::Train);
     CHECK(max_abs_diff(y, yr) < 1e-4);
+    if (l.winners()) CHECK(*l.winners() == winners_ref);  // max pooling: the same input wins each window
     const Matrix dy = random_matrix(y.rows(), y.cols(), rng);
     l.backward(x, y, dy, &dx);
     std::vector<Matrix> grads;
