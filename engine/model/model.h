@@ -2,7 +2,8 @@
 //   build(input, seed)   checks every layer against the shape it receives and initialises
 //                        weights from one Rng seeded with `seed` (ConfigError naming the layer)
 //   forward(x)           logits; every layer's output is kept (activation(i)) for backward
-//                        and for the app's views; x must stay alive until backward
+//                        and for the app's views; x must stay alive until backward. A large
+//                        evaluation batch runs in chunks (only its logits are kept whole)
 //   backward(dlogits)    fills every Param::grad; the input gradient too when asked
 #pragma once
 
@@ -32,6 +33,7 @@ class Model {
  public:
   static constexpr long kMaxParams = 20'000'000;     // 80 MB of weights
   static constexpr long kMaxActivation = 4'000'000;  // values per image after any layer
+  static constexpr int kEvalChunk = 16;              // images per pass when evaluating a large batch
 
   Model() = default;
   Model(Model&&) = default;
@@ -80,7 +82,9 @@ class Model {
 
  private:
   std::vector<std::unique_ptr<Layer>> layers_;
+  const Matrix& forward_chunked(const Matrix& x);
   std::vector<Matrix> acts_, grads_;
+  Matrix chunk_, logits_;  // a chunked evaluation's input slice and whole-batch logits
   Matrix input_grad_;
   const Matrix* x_ = nullptr;  // the batch of the last forward (not owned)
   Shape input_{1, 28, 28};

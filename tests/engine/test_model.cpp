@@ -177,3 +177,21 @@ TEST_CASE("The same seed gives bit-identical initial weights, another seed does 
   CHECK(all_same);
   CHECK(any_diff);
 }
+
+TEST_CASE("A large evaluation batch runs in chunks and gives the logits of image-by-image evaluation", "[model]") {
+  Model m = Model::from_text(find_preset("r0-lenet5").layers, Shape{1, 28, 28}, 3);
+  Rng rng(4);
+  const int B = 2 * Model::kEvalChunk + 5;  // two whole chunks and a partial one
+  const Matrix x = random_matrix(784, B, rng, 0.5);
+  const Matrix batched = m.forward(x, Mode::Eval);
+  REQUIRE(batched.cols() == B);
+  for (int n = 0; n < B; ++n) {
+    const Matrix one = m.forward(x.col(n), Mode::Eval);
+    INFO("image " << n);
+    CHECK((batched.col(n) - one).cwiseAbs().maxCoeff() < 1e-5f);
+  }
+  // training-mode batches are never chunked: backward needs every layer's whole output
+  const Matrix& z = m.forward(x, Mode::Train);
+  CHECK(m.activation(m.size() - 1).cols() == B);
+  CHECK((z - batched).cwiseAbs().maxCoeff() < 1e-5f);
+}
