@@ -1,5 +1,7 @@
 #include "core/explain.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -159,7 +161,8 @@ std::string fill(const std::string& pattern, const std::vector<double>& operands
     const std::string n = format_number(*it++, digits);
     const bool negative = n.compare(0, 3, kMinus) == 0;
     const bool squared = pattern.compare(i + 2, 2, "\xC2\xB2") == 0;
-    out += negative && (squared || is_operator_before(pattern, i)) ? "(" + n + ")" : n;
+    const bool exponent = n.find('e') != std::string::npos;  // "1.5e−5²" would read as 1.5·10^(−25)
+    out += (negative && (squared || is_operator_before(pattern, i))) || (exponent && squared) ? "(" + n + ")" : n;
     ++i;
   }
   if (it != operands.end()) throw std::logic_error("explanation pattern has fewer {} than operands");

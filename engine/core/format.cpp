@@ -1,6 +1,7 @@
 #include "core/format.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace bpl {
 
@@ -24,6 +25,16 @@ std::string human_rate(double v) {
     std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
   else
     std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+std::string exact_number(double v) {
+  char buf[40];
+  // %.6g first (it writes 10 as "10", not "1e+01"), more digits only when needed
+  for (int p = 6; p <= 17; ++p) {
+    std::snprintf(buf, sizeof buf, "%.*g", p, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 

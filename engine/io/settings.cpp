@@ -1,5 +1,7 @@
 #include "io/settings.h"
 
+#include "core/format.h"
+
 #include "core/error.h"
 #include "layers/layer.h"
 
@@ -283,16 +285,6 @@ const char* setting_type_name(SettingType t) {
       return "seed";
   }
   return "?";
-}
-
-std::string exact_number(double v) {
-  char buf[40];
-  // %.6g first (it writes 10 as "10", not "1e+01"), more digits only when needed
-  for (int p = 6; p <= 17; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*g", p, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
 }
 
 std::string Setting::range_text() const {

@@ -9,6 +9,8 @@
 // To add a setting: add its field to RunConfig (or TrainConfig) and one entry in settings.cpp.
 #pragma once
 
+#include "core/format.h"  // exact_number
+
 #include "io/run_config.h"
 
 #include <functional>
@@ -65,9 +67,6 @@ const Setting* find_setting_by_flag(const std::string& flag);
 // e.g. "training.epochs = 0 is out of range [1, 10000]"). apply_setting in run_config.h is this
 // by key.
 void apply_setting(RunConfig& rc, const Setting& s, const std::string& value);
-
-// The exact text of a number: %g with 6 digits, or more when needed to read back the same double.
-std::string exact_number(double v);
 
 // The link: every key as "key=value&…" (URL-encoded), model.preset first.
 std::string settings_query(const RunConfig& rc);

@@ -1,6 +1,7 @@
 #include "layers/batchnorm.h"
 
 #include "core/error.h"
+#include "core/format.h"
 
 #include <cmath>
 #include <cstdio>
@@ -14,13 +15,8 @@ std::unique_ptr<Layer> BatchNorm::from_spec(const LayerSpec& s) {
 }
 
 std::string BatchNorm::spec() const {
-  std::string out = "batchnorm";
-  char b[64];
-  if (momentum_ != 0.1 || eps_ != 1e-5) {
-    std::snprintf(b, sizeof b, "(momentum=%g, eps=%g)", momentum_, eps_);
-    out += b;
-  }
-  return out;
+  if (momentum_ == 0.1 && eps_ == 1e-5) return "batchnorm";
+  return "batchnorm(momentum=" + exact_number(momentum_) + ", eps=" + exact_number(eps_) + ")";
 }
 
 std::string BatchNorm::describe() const {
@@ -36,6 +32,14 @@ Shape BatchNorm::setup(const Shape& in, Rng&) {
   running_mean_.setZero(in.c, 1);
   running_var_.setOnes(in.c, 1);
   return out_;
+}
+
+BatchNorm::Stats BatchNorm::running_stats(int c) const {
+  Stats s;
+  s.mean = running_mean_(c, 0);
+  s.var = std::max(0.0, static_cast<double>(running_var_(c, 0)));  // a file's σ² is never negative here
+  s.inv_std = 1.0 / std::sqrt(s.var + eps_);
+  return s;
 }
 
 BatchNorm::Stats BatchNorm::batch_stats(const Matrix& x, int c) const {
@@ -62,16 +66,14 @@ void BatchNorm::forward(const Matrix& x, Matrix& y, Mode mode) {
   last_train_ = mode == Mode::Train;
   stats_.resize(in_.c);
   for (int c = 0; c < in_.c; ++c) {
-    Stats s;
-    if (last_train_) {
-      s = stats_[c] = batch_stats(x, c);
-      const double unbiased = N > 1 ? s.var * N / (N - 1) : s.var;
+    // training: this batch's statistics (and the running ones move towards them); evaluation:
+    // the running statistics. Either way backward reads the ones used here.
+    const Stats s = stats_[c] = last_train_ ? batch_stats(x, c) : running_stats(c);
+    // one value per channel (N = 1) says nothing about the spread: the running statistics stay
+    if (last_train_ && N > 1) {
+      const double unbiased = s.var * N / (N - 1);
       running_mean_(c, 0) = static_cast<float>((1 - momentum_) * running_mean_(c, 0) + momentum_ * s.mean);
       running_var_(c, 0) = static_cast<float>((1 - momentum_) * running_var_(c, 0) + momentum_ * unbiased);
-    } else {
-      s.mean = running_mean_(c, 0);
-      s.var = running_var_(c, 0);
-      s.inv_std = 1.0 / std::sqrt(s.var + eps_);
     }
     const double g = gamma_.value(c, 0), b = beta_.value(c, 0);
     for (Eigen::Index n = 0; n < x.cols(); ++n)
@@ -117,15 +119,17 @@ void BatchNorm::backward_reference(const Matrix& x, const Matrix&, const Matrix&
   const long P = static_cast<long>(in_.h) * in_.w, N = count(x);
   if (dx) dx->resize(x.rows(), x.cols());
   for (int c = 0; c < in_.c; ++c) {
-    const Stats s = batch_stats(x, c);
+    const Stats s = last_train_ ? batch_stats(x, c) : running_stats(c);
     const double g = gamma_.value(c, 0);
+    // after an evaluation forward μ and σ² are constants: only the first term of ∂L/∂x remains
+    const double through_stats = last_train_ ? 1.0 : 0.0;
     // ∂L/∂x̂ = ∂L/∂y·γ;  ∂L/∂σ² = Σ ∂L/∂x̂·(x − μ)·(−½)(σ²+ε)^(−3/2);  ∂L/∂μ = Σ −∂L/∂x̂ / √(σ²+ε)
     double dvar = 0, dmean = 0, dgamma = 0, dbeta = 0;
     for (Eigen::Index n = 0; n < x.cols(); ++n)
       for (long p = 0; p < P; ++p) {
         const double xm = x(c * P + p, n) - s.mean, d = dy(c * P + p, n);
-        dvar += d * g * xm * -0.5 * std::pow(s.var + eps_, -1.5);
-        dmean += -d * g * s.inv_std;
+        dvar += through_stats * d * g * xm * -0.5 * std::pow(s.var + eps_, -1.5);
+        dmean += through_stats * -d * g * s.inv_std;
         dgamma += d * xm * s.inv_std;
         dbeta += d;
       }
@@ -142,7 +146,7 @@ void BatchNorm::backward_reference(const Matrix& x, const Matrix&, const Matrix&
 
 // ---- the lesson
 std::vector<ParamRole> BatchNorm::param_roles() const {
-  return {{"γ", "scale", ParamLayout::Vector}, {"β", "shift", ParamLayout::Vector}};
+  return {{"γ", "scale", ParamLayout::Vector}, additive_role("β", "shift")};
 }
 
 Lesson BatchNorm::lesson(const TensorNames& n) const {

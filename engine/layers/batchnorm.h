@@ -5,9 +5,11 @@
 //   forward (train)  μ[c]  = (1/N) Σ x[c,·]                     σ²[c] = (1/N) Σ (x[c,·] − μ[c])²
 //                    x̂ = (x − μ[c]) / √(σ²[c] + ε)              y = γ[c]·x̂ + β[c]
 //                    running μ ← (1−m)·running μ + m·μ,  running σ² ← (1−m)·running σ² + m·σ²·N/(N−1)
+//                    (not when N = 1: a single value has no variance to learn from)
 //   forward (eval)   the same with the running statistics (saved in model files: buffers())
 //   backward (train) ∂L/∂γ[c] = Σ ∂L/∂y·x̂        ∂L/∂β[c] = Σ ∂L/∂y
 //                    ∂L/∂x = γ[c] / (N·√(σ²[c] + ε)) · (N·∂L/∂y − Σ ∂L/∂y − x̂·Σ (∂L/∂y·x̂))
+//   backward (eval)  μ, σ² are constants: ∂L/∂x = γ[c]·∂L/∂y / √(σ²[c] + ε) (saliency of a trained model)
 // Statistics and the per-element arithmetic are in double (cast to float once), so the
 // stepper's explanation, redone from its printed numbers, gives the engine's value.
 #pragma once
@@ -46,6 +48,7 @@ class BatchNorm : public Layer {
   };
   // μ and σ² of channel c over the batch (biased), the same arithmetic everywhere
   Stats batch_stats(const Matrix& x, int c) const;
+  Stats running_stats(int c) const;
   int channel_of(long k) const { return static_cast<int>(k / (static_cast<long>(in_.h) * in_.w)); }
   long count(const Matrix& x) const { return x.cols() * static_cast<long>(in_.h) * in_.w; }
 

@@ -243,7 +243,7 @@ void Conv2D::backward_reference(const Matrix& x, const Matrix&, const Matrix& dy
 // ---- the lesson
 std::vector<ParamRole> Conv2D::param_roles() const {
   ParamRole w{"W", "weights", ParamLayout::Kernels, g_.cin, g_.kh, g_.kw};
-  return {w, {"b", "biases", ParamLayout::Vector}};
+  return {w, additive_role("b", "biases")};
 }
 
 std::string Conv2D::window(const std::string& i, const std::string& j) const {
@@ -263,8 +263,8 @@ Lesson Conv2D::lesson(const TensorNames& n) const {
     pad = " (" + n.x + " is 0 outside the image: padding " + std::to_string(g_.pt) + ")";
   return {
       n.y + "[c,i,j] = " + b + "[c] + Σ_{c′,u,v} " + W + "[c,c′,u,v] · " + n.x + "[c′, " + window("i", "j") + "]" + pad,
-      "∂L/∂" + W + "[c,c′,u,v] = Σ_{i,j} " + n.dy() + "[c,i,j] · " + n.x + "[c′, " + window("i", "j") + "],   ∂L/∂" +
-          b + "[c] = Σ_{i,j} " + n.dy() + "[c,i,j],   " + n.dx() + "[c′, " + window("i", "j") + "] += " + W +
+      "∂L/∂" + W + "[c,c′,u,v] = Σₙ Σ_{i,j} " + n.dy() + "[c,i,j] · " + n.x + "[c′, " + window("i", "j") + "],   ∂L/∂" +
+          b + "[c] = Σₙ Σ_{i,j} " + n.dy() + "[c,i,j],   " + n.dx() + "[c′, " + window("i", "j") + "] += " + W +
           "[c,c′,u,v] · " + n.dy() + "[c,i,j]",
       "Each filter slides over the input" +
           std::string(g_.stride > 1 ? " in steps of " + std::to_string(g_.stride) : "") +
@@ -323,8 +323,8 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
         sum.add(v.dy(o, n), 1.0, v.dy_at(o) + " · 1");
       }
     sum.explain(e,
-                "∂L/∂" + v.param_names[1] + "[" + std::to_string(c) + "] = Σ_{i,j} " + v.names.dy() + "[" +
-                    std::to_string(c) + ", i, j]",
+                "∂L/∂" + v.param_names[1] + "[" + std::to_string(c) + "] = " + (B > 1 ? "Σₙ " : "") + "Σ_{i,j} " +
+                    v.names.dy() + "[" + std::to_string(c) + ", i, j]",
                 (*v.dw[1])(c, 0));
     return e.say(std::to_string(g.patches()) + " positions × " + std::to_string(B) + " sample" + (B == 1 ? "" : "s"),
                  true);
@@ -343,8 +343,9 @@ Explanation Conv2D::explain_backward(const StepValues& v, int what, int s, long 
                   v.dy_at(o) + " · " + v.x_at((static_cast<long>(cp) * g.h + r) * g.w + q));
         }
     lhs = "∂L/∂" + v.param_names[0] + "[" + std::to_string(c) + ", " + std::to_string(cp) + ", " + std::to_string(u) +
-          ", " + std::to_string(vv) + "] = Σ_{i,j} " + v.names.dy() + "[" + std::to_string(c) + ", i, j] · " +
-          v.names.x + "[" + std::to_string(cp) + ", " + offset("i", u - g.pt) + ", " + offset("j", vv - g.pl) + "]";
+          ", " + std::to_string(vv) + "] = " + (B > 1 ? "Σₙ " : "") + "Σ_{i,j} " + v.names.dy() + "[" +
+          std::to_string(c) + ", i, j] · " + v.names.x + "[" + std::to_string(cp) + ", " + offset("i", u - g.pt) +
+          ", " + offset("j", vv - g.pl) + "]";
     return sum.explain(e, lhs, (*v.dw[0])(c, wi));
   } else {  // ∂L/∂x[c′, r, q] = Σ over the windows that read it of W[c,c′,u,v] · ∂L/∂y[c,i,j]
     const int cp = static_cast<int>(k / (static_cast<long>(g.h) * g.w)), r = static_cast<int>((k / g.w) % g.h),

@@ -79,7 +79,7 @@ void Dense::backward_reference(const Matrix& x, const Matrix&, const Matrix& dy,
 
 // ---- the lesson
 std::vector<ParamRole> Dense::param_roles() const {
-  return {{"W", "weights", ParamLayout::Matrix}, {"b", "biases", ParamLayout::Vector}};
+  return {{"W", "weights", ParamLayout::Matrix}, additive_role("b", "biases")};
 }
 
 Lesson Dense::lesson(const TensorNames& n) const {
@@ -118,7 +118,9 @@ Explanation Dense::explain_backward(const StepValues& v, int what, int s, long k
     const long rows = v.w[what]->rows(), i = k % rows, j = k / rows;
     const std::string name = "∂L/∂" + v.param_names[what] + (what == 0 ? ij(i, j) : "[" + std::to_string(i) + "]");
     ProductSum sum;
-    for (int n = 0; n < B; ++n) sum.add(v.dy(i, n), what == 0 ? v.x(j, n) : 1.0, "");
+    for (int n = 0; n < B; ++n)
+      sum.add(v.dy(i, n), what == 0 ? v.x(j, n) : 1.0,
+              v.dy_at(i) + " · " + (what == 0 ? v.x_at(j) : "1") + " of sample " + std::to_string(n));
     const std::string sym = what == 0 ? v.dy_at(i) + " · " + v.x_at(j) : v.dy_at(i) + " · 1";
     sum.explain(e, name + " = " + (B > 1 ? "Σₙ " : "") + sym, (*v.dw[what])(i, j));
     if (B > 1) e.say("a sum over the " + std::to_string(B) + " samples of the batch", true);

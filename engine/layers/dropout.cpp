@@ -1,5 +1,7 @@
 #include "layers/dropout.h"
 
+#include "core/format.h"
+
 #include <cstdio>
 
 namespace bpl {
@@ -10,9 +12,7 @@ std::unique_ptr<Layer> Dropout::from_spec(const LayerSpec& s) {
 }
 
 std::string Dropout::spec() const {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "dropout(%g)", p_);
-  return buf;
+  return "dropout(" + exact_number(p_) + ")";
 }
 
 std::string Dropout::describe() const {

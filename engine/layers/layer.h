@@ -33,6 +33,7 @@
 //                     the chain-rule story of one value it writes (output k, ∂L/∂x k, or
 //                     element k of ∂L/∂θ), with the real operands as an Explanation whose
 //                     arithmetic adds up
+//   backward_reads_output()  the output is an operand of the derivative (sigmoid, tanh)
 //   hold_randomness(on), winners()
 //                     for the stepper's re-runs: freeze random masks; which input won each
 //                     output (max pooling), or null
@@ -66,8 +67,15 @@ struct ParamRole {
   std::string name;  // "W", "b", "γ", "β": the stepper's name (layer number appended)
   std::string role;  // "weights", "biases", "scale", "shift"
   ParamLayout layout = ParamLayout::Vector;
-  int cin = 1, kh = 1, kw = 1;  // Kernels only
+  int cin = 1, kh = 1, kw = 1;   // Kernels only
+  bool read_by_backward = true;  // backward multiplies by it (weights, γ), or not (biases, β)
 };
+// a parameter backward does not read: a bias or a shift, n × 1
+inline ParamRole additive_role(const char* name, const char* role) {
+  ParamRole r{name, role, ParamLayout::Vector};
+  r.read_by_backward = false;
+  return r;
+}
 
 // The stepper's names of one layer's tensors: x = "a²", y = "z³", layer number L = "³".
 struct TensorNames {
@@ -131,6 +139,8 @@ class Layer {
   virtual Explanation explain_forward(const StepValues& v, int sample, long k) const = 0;
   // what: −1 for ∂L/∂x, else the index of the parameter whose gradient holds value k
   virtual Explanation explain_backward(const StepValues& v, int what, int sample, long k) const = 0;
+  // backward reads its own output (σ′ = a(1 − a), tanh′ = 1 − a²) besides its input: the stepper shows it
+  virtual bool backward_reads_output() const { return false; }
   virtual void hold_randomness(bool) {}
   virtual const Eigen::MatrixXi* winners() const { return nullptr; }
 

@@ -1,5 +1,7 @@
 #include "layers/leaky_relu.h"
 
+#include "core/format.h"
+
 #include <cstdio>
 
 namespace bpl {
@@ -10,9 +12,7 @@ std::unique_ptr<Layer> LeakyReLU::from_spec(const LayerSpec& s) {
 }
 
 std::string LeakyReLU::spec() const {
-  char b[48];
-  std::snprintf(b, sizeof b, "leaky_relu(%g)", alpha_);
-  return b;
+  return "leaky_relu(" + exact_number(alpha_) + ")";
 }
 
 std::string LeakyReLU::describe() const {
@@ -42,7 +42,7 @@ void LeakyReLU::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matri
 
 // ---- the lesson
 Lesson LeakyReLU::lesson(const TensorNames& n) const {
-  const std::string a = describe().substr(describe().find('=') + 1);
+  const std::string a = exact_number(alpha_);
   return {n.y + " = " + n.x + " if " + n.x + " > 0, else α·" + n.x + "  (α = " + a + ")",
           n.dx() + " = " + n.dy() + " ⊙ (1 if " + n.x + " > 0, else α)",
           "Like ReLU, but negative values keep a small slope α instead of becoming 0.",

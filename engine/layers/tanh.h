@@ -21,6 +21,7 @@ class Tanh : public Layer {
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
 
   std::string kind() const override { return "Tanh"; }
+  bool backward_reads_output() const override { return true; }
   Lesson lesson(const TensorNames& n) const override;
   Explanation explain_forward(const StepValues& v, int s, long k) const override;
   Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;

@@ -146,6 +146,9 @@ void Model::restore(const ModelSnapshot& s) {
   for (size_t i = 0; i < ps.size(); ++i)
     if (s.value[i].rows() != ps[i]->value.rows() || s.value[i].cols() != ps[i]->value.cols())
       throw ConfigError("the model changed since the snapshot was taken");
+  for (size_t i = 0; i < bs.size(); ++i)
+    if (s.buffers[i].rows() != bs[i]->rows() || s.buffers[i].cols() != bs[i]->cols())
+      throw ConfigError("the model changed since the snapshot was taken");
   for (size_t i = 0; i < ps.size(); ++i) {
     ps[i]->value = s.value[i];
     ps[i]->m = s.m[i];

@@ -235,12 +235,13 @@ void Trace::build_ops() {
     op.equation = lesson.backward;
     op.note = lesson.backward_note;
     op.reads = {dout_[i], in_id(i)};
-    for (int pi : layer_params_[i]) {
-      if (tensors_[pid_[pi].before].what.rfind("biases", 0) != 0)
-        op.reads.push_back(pid_[pi].before);  // the parameters backward multiplies by (not the biases)
+    const std::vector<ParamRole> roles = work_->layer(i).param_roles();
+    for (size_t j = 0; j < layer_params_[i].size(); ++j) {
+      const int pi = layer_params_[i][j];
+      if (j >= roles.size() || roles[j].read_by_backward) op.reads.push_back(pid_[pi].before);
       op.writes.push_back(pid_[pi].grad);
     }
-    if (layer_params_[i].empty()) op.reads.push_back(out_[i]);  // σ and tanh read their output
+    if (work_->layer(i).backward_reads_output()) op.reads.push_back(out_[i]);
     op.writes.push_back(i == 0 ? input_grad_ : dout_[i - 1]);
     ops_.push_back(op);
   }
@@ -465,7 +466,9 @@ StepValues Trace::values(int i) const {
 }
 
 Explanation Trace::explanation(int op_index, int tensor, int s, int k) const {
+  if (tensor < 0 || tensor >= static_cast<int>(tensors_.size())) throw ConfigError("no such tensor");
   const TraceTensor& t = tensors_[tensor];
+  if (k < 0 || k >= t.size_per_sample() || (t.batched && (s < 0 || s >= batch()))) throw ConfigError("no such value");
   const double val = t.at(s, k);
   Explanation plain(index_label(tensor, k) + " = " + format_number(val, 6));
   if (op_index < 0 || op_index >= static_cast<int>(ops_.size())) return plain;

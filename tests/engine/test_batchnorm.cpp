@@ -4,6 +4,7 @@
 #include "layers/batchnorm.h"
 #include "model/model.h"
 #include "trace/trace.h"
+#include "train/step.h"
 
 #include <catch2/catch.hpp>
 
@@ -83,4 +84,44 @@ TEST_CASE("Batch norm: spec, ranges, and the stepper traces it with checks that 
   t.apply_to(copy);
   CHECK(copy.buffers()[0]->isApprox(*t.model().buffers()[0]) == false);  // the trace's copy ran more forwards since
   CHECK((*copy.buffers()[0])(0, 0) != 0.0f);
+}
+
+TEST_CASE("Batch norm after an evaluation forward: backward uses the running statistics (saliency)",
+          "[batchnorm][gradient]") {
+  for (Shape in : {Shape{4, 1, 1}, Shape{2, 3, 3}}) {
+    INFO(in.str());
+    BatchNorm bn(0.1, 1e-5);
+    Rng rng(6);
+    bn.setup(in, rng);
+    bn.params()[0]->value = random_matrix(in.c, 1, rng) + Matrix::Constant(in.c, 1, 1.0f);
+    Matrix y;
+    bn.forward(random_matrix(in.size(), 8, rng, 2.0), y, Mode::Train);  // running statistics away from 0 and 1
+    const Matrix x = random_matrix(in.size(), 3, rng), r = random_matrix(in.size(), 3, rng);
+    Matrix dx, dx_ref;
+    bn.forward(x, y, Mode::Eval);
+    bn.backward(x, y, r, &dx);
+    bn.backward_reference(x, y, r, &dx_ref);
+    CHECK((dx - dx_ref).cwiseAbs().maxCoeff() < 1e-5f);
+    Matrix xv = x;
+    auto f = [&] {
+      Matrix yy;
+      bn.forward(xv, yy, Mode::Eval);
+      return weighted_sum(yy, r);
+    };
+    const GradError e = check_gradient(xv, dx, f, rng, 20, 1e-2);
+    CHECK(e.disagree == 0);
+    CHECK(e.max_rel < 1e-2);
+  }
+}
+
+TEST_CASE("Batch norm: one value per channel (a dense batch of 1) leaves the running statistics alone", "[batchnorm]") {
+  BatchNorm bn(0.1, 1e-5);
+  Rng rng(1);
+  bn.setup(Shape{3, 1, 1}, rng);
+  Matrix x(3, 1), y;
+  x << 5, -2, 7;
+  bn.forward(x, y, Mode::Train);
+  CHECK(*bn.buffers()[0] == Matrix::Zero(3, 1));
+  CHECK(*bn.buffers()[1] == Matrix::Ones(3, 1));
+  CHECK(y == Matrix::Zero(3, 1));  // x̂ = 0: the output is β
 }

@@ -90,6 +90,13 @@ TEST_CASE("Every registered layer's fast path agrees with its reference loops", 
     l.backward_reference(x, y, dy, &dxr);
     CHECK(max_abs_diff(dx, dxr) < 1e-4);
     for (size_t i = 0; i < grads.size(); ++i) CHECK(max_abs_diff(grads[i], l.params()[i]->grad) < 1e-4);
+    // after an evaluation forward (saliency of a trained model) too
+    l.forward(x, y, Mode::Eval);
+    l.backward(x, y, dy, &dx);
+    l.forward_reference(x, yr, Mode::Eval);
+    l.backward_reference(x, yr, dy, &dxr);
+    CHECK(max_abs_diff(y, yr) < 1e-4);
+    CHECK(max_abs_diff(dx, dxr) < 1e-4);
   }
 }
 

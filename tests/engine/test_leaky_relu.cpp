@@ -34,7 +34,7 @@ TEST_CASE("Leaky ReLU: forward against the definition, gradient check away from 
   check_activation(l, [](double x) { return x > 0 ? x : 0.2 * x; });
 }
 
-TEST_CASE("Leaky ReLU: spec round trip, α's range, and it trains in a model", "[leaky_relu]") {
+TEST_CASE("Leaky ReLU: spec round trip, α's range, and it builds in a model", "[leaky_relu]") {
   CHECK(make_layer(parse_layer_spec("leaky_relu"))->spec() == "leaky_relu(0.01)");
   CHECK(make_layer(parse_layer_spec("leaky_relu(0.3)"))->spec() == "leaky_relu(0.3)");
   CHECK(make_layer(parse_layer_spec("leaky_relu(alpha=0.2)"))->spec() == "leaky_relu(0.2)");

@@ -384,7 +384,8 @@ double train_flops_per_image(Model& m) {
   double f = 0;
   for (int i = 0; i < m.size(); ++i) {
     Layer& l = m.layer(i);
-    if (l.param_count() > 0) f += l.flops(1) * (i == 0 ? 2 : 3);
+    const std::vector<ParamRole> roles = l.param_roles();
+    if (!roles.empty() && roles[0].layout != ParamLayout::Vector) f += l.flops(1) * (i == 0 ? 2 : 3);
   }
   return f;
 }
