@@ -171,3 +171,29 @@ TEST_CASE("Version 1 files (no extras) still load", "[model-file]") {
   REQUIRE(wl.size() == wm.size());
   for (size_t i = 0; i < wl.size(); ++i) CHECK(wl[i] == wm[i]);  // every tensor, not only the first
 }
+
+TEST_CASE("Version 2 files (extras, no buffers) still load; a batchnorm model then keeps its initial statistics",
+          "[model-file]") {
+  Model m = Model::from_text("dense(8), batchnorm, relu, dense(10)", Shape{1, 28, 28}, 4);
+  Matrix x = Matrix::Constant(784, 3, 0.5f);
+  x(0, 1) = 1.0f;
+  m.forward(x, Mode::Train);  // the running statistics move
+  ModelExtras ex;
+  ex.dataset = "MNIST";
+  std::vector<uint8_t> b = serialize_model(m, Normalizer{}, &ex);
+  // v3 ends with: buffer count (4 bytes) + 2 × (rows, cols, 8 floats) = 4 + 2 × 40 bytes, then the CRC (4)
+  const size_t buffers = 4 + 2 * (8 + 8 * 4);
+  b.erase(b.end() - 4 - buffers, b.end() - 4);
+  set_u32(b, 4, 2);
+  set_u32(b, 8, static_cast<uint32_t>(b.size() - 16));
+  fix_crc(b);
+  LoadedModel l = deserialize_model(b.data(), b.size());
+  CHECK(l.version == 2);
+  CHECK(l.extras.dataset == "MNIST");
+  auto wl = l.model.snapshot().value, wm = m.snapshot().value;
+  REQUIRE(wl.size() == wm.size());
+  for (size_t i = 0; i < wl.size(); ++i) CHECK(wl[i] == wm[i]);
+  CHECK(*l.model.buffers()[0] == Matrix::Zero(8, 1));  // not in a v2 file: as a new layer starts
+  CHECK(*l.model.buffers()[1] == Matrix::Ones(8, 1));
+  CHECK(*m.buffers()[0] != Matrix::Zero(8, 1));
+}
