@@ -378,6 +378,20 @@ double peak_gemm_gflops(int reps, bool eigen) {
   return median(g);
 }
 
+// The CPU the figures were measured on: /proc/cpuinfo's model name (natively and under node on
+// Linux); the browser's page names itself (bench.html adds the user agent).
+std::string machine_name() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
+      std::string name = line.substr(line.find(':') + 1);
+      name.erase(0, name.find_first_not_of(' '));
+      return name;
+    }
+  return "CPU unknown";
+}
+
 // multiply-adds ×2 of one training step per image in the layers with weights (the GEMMs):
 // forward, ∂W, and ∂x except for layer 1
 double train_flops_per_image(Model& m) {
@@ -398,7 +412,7 @@ int cmd_bench(const std::string& data_dir, bool quick) {
 #else
   const char* build = "native, -O3 -march=native";
 #endif
-  std::printf("bench: %s, single thread\n", build);
+  std::printf("bench: %s, single thread, %s\n", build, machine_name().c_str());
   const int reps = quick ? 3 : 7;
   const double peak_eigen = peak_gemm_gflops(reps, true), peak_ours = peak_gemm_gflops(reps, false);
   const double peak = std::max(peak_eigen, peak_ours);
@@ -467,12 +481,13 @@ int cmd_bench(const std::string& data_dir, bool quick) {
       }
       return median(v);
     };
-    double inf1 = infer(1), inf256 = infer(256);
+    const double inf1 = infer(1), inf32 = infer(32), inf256 = infer(256);
     std::printf("\n%s (%s parameters)\n", c.name, with_commas(m.param_count()).c_str());
     std::printf("  training, batch %d:   %9.0f images/s   %.2f GFLOP/s = %.0f%% of peak GEMM\n", B, train_ips, gflops,
                 100 * gflops / peak);
     std::printf("  inference, batch 1:   %9.0f images/s\n", inf1);
-    std::printf("  inference, batch 256: %9.0f images/s\n", inf256);
+    std::printf("  inference, batch 32:  %9.0f images/s\n", inf32);
+    std::printf("  inference, batch 256: %9.0f images/s   (%.2f× batch 1)\n", inf256, inf256 / inf1);
     // where the time goes
     m.set_profiling(true);
     train_steps(steps);
