@@ -26,7 +26,6 @@ class Dropout : public Layer {
   Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;
   std::string symbol() const override { return "d"; }
   void hold_randomness(bool on) override { hold_ = on; }
-  const Matrix& mask() const { return mask_; }
 
  private:
   double p_;

@@ -30,12 +30,8 @@ class Pool2D : public Layer {
   Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;
   std::string symbol() const override { return "p"; }
   double flops(int batch) const override { return static_cast<double>(out_.size()) * k_ * k_ * batch; }
+  // max pooling: the index within the sample's input column of the winner of each output
   const Eigen::MatrixXi* winners() const override { return max_ ? &argmax_ : nullptr; }
-
-  // for max pooling: index within the sample's input column of the winner of each output
-  const Eigen::MatrixXi& argmax() const { return argmax_; }
-  int kernel() const { return k_; }
-  int stride() const { return s_; }
 
  private:
   static std::unique_ptr<Layer> from_spec(const LayerSpec& s, bool max);

@@ -1,5 +1,4 @@
 #include "gradient_check.h"
-#include "layers/pool2d.h"
 #include "loss/softmax_cross_entropy.h"
 #include "model/model.h"
 #include "model/presets.h"
@@ -22,10 +21,7 @@ std::vector<int> region(Model& m, const Matrix& x) {
     const Matrix& in = i == 0 ? x : m.activation(i - 1);
     if (m.layer(i).type() == "relu")
       for (Eigen::Index k = 0; k < in.size(); ++k) r.push_back(in.data()[k] > 0);
-    if (m.layer(i).type() == "maxpool") {
-      const auto& am = static_cast<Pool2D&>(m.layer(i)).argmax();
-      r.insert(r.end(), am.data(), am.data() + am.size());
-    }
+    if (const Eigen::MatrixXi* am = m.layer(i).winners()) r.insert(r.end(), am->data(), am->data() + am->size());
   }
   return r;
 }

@@ -21,10 +21,10 @@ TEST_CASE("MaxPool2D picks the window maximum and records the winner", "[pool2d]
   CHECK(y(1, 0) == 8);
   CHECK(y(2, 0) == 9);
   CHECK(y(3, 0) == 7);
-  CHECK(p.argmax()(0, 0) == 1);
-  CHECK(p.argmax()(1, 0) == 6);
-  CHECK(p.argmax()(2, 0) == 12);
-  CHECK(p.argmax()(3, 0) == 15);
+  CHECK((*p.winners())(0, 0) == 1);
+  CHECK((*p.winners())(1, 0) == 6);
+  CHECK((*p.winners())(2, 0) == 12);
+  CHECK((*p.winners())(3, 0) == 15);
   Matrix dy(4, 1), dx;
   dy << 1, 2, 3, 4;
   p.backward(x, y, dy, &dx);
