@@ -24,7 +24,7 @@ fi
 PACKAGES=(build-essential cmake pkg-config git ca-certificates xz-utils dpkg-dev
   libeigen3-dev catch2 zlib1g-dev libcli11-dev nlohmann-json3-dev libstb-dev
   libsdl2-dev libgl-dev libgl1-mesa-dri xvfb imagemagick fonts-inter fonts-dejavu-core dataset-fashion-mnist
-  clang libclang-rt-14-dev nodejs npm)
+  clang libclang-rt-14-dev clang-format x11-utils nodejs npm)
 if [ -z "${BPL_SKIP_WEB:-}" ]; then PACKAGES+=(emscripten chromium); fi
 
 missing=()
