@@ -253,6 +253,7 @@ std::string App::settings_query() const {
 std::string App::apply_settings_query(const std::string& query_in) {
   std::string query = query_in;
   if (!query.empty() && (query[0] == '#' || query[0] == '?')) query = query.substr(1);
+  query = take_ui_settings(query);
   if (query.empty()) return "";
   RunConfig rc = cfg;
   rc.layers = layers_text;
@@ -450,6 +451,10 @@ void App::experiments_start() {
 std::string App::state_json() {
   nlohmann::json j;
   j["state"] = run_state_name(state());
+  j["ui_scale"] = ui_scale;
+  j["present"] = present;
+  j["dark_theme"] = dark_theme;
+  j["show_help"] = show_help;
   j["data_ready"] = data_ready();
   j["data_status"] = data_status;
   j["dataset"] = dataset_name;
@@ -549,6 +554,9 @@ std::string App::state_json() {
     j["stepper"] = sj;
   }
   for (const auto& [k, r] : ui_rects) j["ui"][k] = {r[0], r[1], r[2], r[3]};
+  j["ui_clipped"] = ui_clipped;
+  j["ui_focused"] = ui_focused;
+  j["nav_visible"] = nav_visible;
   return j.dump();
 }
 

@@ -29,6 +29,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -144,24 +145,43 @@ class App {
   void set_notice(const std::string& text) { notice = text; }
   uint64_t weights_hash();  // FNV-1a of the weights (tests compare before/after reload)
 
-  // ---- UI preferences and frame statistics
+  // ---- UI preferences (web/ui_prefs.cpp) and frame statistics
+  // Kept across visits (Platform::save_ui_prefs) and settable by a link: ui.scale, ui.theme,
+  // ui.view, ui.present (e.g. #ui.present=true&ui.view=stepper for a lecture's slide).
   bool dark_theme = true;
   float ui_scale = 1.0f;
+  static constexpr float kMinUiScale = 0.75f, kMaxUiScale = 3.0f;
+  bool present = false;    // present mode: the settings hidden, the view large, high contrast
+  bool show_help = false;  // the keyboard shortcuts overlay
   bool log_loss = false;
   int view = 0;           // index into kViews
   int view_request = -1;  // select this view on the next frame (menu, command line, tests)
   bool theme_dirty = true, font_dirty = true;
-  void set_dark_theme(bool dark) { dark_theme = dark, theme_dirty = true; }
-  void set_ui_scale(float s) { ui_scale = s; }
+  void set_dark_theme(bool dark);
+  void set_ui_scale(float s);  // clamped to [kMinUiScale, kMaxUiScale]; fonts rebuilt next frame
+  void set_present(bool on);
   void refresh_fonts() { font_dirty = theme_dirty = true; }
   void set_log_loss(bool on) { log_loss = on; }
   void open_view(int v) { view_request = v; }
-  void shown_view(int v) { view = v, view_request = -1; }  // the tab the frame drew
+  void shown_view(int v);  // the tab the frame drew
+  float effective_scale() const { return present ? ui_scale * kPresentZoom : ui_scale; }
+  static constexpr float kPresentZoom = 1.25f;
+  std::string ui_query() const;  // "ui.scale=…&ui.theme=…&ui.view=…&ui.present=…"
+  // Apply the ui.* pairs of a link or of the saved preferences; returns the other pairs (the run
+  // settings). A bad ui value is named in the notice and skipped; the others still apply.
+  std::string take_ui_settings(const std::string& query);
+  void save_ui_prefs();
+  // what a screen reader hears (Platform::announce), said once each time it changes
+  void announce(const std::string& text);
   FrameStats frames;
   std::string state_json();  // read-only snapshot for tests and the benchmark mode
   // where key controls were drawn last frame (x, y, w, h in CSS pixels), so a browser test can
   // aim real mouse clicks at them
   std::map<std::string, std::array<float, 4>> ui_rects;
+  std::set<std::string> ui_clipped;  // of those, the ones cut by their panel's edge
+  std::string ui_focused;            // the one the keyboard's focus is on ("" none)
+  bool nav_visible = false;          // the focus ring is drawn
+  int train_pane = 0;                // on a narrow screen the Train view shows one panel: 0 curves, 1 model, 2 settings
 
   // ---- the parts the views show (panels read them; actions below or the parts' own methods)
   StepperState stepper;
@@ -222,6 +242,7 @@ class App {
   Model preview_;
   std::string validation_;
   std::map<std::string, std::string> setting_errors_;  // key → why its last value was refused
+  std::string announced_;
 };
 
 }  // namespace bpl::app

@@ -15,6 +15,7 @@
 #include "data/idx.h"
 #include "frame_scheduler.h"
 #include "heatmap.h"
+#include "input_pacer.h"
 #include "panels/panels.h"
 
 #include <SDL.h>
@@ -68,9 +69,27 @@ struct Glue {
   Bench bench;
   Clock::time_point last_frame = Clock::now();
   float dpr = 1.0f;
+  InputPacer pacer;
+  std::vector<SDL_Event> held;  // events the pacer holds for the next frame
 };
 
 Glue* g = nullptr;
+
+// what the input pacer needs of an SDL event (SDL turns a finger into mouse events with
+// SDL_TOUCH_MOUSEID)
+PointerEvent pointer_event(const SDL_Event& e) {
+  switch (e.type) {
+    case SDL_MOUSEMOTION:
+      return {PointerEvent::Move, static_cast<float>(e.motion.x), static_cast<float>(e.motion.y),
+              e.motion.which == SDL_TOUCH_MOUSEID};
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+      return {e.type == SDL_MOUSEBUTTONDOWN ? PointerEvent::Down : PointerEvent::Up, static_cast<float>(e.button.x),
+              static_cast<float>(e.button.y), e.button.which == SDL_TOUCH_MOUSEID};
+    default:
+      return {};
+  }
+}
 
 void save_screenshot(const std::string& path) {
 #ifndef __EMSCRIPTEN__
@@ -115,14 +134,21 @@ void frame() {
   sched.frame_started(interval, app.frames);
   if (sched.painted_frames() > 0) g->bench.frame(interval);
 
+  // this frame's events after those held last frame; the pacer may hold a press for a frame
+  std::vector<SDL_Event> events;
+  events.swap(g->held);
   SDL_Event e;
-  bool input = false;
-  while (SDL_PollEvent(&e)) {
-    input = true;
-    ImGui_ImplSDL2_ProcessEvent(&e);
-    if (e.type == SDL_QUIT) g->done = true;
-    if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE &&
-        e.window.windowID == SDL_GetWindowID(g->window))
+  while (SDL_PollEvent(&e)) events.push_back(e);
+  std::vector<PointerEvent> pointer(events.size());
+  for (size_t i = 0; i < events.size(); ++i) pointer[i] = pointer_event(events[i]);
+  const size_t admitted = g->pacer.admit(pointer);
+  g->held.assign(events.begin() + static_cast<std::ptrdiff_t>(admitted), events.end());
+  const bool input = !events.empty() || g->pacer.wants_frame();
+  for (size_t i = 0; i < admitted; ++i) {
+    ImGui_ImplSDL2_ProcessEvent(&events[i]);
+    if (events[i].type == SDL_QUIT) g->done = true;
+    if (events[i].type == SDL_WINDOWEVENT && events[i].window.event == SDL_WINDOWEVENT_CLOSE &&
+        events[i].window.windowID == SDL_GetWindowID(g->window))
       g->done = true;
   }
 #ifdef __EMSCRIPTEN__
@@ -141,13 +167,13 @@ void frame() {
   }
 #endif
   if (app.font_dirty) {
-    load_fonts(app.ui_scale, g->dpr);
+    load_fonts(app.effective_scale(), g->dpr);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     app.font_dirty = false;
   }
   if (app.theme_dirty) {
-    apply_theme(app.dark_theme, app.ui_scale);
+    apply_theme(app.dark_theme, app.effective_scale(), app.present);
     app.theme_dirty = false;
   }
 
@@ -178,6 +204,16 @@ void frame() {
   const auto t_ui = Clock::now();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
+  {
+    ImGuiIO& io = ImGui::GetIO();
+    const InputPacer::Pointer& p = g->pacer.pointer();
+    if (p.set_position) io.MousePos = ImVec2(p.x, p.y);
+    if (p.buttons_up) io.MouseDown[0] = io.MouseDown[1] = io.MouseDown[2] = false;
+    g->pacer.saw(io.MousePos.x, io.MousePos.y);
+    // Enter presses the focused button as Space does (Dear ImGui 1.86 keeps Enter for text input)
+    if (!io.WantTextInput && (io.KeysDown[SDL_SCANCODE_RETURN] || io.KeysDown[SDL_SCANCODE_KP_ENTER]))
+      io.NavInputs[ImGuiNavInput_Activate] = 1.0f;
+  }
   ImGui::NewFrame();
   draw_ui(app);
   ImGui::Render();
@@ -251,6 +287,8 @@ int main(int argc, char** argv) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed, nothing to remember
+  // Tab, the arrows, Space, Enter and Escape move through and press every control, with a focus ring
+  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplSDL2_InitForOpenGL(g->window, g->gl);
   ImGui_ImplOpenGL3_Init(glsl);
   if (!g->opt.preset.empty()) g->app.apply_preset(g->opt.preset);

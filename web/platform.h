@@ -35,6 +35,10 @@ class Platform {
   virtual void autosave(const std::vector<uint8_t>& /*bytes*/, const std::string& /*query*/,
                         const std::string& /*summary*/) {}
   virtual void answer_restore(bool /*restore*/) {}  // the learner's answer to the restore offer
+  // remember the UI preferences ("ui.scale=1.5&ui.theme=light&…") for the next visit
+  virtual void save_ui_prefs(const std::string& /*query*/) {}
+  // say this to a screen reader (the page's aria-live region): what the canvas shows
+  virtual void announce(const std::string& /*text*/) {}
 };
 
 }  // namespace bpl::app

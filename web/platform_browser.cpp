@@ -18,6 +18,9 @@ EM_JS(void, js_share, (const char* query), { window.bplShare(UTF8ToString(query)
 EM_JS(void, js_store, (const uint8_t* bytes, size_t size, const char* query, const char* summary),
       { window.bplStore(HEAPU8.slice(bytes, bytes + size), UTF8ToString(query), UTF8ToString(summary)); });
 EM_JS(void, js_answer_restore, (int yes), { window.bplAnswerRestore(yes); });
+EM_JS(void, js_save_ui_prefs, (const char* query),
+      { try { localStorage.setItem('bpl-ui', UTF8ToString(query)); } catch (e) {} });
+EM_JS(void, js_announce, (const char* text), { window.bplAnnounce(UTF8ToString(text)); });
 EM_JS(int, js_timer_loop, (), { return new URLSearchParams(location.search).get('loop') === 'timer' ? 1 : 0; });
 // clang-format on
 
@@ -51,6 +54,14 @@ void BrowserPlatform::autosave(const std::vector<uint8_t>& bytes, const std::str
 
 void BrowserPlatform::answer_restore(bool restore) {
   js_answer_restore(restore ? 1 : 0);
+}
+
+void BrowserPlatform::save_ui_prefs(const std::string& query) {
+  js_save_ui_prefs(query.c_str());
+}
+
+void BrowserPlatform::announce(const std::string& text) {
+  js_announce(text.c_str());
 }
 
 bool browser_wants_timer_loop() {

@@ -20,6 +20,8 @@ class BrowserPlatform : public Platform {
   bool can_autosave() const override { return true; }
   void autosave(const std::vector<uint8_t>& bytes, const std::string& query, const std::string& summary) override;
   void answer_restore(bool restore) override;
+  void save_ui_prefs(const std::string& query) override;
+  void announce(const std::string& text) override;
 };
 
 // ?loop=timer in the page's address: run the frame on a 60 Hz timer instead of

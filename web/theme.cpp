@@ -18,7 +18,23 @@ ImU32 series_color(int i) {
   return c[i % 7];
 }
 
-void apply_theme(bool dark, float scale) {
+ImVec4 to_imvec(Rgb c, float alpha) {
+  return ImVec4(c.r, c.g, c.b, alpha);
+}
+
+static bool g_dark = true, g_present = false;
+
+const UiPalette& colors() {
+  return palette(g_dark ? Theme::Dark : Theme::Light, g_present);
+}
+
+ImVec4 color(Rgb c) {
+  return to_imvec(c, 1.0f);
+}
+
+void apply_theme(bool dark, float scale, bool present) {
+  g_dark = dark, g_present = present;
+  const UiPalette& p = colors();
   ImGuiStyle style;
   if (dark)
     ImGui::StyleColorsDark(&style);
@@ -33,22 +49,25 @@ void apply_theme(bool dark, float scale) {
   style.FramePadding = ImVec2(8, 5);
   style.ItemSpacing = ImVec2(8, 5);
   style.WindowPadding = ImVec2(12, 10);
+  style.ScrollbarSize = 16.0f;  // a finger can hold it
   ImVec4* c = style.Colors;
-  if (dark) {
-    c[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
-    c[ImGuiCol_ChildBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
-    c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = ImVec4(0.12f, 0.14f, 0.17f, 1.0f);
-    c[ImGuiCol_FrameBg] = ImVec4(0.14f, 0.16f, 0.19f, 1.0f);
-    c[ImGuiCol_Header] = ImVec4(0.0f, 0.45f, 0.70f, 0.45f);
-    c[ImGuiCol_Button] = ImVec4(0.18f, 0.21f, 0.25f, 1.0f);
-    c[ImGuiCol_MenuBarBg] = ImVec4(0.07f, 0.08f, 0.10f, 1.0f);
-  } else {
-    c[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1.0f);
-    c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = ImVec4(0.90f, 0.91f, 0.92f, 1.0f);
-    c[ImGuiCol_FrameBg] = ImVec4(0.91f, 0.92f, 0.93f, 1.0f);
-    c[ImGuiCol_Button] = ImVec4(0.86f, 0.88f, 0.90f, 1.0f);
+  // every text colour comes from the palette (web/palette.cpp), which is checked for WCAG AA
+  c[ImGuiCol_Text] = color(p.text);
+  c[ImGuiCol_TextDisabled] = color(p.muted);
+  c[ImGuiCol_WindowBg] = color(p.window);
+  c[ImGuiCol_ChildBg] = color(p.child);
+  c[ImGuiCol_PopupBg] = to_imvec(p.frame, 0.98f);
+  c[ImGuiCol_MenuBarBg] = color(p.menu);
+  c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = color(p.menu);
+  c[ImGuiCol_FrameBg] = color(p.frame);
+  c[ImGuiCol_Button] = color(p.button);
+  c[ImGuiCol_NavHighlight] = color(p.focus);
+  if (dark) c[ImGuiCol_Header] = ImVec4(0.0f, 0.45f, 0.70f, 0.45f);
+  if (present) {
+    c[ImGuiCol_Border] = to_imvec(p.muted, 0.8f);
+    style.ChildBorderSize = 2.0f;
   }
-  c[ImGuiCol_PlotHistogram] = ImVec4(0.0f, 0.62f, 0.45f, 1.0f);
+  c[ImGuiCol_PlotHistogram] = to_imvec(p.good, 1.0f);
   // software WebGL (SwiftShader) pays per anti-aliasing fringe triangle; shapes stay crisp without
   style.AntiAliasedFill = false;
   style.AntiAliasedLines = false;

@@ -1,5 +1,7 @@
 #include "widgets.h"
 
+#include <imgui_internal.h>
+
 #include "app.h"
 
 #include <algorithm>
@@ -12,6 +14,20 @@ namespace bpl::app {
 void RecordRect(App& app, const std::string& name) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   app.ui_rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
+  if (ImGui::IsItemFocused()) app.ui_focused = name;  // the keyboard's focus ring is on it
+  // cut by the edge of its panel (scrolled out of sight, or clipped): the tests' "on screen" fails
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  if (a.x < clip.Min.x - 0.5f || a.y < clip.Min.y - 0.5f || b.x > clip.Max.x + 0.5f || b.y > clip.Max.y + 0.5f)
+    app.ui_clipped.insert(name);
+}
+
+void Flow(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+float ButtonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 
 void HelpMarker(const char* text) {
@@ -53,8 +69,29 @@ bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, co
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text), dim_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 grid_col = ImGui::GetColorU32(ImGuiCol_Border), bg_col = ImGui::GetColorU32(ImGuiCol_FrameBg);
   const float fs = ImGui::GetFontSize();
-  // plot area inside the margins for tick labels and axis titles
-  const ImVec2 a(p0.x + fs * 4.2f, p0.y + fs * 1.9f), b(p0.x + size.x - fs * 0.6f, p0.y + size.y - fs * 2.6f);
+  // the legend: right-aligned on the title's line when both fit, else in rows under it
+  struct Key {
+    const Series* s;
+    float x, y;
+  };
+  std::vector<Key> keys;
+  float rows_h = 0;
+  {
+    const float title_w = ImGui::CalcTextSize(opt.y_label).x + fs * 1.5f;
+    const float right = p0.x + size.x - fs * 0.6f;
+    float lx = right, ly = p0.y + fs * 0.4f, left_limit = p0.x + fs * 0.5f + title_w;
+    for (auto it = series.rbegin(); it != series.rend(); ++it) {
+      const float w = ImGui::CalcTextSize(it->label.c_str()).x + fs * 2.4f;
+      if (lx - w < left_limit && lx < right) {  // this row is full: the next one, the whole width
+        lx = right, ly += fs * 1.3f, left_limit = p0.x + fs * 0.5f;
+        rows_h += fs * 1.3f;
+      }
+      lx -= w;
+      keys.push_back({&*it, lx, ly});
+    }
+  }
+  // plot area inside the margins for tick labels, axis titles and the legend
+  const ImVec2 a(p0.x + fs * 4.2f, p0.y + fs * 1.9f + rows_h), b(p0.x + size.x - fs * 0.6f, p0.y + size.y - fs * 2.6f);
   (void)bg_col;  // no filled background: see ui.cpp on overdraw
 
   // ranges
@@ -72,6 +109,7 @@ bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, co
   if (empty) {
     xmin = 0, xmax = 1, ymin = opt.log_y ? 0.01 : 0, ymax = 1;
   }
+  if (opt.x_max > opt.x_min) xmin = opt.x_min, xmax = opt.x_max;  // plots stacked share their x-axis
   if (xmax - xmin < 1e-9) xmax = xmin + 1;
   auto ty = [&](double y) { return opt.log_y ? std::log10(std::max(y, 1e-12)) : y; };
   double lo = ty(ymin), hi = ty(ymax);
@@ -145,14 +183,10 @@ bool LinePlot(const char* id, const std::vector<Series>& series, ImVec2 size, co
   }
 
   // legend
-  // legend: one row above the plot area, right-aligned
-  float lx = b.x;
-  for (auto it = series.rbegin(); it != series.rend(); ++it) {
-    ImVec2 ts = ImGui::CalcTextSize(it->label.c_str());
-    lx -= ts.x + fs * 2.4f;
-    const float ly = p0.y + fs * 0.4f;
-    dl->AddLine(ImVec2(lx, ly + ts.y * 0.5f), ImVec2(lx + fs * 1.2f, ly + ts.y * 0.5f), it->color, 3.0f);
-    dl->AddText(ImVec2(lx + fs * 1.5f, ly), text_col, it->label.c_str());
+  for (const Key& k : keys) {
+    const float mid = k.y + fs * 0.5f;
+    dl->AddLine(ImVec2(k.x, mid), ImVec2(k.x + fs * 1.2f, mid), k.s->color, 3.0f);
+    dl->AddText(ImVec2(k.x + fs * 1.5f, k.y), text_col, k.s->label.c_str());
   }
 
   // hover read-out: nearest x

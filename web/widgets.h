@@ -15,7 +15,13 @@ class App;
 
 // Remember where the last item was drawn (x, y, w, h in CSS pixels) under `name` in App::ui_rects,
 // so a browser test can aim real mouse clicks at it.
+// A rectangle cut by its panel's edge is also listed in App::ui_clipped.
 void RecordRect(App& app, const std::string& name);
+
+// Flowing layout: the next item continues this line when `width` still fits, else starts a new
+// line (rows of buttons wrap on a phone instead of running off the window).
+void Flow(float width);
+float ButtonWidth(const char* label);  // a button's width for its label
 
 // "(?)" that explains a concept on hover (as in imgui_demo.cpp)
 void HelpMarker(const char* text);
@@ -35,6 +41,7 @@ struct PlotOptions {
   bool y_from_zero = false;
   float y_max_clamp = 0.0f;  // > 0: never show above this (accuracy ≤ 1)
   const char* value_format = "%.4f";
+  float x_min = 0, x_max = 0;  // x_max > x_min: this x range (stacked plots line up), else the data's
 };
 
 // Axes with ticks and labels, the series as lines, a legend, and a hover read-out of the

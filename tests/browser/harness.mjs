@@ -45,11 +45,13 @@ export function checks(name) {
     if (ok) { passed++; console.log('  ok: ' + what); } else { failed++; console.log('  FAILED: ' + what); }
     return !!ok;
   };
-  const done = () => {
+  // exit: false returns the number of failures instead of exiting (several apps in one script)
+  const done = ({ exit = true } = {}) => {
     // a script whose checks never ran has proved nothing
     if (passed + failed === 0) check(false, `${name}: no check ran`);
     console.log(`${name}: ${passed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
+    if (exit) process.exit(failed ? 1 : 0);
+    return failed;
   };
   return { check, done };
 }
@@ -65,14 +67,15 @@ const where = (s) => {
 
 // Opens a page for the app (not yet navigated: t.page.goto(t.url + …)).
 // options.persistent: a fresh browser profile kept across reloads (removed by finish)
-export async function openApp(name, viewport = { width: 1280, height: 800 }, { persistent = false, acceptDownloads = false } = {}) {
+// options.device: playwright's deviceScaleFactor, hasTouch, isMobile (a phone or tablet)
+export async function openApp(name, viewport = { width: 1280, height: 800 }, { persistent = false, acceptDownloads = false, device = {} } = {}) {
   fs.mkdirSync(shots, { recursive: true });
   const { check, done } = checks(name);
   const server = await startServer(site);
   const url = server.url;
   const profile = persistent ? fs.mkdtempSync(path.join(os.tmpdir(), 'bpl-profile-')) : null;
-  const browser = await launchChromium(persistent ? { profile, viewport, acceptDownloads } : {});
-  const page = persistent ? (browser.pages()[0] || await browser.newPage()) : await browser.newPage({ viewport, acceptDownloads });
+  const browser = await launchChromium(persistent ? { profile, viewport, acceptDownloads, ...device } : {});
+  const page = persistent ? (browser.pages()[0] || await browser.newPage()) : await browser.newPage({ viewport, acceptDownloads, ...device });
   const errors = [];
   page.on('pageerror', (e) => errors.push('pageerror: ' + e));
   page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
@@ -117,19 +120,26 @@ export async function openApp(name, viewport = { width: 1280, height: 800 }, { p
     await page.mouse.down(); await frames(2);
     await page.mouse.up(); await frames(2);
   };
+  // a finger: touch start and end a couple of frames apart, no pointer before or after
+  const tap = async (x, y) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] }); await frames(2);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] }); await frames(2);
+    await cdp.detach();
+  };
   const key = async (k) => {
     await page.keyboard.down(k); await frames(2);
     await page.keyboard.up(k); await frames(2);
   };
   const ready = () => until((s) => s.data_ready, null, { timeout: 30000, what: 'the data to load (data_ready)' });
   const shot = (file) => page.screenshot({ path: path.join(shots, file) });
-  const finish = async (crash) => {
+  const finish = async (crash, { exit = true } = {}) => {
     if (crash) check(false, `${name} test crashed: ` + (crash.stack || crash));
     else check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.slice(0, 3).join(' | ') : ''}`);
     await browser.close();
     server.stop();
     if (profile) fs.rmSync(profile, { recursive: true, force: true });
-    done();
+    return done({ exit });
   };
-  return { page, url, browser, check, state, center, frames, until, untilPage, click, key, ready, shot, finish, errors };
+  return { page, url, browser, check, state, center, frames, until, untilPage, click, tap, key, ready, shot, finish, errors };
 }

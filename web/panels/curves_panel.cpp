@@ -3,6 +3,7 @@
 #include "panels/panels.h"
 #include "widgets.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace bpl::app {
@@ -43,19 +44,28 @@ void CurvesPanel(App& app) {
       }
     }
   }
+  // at least a readable height each (the panel scrolls on a short screen)
   const float w = ImGui::GetContentRegionAvail().x,
-              hgt = (ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y) * 0.5f;
+              hgt = std::max(ImGui::GetFontSize() * 11.0f,
+                             (ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y) * 0.5f);
+  // one x range for both plots, so epoch 3 of the loss is above epoch 3 of the accuracy
+  float x_max = 0;
+  for (const Series* s : {&bl, &tl})
+    if (!s->x.empty()) x_max = std::max(x_max, s->x.back());
+  x_max = std::max(1.0f, x_max);
   PlotOptions lo;
   lo.x_label = "epoch";
   lo.y_label = "loss (cross-entropy)";
   lo.log_y = app.log_loss;
   lo.y_from_zero = true;
+  lo.x_max = x_max;
   LinePlot("loss", {bl, tl, vl, te}, ImVec2(w, hgt), lo);
   PlotOptions ao;
   ao.x_label = "epoch";
   ao.y_label = "accuracy";
   ao.y_max_clamp = 1.0f;
   ao.value_format = "%.4f";
+  ao.x_max = x_max;
   LinePlot("accuracy", {ta, va, tea}, ImVec2(w, hgt), ao);
 }
 

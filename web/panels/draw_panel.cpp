@@ -23,8 +23,22 @@ void DrawPanel(App& app) {
   const DrawPad& pad = app.pad;
   const float fs = ImGui::GetFontSize();
   const int N = DrawPad::kSize;
+  // On a narrow screen (a phone) the guess comes first, in one line above the pad, and the
+  // groups stack; on a wide one: the pad, what the network sees, the guess, side by side.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool narrow = avail.x < fs * 50.0f;
+  if (narrow) {
+    ImGui::SetWindowFontScale(1.4f);
+    if (pad.probs.empty())
+      ImGui::TextDisabled("%s", pad.pre.empty ? "Draw a digit below" : "no model yet");
+    else
+      ImGui::Text("The network's guess: %d (%.1f%% sure)", pad.top, 100.0 * pad.probs[pad.top]);
+    ImGui::SetWindowFontScale(1.0f);
+    RecordRect(app, "pad_guess");
+  }
   // ---- the canvas
-  const float side = std::min(ImGui::GetContentRegionAvail().y - fs * 6.5f, fs * 24.0f);
+  const float side = narrow ? std::max(fs * 8.0f, std::min({avail.x, avail.y - fs * 8.0f, fs * 24.0f}))
+                            : std::min(avail.y - fs * 6.5f, fs * 24.0f);
   ImGui::BeginGroup();
   ImGui::TextDisabled("Draw a digit (mouse, touch or pen)");
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -66,7 +80,11 @@ void DrawPanel(App& app) {
   ImGui::EndGroup();
 
   app.pad_update();
-  ImGui::SameLine(0, fs * 1.5f);
+  const float pside = std::min(side * 0.6f, fs * 14.0f);
+  if (narrow)
+    Flow(pside);
+  else
+    ImGui::SameLine(0, fs * 1.5f);
   // ---- what the network sees
   ImGui::BeginGroup();
   ImGui::TextDisabled("What the network sees: 28×28");
@@ -76,7 +94,6 @@ void DrawPanel(App& app) {
       "its aspect ratio (averaging, so edges get grey levels), then place it in 28×28 so its centre of mass is "
       "at the centre. Without this, drawn digits are classified much worse.");
   static bool show_saliency = true;
-  const float pside = std::min(side * 0.6f, fs * 14.0f);
   const ImVec2 q0 = ImGui::GetCursorScreenPos();
   static const HeatmapLayout small = square(28);
   std::vector<float> px(784, 0.0f);
@@ -97,16 +114,21 @@ void DrawPanel(App& app) {
   if (show_saliency && !pad.saliency.empty()) ColorLegend(smax, pside);
   ImGui::EndGroup();
 
-  ImGui::SameLine(0, fs * 1.5f);
+  if (narrow)
+    Flow(fs * 16);
+  else
+    ImGui::SameLine(0, fs * 1.5f);
   // ---- the prediction
   ImGui::BeginGroup();
   if (pad.probs.empty()) {
     ImGui::TextDisabled(pad.pre.empty ? "draw something" : "no model yet");
+    if (!narrow) RecordRect(app, "pad_guess");
   } else {
     ImGui::TextDisabled("The network's guess");
     ImGui::SetWindowFontScale(4.0f);
     ImGui::Text("%d", pad.top);
     ImGui::SetWindowFontScale(1.0f);
+    if (!narrow) RecordRect(app, "pad_guess");
     ImGui::Text("%.1f%% sure", 100.0 * pad.probs[pad.top]);
     // probabilities as horizontal bars
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -145,8 +167,8 @@ void DrawPanel(App& app) {
                    "8\0"
                    "9\0"))
     app.pad.set_teach_label(label);
-  ImGui::SameLine();
   const bool can = !pad.pre.empty;
+  Flow(ButtonWidth("Teach it: add to the training set"));
   const bool teach = ImGui::Button("Teach it: add to the training set");
   RecordRect(app, "pad_teach");
   if (teach && can) {
@@ -158,7 +180,7 @@ void DrawPanel(App& app) {
         "Your drawing, with this label, joins the training images for this session;\nthe next epochs train on it.");
   ImGui::SameLine();
   ImGui::TextDisabled("%d taught", pad.taught);
-  ImGui::SameLine(0, fs * 2);
+  Flow(ButtonWidth("Step through backprop on it") + fs);
   if (ImGui::Button("Step through backprop on it") && can) app.pad_to_stepper(pad.teach_label);
   RecordRect(app, "pad_to_stepper");
   if (ImGui::IsItemHovered())

@@ -102,7 +102,7 @@ void ExperimentsPanel(App& app) {
       ImGui::TableNextColumn();
       if (r.report_acc > 0) ImGui::Text("%.2f%%", 100 * r.report_acc);
       ImGui::TableNextColumn();
-      if (static_cast<int>(i) == best) ImGui::TextColored(ImVec4(0.9f, 0.62f, 0, 1), "★");
+      if (static_cast<int>(i) == best) ImGui::TextColored(color(colors().edit), "★");
     }
     ImGui::EndTable();
   }

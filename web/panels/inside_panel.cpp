@@ -145,12 +145,12 @@ void InsidePanel(App& app) {
     ImGui::TableSetupColumn("filters", ImGuiTableColumnFlags_WidthStretch, 0.45f);
     ImGui::TableSetupColumn("activations", ImGuiTableColumnFlags_WidthStretch, 0.55f);
     ImGui::TableNextColumn();
-    ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "Filters");
+    ImGui::TextColored(color(colors().heading), "Filters");
     ImGui::SameLine();
     HelpMarker("The learned weights, live while training runs. Red: positive, blue: negative, white: 0.");
     Filters(app, ImGui::GetContentRegionAvail().x - fs * 0.5f);
     ImGui::TableNextColumn();
-    ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "Activations");
+    ImGui::TextColored(color(colors().heading), "Activations");
     ImGui::SameLine();
     HelpMarker(
         "Every layer's output for one input: feature maps as heatmaps, vectors as bars, the softmax as "

@@ -142,7 +142,7 @@ void ModelPanel(App& app) {
   }
   ImGui::EndDisabled();
   if (!app.validation().empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
+    ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
     ImGui::TextWrapped("Cannot train: %s", app.validation().c_str());
     ImGui::PopStyleColor();
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "app.h"
+#include "palette.h"
 
 #include <imgui.h>
 
@@ -11,6 +12,7 @@ void draw_ui(App& app);  // the whole frame: menu bar, panels, status bar
 
 void ModelPanel(App& app);
 void TrainingPanel(App& app);
+void RunControls(App& app);  // Start/Pause/Step/Reset, progress, messages
 void CurvesPanel(App& app);
 void StepperPanel(App& app);
 void InsidePanel(App& app);
@@ -19,8 +21,10 @@ void ReportPanel(App& app);
 void ExperimentsPanel(App& app);
 void StatusBar(App& app, float height);
 
-// theme and fonts (web/theme.cpp)
-void apply_theme(bool dark, float scale);
+// theme and fonts (web/theme.cpp); present: the high-contrast variant for a projector
+void apply_theme(bool dark, float scale, bool present = false);
+const UiPalette& colors();  // the palette of the theme applied last
+ImVec4 color(Rgb c);        // a palette colour for ImGui
 void load_fonts(float scale, float dpr);
 ImU32 series_color(int i);  // colour-blind-safe palette (Okabe–Ito)
 

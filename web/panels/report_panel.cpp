@@ -188,10 +188,10 @@ void ReportPanel(App& app) {
               r.epoch > 0 ? ("after epoch " + std::to_string(r.epoch)).c_str() : "the current weights");
   if (ImGui::BeginTable("report", 2, ImGuiTableFlags_BordersInnerV)) {
     ImGui::TableNextColumn();
-    ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "Confusion matrix");
+    ImGui::TextColored(color(colors().heading), "Confusion matrix");
     Confusion(app);
     ImGui::TableNextColumn();
-    ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "Per class");
+    ImGui::TextColored(color(colors().heading), "Per class");
     ClassTable(app);
     ImGui::EndTable();
   }
@@ -200,12 +200,12 @@ void ReportPanel(App& app) {
     std::vector<int> items;
     for (size_t i = 0; i < r.idx.size(); ++i)
       if (r.truth[i] == r.sel_truth && r.eval.predicted[i] == r.sel_pred) items.push_back(static_cast<int>(i));
-    ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "True %d, predicted %d: %d image%s", r.sel_truth, r.sel_pred,
+    ImGui::TextColored(color(colors().heading), "True %d, predicted %d: %d image%s", r.sel_truth, r.sel_pred,
                        static_cast<int>(items.size()), items.size() == 1 ? "" : "s");
     Gallery(app, "cell", items, false);
     ImGui::Separator();
   }
-  ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1), "The most confident mistakes");
+  ImGui::TextColored(color(colors().heading), "The most confident mistakes");
   ImGui::SameLine();
   HelpMarker("Test images the model got wrong, sorted by how sure it was (true → predicted, confidence).");
   Gallery(app, "mistakes", r.mistakes, true);

@@ -18,21 +18,31 @@ namespace bpl::app {
 
 namespace {
 
-const ImVec4 kForward(0.34f, 0.71f, 0.91f, 1.0f);  // sky blue
-const ImVec4 kBackward(0.90f, 0.62f, 0.0f, 1.0f);  // orange
-const ImVec4 kUpdate(0.0f, 0.62f, 0.45f, 1.0f);    // bluish green
-const ImVec4 kLoss(0.80f, 0.47f, 0.65f, 1.0f);     // reddish purple
+// the passes' colours (Okabe–Ito hues, from the theme's palette: sky blue, orange, bluish green,
+// reddish purple)
+ImVec4 kForward() {
+  return color(colors().forward);
+}
+ImVec4 kBackward() {
+  return color(colors().backward);
+}
+ImVec4 kUpdate() {
+  return color(colors().update);
+}
+ImVec4 kLoss() {
+  return color(colors().loss);
+}
 
 ImVec4 kind_color(OpKind k) {
   switch (k) {
     case OpKind::Forward:
-      return kForward;
+      return kForward();
     case OpKind::Backward:
-      return kBackward;
+      return kBackward();
     case OpKind::Update:
-      return kUpdate;
+      return kUpdate();
     default:
-      return kLoss;
+      return kLoss();
   }
 }
 
@@ -55,9 +65,9 @@ void Explain(const App& app, int tensor, int sample, int index, bool editable) {
   app.stepper.hover = tr.explain(app.stepper.op, tensor, sample, index);
   ImGui::TextUnformatted(app.stepper.hover.c_str());
   if (tr.edited(tensor, sample, index))
-    ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "you edited this value (what-if)");
+    ImGui::TextColored(color(colors().edit), "you edited this value (what-if)");
   else if (tr.changed(tensor, sample, index))
-    ImGui::TextColored(kBackward, "changed by your edit");
+    ImGui::TextColored(kBackward(), "changed by your edit");
   if (editable) ImGui::TextDisabled("click to select it: edit it (what-if) or check its gradient");
   ImGui::PopTextWrapPos();
   ImGui::EndTooltip();
@@ -149,7 +159,7 @@ void NumbersTable(App& app, int tensor, int sample, const View& v) {
         if (x < 0 || y < 0 || x >= L.w || y >= L.h || L.cell[y * L.w + x] < 0) continue;
         const int k = L.cell[y * L.w + x];
         if (k == focus)
-          ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%.4f", v.values[k]);
+          ImGui::TextColored(color(colors().edit), "%.4f", v.values[k]);
         else
           ImGui::Text("%.4f", v.values[k]);
         if (ImGui::IsItemHovered()) Explain(app, tensor, sample, k, st.trace.tensor(tensor).editable);
@@ -200,7 +210,7 @@ void TensorCard(App& app, int tensor, int sample, float width, bool written, boo
   if (tr.edit_count() > 0) {
     const int c = tr.changed_count(tensor);
     if (c > 0)
-      ImGui::TextColored(kBackward, "%d value%s changed by your edit%s", c, c == 1 ? "" : "s",
+      ImGui::TextColored(kBackward(), "%d value%s changed by your edit%s", c, c == 1 ? "" : "s",
                          tr.edit_count() > 1 ? "s" : "");
   }
   if (st.show_numbers) NumbersTable(app, tensor, sample, v);
@@ -216,14 +226,18 @@ void NetworkStrip(App& app) {
   const int boxes = m.size() + 2;  // x, the layers, the loss
   const float fs = ImGui::GetFontSize();
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float gap = fs * 0.9f, bw = std::max(fs * 3.2f, (avail - gap * (boxes - 1)) / boxes), bh = fs * 2.7f;
+  // as many boxes a row as fit at a readable width; more rows on a narrow screen
+  const float gap = fs * 0.9f, min_bw = fs * 4.2f, row_gap = fs * 0.5f;
+  const int per_row = std::clamp(static_cast<int>((avail + gap) / (min_bw + gap)), 1, boxes);
+  const float bw = (avail - gap * (per_row - 1)) / per_row, bh = fs * 2.7f;
+  const int rows = (boxes + per_row - 1) / per_row;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImU32 dir = ImGui::GetColorU32(kind_color(cur.kind));
   const ImU32 border = ImGui::GetColorU32(ImGuiCol_Border), text = ImGui::GetColorU32(ImGuiCol_Text),
               dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   for (int b = 0; b < boxes; ++b) {
-    const ImVec2 a(p0.x + b * (bw + gap), p0.y), c(a.x + bw, a.y + bh);
+    const ImVec2 a(p0.x + (b % per_row) * (bw + gap), p0.y + (b / per_row) * (bh + row_gap)), c(a.x + bw, a.y + bh);
     const int layer = b - 1;
     std::string name, shape;
     if (b == 0)
@@ -240,7 +254,7 @@ void NetworkStrip(App& app) {
     dl->AddRect(a, c, current ? dir : border, 4.0f, 0, current ? 2.5f : 1.0f);
     dl->AddText(ImVec2(a.x + (bw - ImGui::CalcTextSize(name.c_str()).x) * 0.5f, a.y + fs * 0.2f), text, name.c_str());
     dl->AddText(ImVec2(a.x + (bw - ImGui::CalcTextSize(shape.c_str()).x) * 0.5f, a.y + fs * 1.35f), dim, shape.c_str());
-    if (b + 1 < boxes) {
+    if (b + 1 < boxes && (b + 1) % per_row != 0) {
       // arrows point the way the current operation goes: → forward, ← backward
       const float y = a.y + bh * 0.5f, x0 = c.x + 2, x1 = c.x + gap - 2;
       const bool back = cur.kind == OpKind::Backward || cur.kind == OpKind::LossBackward;
@@ -266,7 +280,7 @@ void NetworkStrip(App& app) {
       ImGui::SetTooltip("%s\nclick: this layer's step in the current pass", m.layer(layer).describe().c_str());
     ImGui::PopID();
   }
-  ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + bh + fs * 0.4f));
+  ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + rows * bh + (rows - 1) * row_gap + fs * 0.4f));
 }
 
 void Controls(App& app) {
@@ -276,36 +290,36 @@ void Controls(App& app) {
   const float fs = ImGui::GetFontSize();
   if (ImGui::Button("|◀")) app.stepper_set_op(0);
   Tip("Restart: the first operation (Home)");
-  ImGui::SameLine();
+  Flow(ButtonWidth("◀"));
   if (ImGui::Button("◀")) app.stepper_set_op(st.op - 1);
   RecordRect(app, "stepper_back");
   Tip("Step back one operation (←)");
-  ImGui::SameLine();
+  Flow(fs * 2.2f);
   if (ImGui::Button(st.playing ? "||" : "▶", ImVec2(fs * 2.2f, 0))) app.stepper.toggle_play();
   RecordRect(app, "stepper_play");
   Tip("Play / pause the steps at the chosen speed (space)");
-  ImGui::SameLine();
+  Flow(ButtonWidth("▶|"));
   if (ImGui::Button("▶|")) app.stepper_set_op(st.op + 1);
   RecordRect(app, "stepper_next");
   Tip("Step forward one operation (→)");
-  ImGui::SameLine();
+  Flow(fs * 7);
   ImGui::SetNextItemWidth(fs * 7);
   float speed = st.speed;
   if (ImGui::SliderFloat("##speed", &speed, 0.5f, 20.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic))
     app.stepper.set_speed(speed);
   Tip("Playback speed");
-  ImGui::SameLine();
+  Flow(ButtonWidth("Loss"));
   if (ImGui::Button("Loss")) app.stepper_set_op(tr.first_op(OpKind::Loss));
   Tip("Jump to the loss (L)");
-  ImGui::SameLine();
+  Flow(ButtonWidth("Backward"));
   if (ImGui::Button("Backward")) app.stepper_set_op(tr.first_op(OpKind::LossBackward));
   Tip("Jump to the start of the backward pass (B)");
-  ImGui::SameLine();
+  Flow(ButtonWidth("Update"));
   if (ImGui::Button("Update")) app.stepper_set_op(tr.first_op(OpKind::Update));
   Tip("Jump to the update (U)");
-  ImGui::SameLine();
+  Flow(fs * 8);
   ImGui::TextDisabled("operation %d of %d", st.op + 1, n);
-  ImGui::SameLine();
+  Flow(fs * 6);
   bool numbers = st.show_numbers;
   if (ImGui::Checkbox("numbers", &numbers)) app.stepper.set_show_numbers(numbers);
   Tip("Show a table of values next to each picture (around the selected value, or the largest)");
@@ -332,7 +346,7 @@ void SampleRow(App& app) {
   ImGui::AlignTextToFramePadding();
   if (!st.drawn.empty()) {
     ImGui::Text("Your drawing, labelled %d", st.drawn_label);
-    ImGui::SameLine();
+    Flow(ButtonWidth("Back to the test images"));
     if (ImGui::Button("Back to the test images")) app.stepper_capture(st.sample, 1);
     ImGui::SameLine();
   }
@@ -346,13 +360,13 @@ void SampleRow(App& app) {
   else if (idx != st.sample && !ImGui::IsItemActive())
     app.stepper_capture(idx, st.batch);  // the − / + buttons
   if (!st.drawn.empty()) return;
-  ImGui::SameLine();
+  Flow(ButtonWidth("Random"));
   if (ImGui::Button("Random")) app.stepper_random();
-  ImGui::SameLine();
+  Flow(ButtonWidth("A misclassified one"));
   if (ImGui::Button("A misclassified one")) app.stepper_next_misclassified();
   RecordRect(app, "stepper_misclassified");
   Tip("The next test image the model gets wrong: watch the gradients push it the right way");
-  ImGui::SameLine();
+  Flow(fs * 5.5f);
   ImGui::SetNextItemWidth(fs * 5.5f);
   static const char* sizes[] = {"batch 1", "batch 2", "batch 4", "batch 8"};
   static const int values[] = {1, 2, 4, 8};
@@ -361,16 +375,16 @@ void SampleRow(App& app) {
   Tip("Trace a small batch: the loss and the gradients are means over its images (the pictures show one image at a "
       "time)");
   if (!st.trace.empty()) {
-    ImGui::SameLine(0, fs * 1.5f);
+    Flow(fs * 12);
     const int s = std::clamp(st.sel_sample, 0, st.trace.batch() - 1);
     const int y = st.trace.labels()[s], p = st.predicted.empty() ? -1 : st.predicted[s];
     const float conf = st.trace.tensor(st.trace.probs_tensor()).at(s, std::max(0, p));
     ImGui::Text("label %d · predicted", y);
     ImGui::SameLine(0, fs * 0.3f);
-    ImGui::TextColored(p == y ? kUpdate : ImVec4(0.9f, 0.3f, 0.2f, 1), "%d (%.1f%%)", p, conf * 100.0);
+    ImGui::TextColored(p == y ? kUpdate() : color(colors().error), "%d (%.1f%%)", p, conf * 100.0);
   }
   if (st.trace.batch() > 1) {
-    ImGui::SameLine();
+    Flow(fs * 6);
     ImGui::SetNextItemWidth(fs * 6);
     int shown = st.sel_sample;
     if (ImGui::SliderInt("##show", &shown, 0, st.trace.batch() - 1, "showing %d")) app.stepper.show_sample(shown);
@@ -383,7 +397,7 @@ void WhatIfAndChecks(App& app) {
   Trace& tr = st.trace;
   const float fs = ImGui::GetFontSize();
   ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(kLoss, "What-if");
+  ImGui::TextColored(kLoss(), "What-if");
   ImGui::SameLine();
   HelpMarker(
       "Click a weight, a bias or an input pixel in the pictures to select it, type a new value and press Set: the "
@@ -393,37 +407,39 @@ void WhatIfAndChecks(App& app) {
     ImGui::AlignTextToFramePadding();
     ImGui::Text("%s = %.6g", tr.index_label(st.sel_tensor, st.sel_index).c_str(),
                 tr.tensor(st.sel_tensor).at(st.sel_sample, st.sel_index));
-    ImGui::SameLine();
+    Flow(fs * 7);
     ImGui::SetNextItemWidth(fs * 7);
     float value = st.edit_value;
     if (ImGui::InputFloat("##value", &value, 0.01f, 0.1f, "%.5f")) app.stepper.set_edit_value(value);
     RecordRect(app, "stepper_value");
-    ImGui::SameLine();
+    Flow(ButtonWidth("Set and re-run"));
     if (ImGui::Button("Set and re-run")) app.stepper.edit_selected();
     RecordRect(app, "stepper_set");
-    ImGui::SameLine();
+    Flow(ButtonWidth("Check this gradient"));
     if (ImGui::Button("Check this gradient")) app.stepper.check_selected();
   } else {
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("select a weight, a bias or an input pixel by clicking it");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("select a weight, a bias or an input pixel by clicking it");
+    ImGui::PopStyleColor();
   }
   if (tr.edit_count() > 0) {
-    ImGui::SameLine();
+    Flow(ButtonWidth("Reset edits"));
     if (ImGui::Button("Reset edits")) app.stepper.undo_edits();
     RecordRect(app, "stepper_reset_edits");
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1, 0.8f, 0, 1), "%d edit%s active", tr.edit_count(), tr.edit_count() == 1 ? "" : "s");
+    ImGui::TextColored(color(colors().edit), "%d edit%s active", tr.edit_count(), tr.edit_count() == 1 ? "" : "s");
   }
 
-  ImGui::SameLine(0, fs * 2);
-  ImGui::TextColored(kLoss, "Gradient check");
+  Flow(fs * 9);
+  ImGui::TextColored(kLoss(), "Gradient check");
   ImGui::SameLine();
   HelpMarker(
       "Nudge one parameter by ±h and measure how the loss moves: (L(θ+h) − L(θ−h)) / 2h. If backprop is right, "
       "this finite difference matches the analytic ∂L/∂θ the backward pass computed. Where the loss has a corner "
       "(a ReLU input at exactly 0, a tie in a max-pool window) the two one-sided slopes differ and no derivative "
       "exists to match: the check says so.");
-  ImGui::SameLine();
+  Flow(ButtonWidth("Check a few weights"));
   if (ImGui::Button("Check a few weights")) app.stepper.check_some();
   RecordRect(app, "stepper_checks");
   Tip("For each weight and bias tensor, the entry with the largest gradient, and the input pixel with the largest "
@@ -448,20 +464,20 @@ void WhatIfAndChecks(App& app) {
       ImGui::Text("%.2e", c.rel_error);
       ImGui::TableNextColumn();
       if (c.agrees) {
-        ImGui::TextColored(kUpdate, "agree");
+        ImGui::TextColored(kUpdate(), "agree");
         if (ImGui::IsItemHovered())
           ImGui::SetTooltip(
               "the finite difference itself is uncertain by about %.2g\n(it moves that much between steps h and 2h: "
               "float32 rounding in the loss)",
               c.uncertainty);
       } else if (c.kink) {
-        ImGui::TextColored(kBackward, "corner");
+        ImGui::TextColored(kBackward(), "corner");
         if (ImGui::IsItemHovered())
           ImGui::SetTooltip(
               "slope to the left %.6g, to the right %.6g:\nthe loss has a corner here, so no derivative to match",
               c.slope_left, c.slope_right);
       } else {
-        ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.2f, 1), "differ");
+        ImGui::TextColored(color(colors().error), "differ");
       }
     }
     ImGui::EndTable();
@@ -504,18 +520,23 @@ void StepperPanel(App& app) {
   ImGui::TextColored(kind_color(op.kind), "%s", arrow);
   ImGui::SameLine();
   ImGui::TextUnformatted(op.title.c_str());
-  ImGui::SameLine(0, fs * 2);
   char loss[160];
   std::snprintf(loss, sizeof loss, "loss on %s: %.5f before the update → %.5f after",
                 tr.batch() == 1 ? "this image" : "this batch", tr.loss_before(), tr.loss_after());
+  Flow(std::min(ImGui::CalcTextSize(loss).x, fs * 16));
+  ImGui::PushTextWrapPos(0.0f);  // wrapped at the panel's edge, never cut
   if (op.kind == OpKind::Update)
-    ImGui::TextColored(tr.loss_after() < tr.loss_before() ? kUpdate : kBackward, "%s", loss);
+    ImGui::TextColored(tr.loss_after() < tr.loss_before() ? kUpdate() : kBackward(), "%s", loss);
   else
     ImGui::TextDisabled("%s", loss);
+  ImGui::PopTextWrapPos();
+  // the equation large, wrapped on a narrow screen rather than cut
   ImGui::SetWindowFontScale(1.3f);
-  ImGui::TextUnformatted(op.equation.c_str());
+  ImGui::TextWrapped("%s", op.equation.c_str());
   ImGui::SetWindowFontScale(1.0f);
-  ImGui::TextDisabled("%s", op.note.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", op.note.c_str());
+  ImGui::PopStyleColor();
   if (op.kind == OpKind::Loss) {
     ImGui::Text("L = %.5f", tr.loss_before());
     ImGui::SameLine();
@@ -530,12 +551,13 @@ void StepperPanel(App& app) {
       ImGui::TextDisabled("%d update%s applied from the stepper", st.applied, st.applied == 1 ? "" : "s");
     }
   }
-  if (!st.message.empty()) ImGui::TextColored(ImVec4(0.34f, 0.71f, 0.91f, 1.0f), "%s", st.message.c_str());
+  if (!st.message.empty()) ImGui::TextColored(color(colors().heading), "%s", st.message.c_str());
 
   WhatIfAndChecks(app);
   ImGui::Separator();
   // the tensors: what the operation reads on the left, what it writes on the right
-  ImGui::BeginChild("tensors", ImVec2(0, 0), false);
+  // at least a readable height: on a short screen the panel scrolls to it
+  ImGui::BeginChild("tensors", ImVec2(0, std::max(ImGui::GetContentRegionAvail().y, fs * 18.0f)), false);
   const float col_w = (ImGui::GetContentRegionAvail().x - fs) * 0.5f;
   const int sample = std::clamp(st.sel_sample, 0, tr.batch() - 1);
   // a layer that routes each output to one input (max pooling): outline the winners

@@ -1,5 +1,5 @@
 // Training panel: optimizer and its parameters, batch, epochs, split, seed, early stopping,
-// schedule; Start / Pause / Step / Reset; the progress bar.
+// schedule. RunControls: Start / Pause / Step / Reset, the progress bar and the trainer's messages.
 #include "panels/panels.h"
 #include "widgets.h"
 
@@ -25,7 +25,7 @@ void HelpAndError(App& app, const Setting& s) {
   HelpMarker(s.help.c_str());
   const std::string& err = app.setting_error(s.key);
   if (err.empty()) return;
-  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
+  ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
   ImGui::TextWrapped("%s", err.c_str());
   ImGui::PopStyleColor();
 }
@@ -109,7 +109,7 @@ void Settings(App& app) {
     HelpMarker("The same seed gives the same initial weights and the same shuffling, in the browser and natively.");
     const std::string& err = app.setting_error(s.key);
     if (!err.empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
+      ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
       ImGui::TextWrapped("%s", err.c_str());
       ImGui::PopStyleColor();
     }
@@ -135,41 +135,54 @@ void Settings(App& app) {
 }  // namespace
 
 void TrainingPanel(App& app) {
-  const RunState st = app.state();
-  ImGui::BeginDisabled(st == RunState::Running);
+  ImGui::BeginDisabled(app.state() == RunState::Running);
   Settings(app);
   ImGui::EndDisabled();
-  ImGui::Separator();
+}
+
+// Start/Pause, the steps and Reset, the progress, and what the trainer says (a divergence and
+// its roll-back): above the panels, where the learner is looking, on every screen size.
+void RunControls(App& app) {
+  const RunState st = app.state();
   const bool can = app.validation().empty() && app.data_ready();
-  const ImVec2 big(ImGui::GetFontSize() * 6.5f, ImGui::GetFrameHeight() * 1.3f);
+  const float fs = ImGui::GetFontSize();
+  const ImVec2 big(fs * 6.5f, ImGui::GetFrameHeight() * 1.25f);
   ImGui::BeginDisabled(!can);
   if (st == RunState::Running) {
-    if (ImGui::Button("Pause", big)) app.pause();
+    if (ImGui::Button("Pause###start", big)) app.pause();  // one ID: the focus stays on it
     RecordRect(app, "start");
   } else {
-    ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(0, 114, 178, 255));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, IM_COL32(20, 140, 210, 255));
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
-    if (ImGui::Button(st == RunState::Paused ? "Resume" : "Start", big)) app.start();
+    const UiPalette& p = colors();
+    ImGui::PushStyleColor(ImGuiCol_Button, color(p.accent_button));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered,
+                          ImVec4(p.accent_button.r + 0.08f, p.accent_button.g + 0.1f, p.accent_button.b + 0.12f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, color(p.accent_text));
+    if (ImGui::Button(st == RunState::Paused ? "Resume###start" : "Start###start", big)) app.start();
     RecordRect(app, "start");
     ImGui::PopStyleColor(3);
   }
-  ImGui::SameLine();
   ImGui::BeginDisabled(st == RunState::Running);
+  Flow(big.x);
   if (ImGui::Button("Step batch", big)) app.step_batch();
   RecordRect(app, "step_batch");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("run one mini-batch: forward, loss, backward, update");
-  ImGui::SameLine();
+  Flow(big.x);
   if (ImGui::Button("Step epoch", big)) app.step_epoch();
   RecordRect(app, "step_epoch");
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  Flow(big.x);
   if (ImGui::Button("Reset", big)) app.reset();
   RecordRect(app, "reset");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("new initial weights from the seed; the curves are cleared");
   ImGui::EndDisabled();
+  if (!can && !app.validation().empty()) {
+    // why Start is greyed out, next to it (the field at fault is marked in the Model panel)
+    ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
+    ImGui::TextWrapped("Cannot train: %s", app.validation().c_str());
+    ImGui::PopStyleColor();
+  }
 
-  // progress
+  // progress: on the same line when there is room
   Trainer* t = app.trainer();
   const int epochs = t ? t->config().epochs : app.cfg.train.epochs;
   const int epoch = t ? t->epoch() : 0;
@@ -182,28 +195,30 @@ void TrainingPanel(App& app) {
     eta = ((epochs - epoch) * static_cast<double>(t->split().train.size()) - b * t->config().batch) / ips;
   std::snprintf(overlay, sizeof overlay, "epoch %d/%d · batch %d/%d",
                 std::min(epoch + (t && !t->finished() ? 1 : 0), epochs), epochs, b, nb);
-  ImGui::ProgressBar(std::min(1.0f, frac), ImVec2(-1, 0), overlay);
+  Flow(fs * 16);
+  ImGui::BeginGroup();
+  ImGui::ProgressBar(std::min(1.0f, frac), ImVec2(std::max(fs * 16, ImGui::GetContentRegionAvail().x), 0), overlay);
   if (st == RunState::Running && ips > 0)
     ImGui::Text("%s images/s · about %.0f s left", human_rate(ips).c_str(), eta);
   else if (st == RunState::Running)
     ImGui::TextDisabled("training… (measuring the speed)");
-  else
+  else if (!app.history().empty()) {
+    const EpochRecord& r = app.history().back();
+    ImGui::Text("%s · last epoch: train %.2f%% · val %.2f%% · test %.2f%%", run_state_name(st), 100 * r.stats.train_acc,
+                100 * r.stats.val_acc, 100 * r.test_acc);
+  } else
     ImGui::TextDisabled("%s", run_state_name(st));
+  ImGui::EndGroup();
   if (!app.message().empty()) {
     const bool bad = t && t->state() == TrainState::Diverged;
-    if (bad) ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
+    if (bad) ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
     ImGui::TextWrapped("%s", app.message().c_str());
     if (bad) ImGui::PopStyleColor();
   }
-  if (!app.history().empty()) {
-    const EpochRecord& r = app.history().back();
-    ImGui::Text("last epoch: train acc %.2f%% · val acc %.2f%% · test acc %.2f%%", 100 * r.stats.train_acc,
-                100 * r.stats.val_acc, 100 * r.test_acc);
-    if (r.stats.overfitting) {
-      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 97, 0, 255));
-      ImGui::TextWrapped("Overfitting: training accuracy is more than 10 points above validation accuracy.");
-      ImGui::PopStyleColor();
-    }
+  if (!app.history().empty() && app.history().back().stats.overfitting) {
+    ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
+    ImGui::TextWrapped("Overfitting: training accuracy is more than 10 points above validation accuracy.");
+    ImGui::PopStyleColor();
   }
 }
 
