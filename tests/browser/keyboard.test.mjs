@@ -49,7 +49,12 @@ try {
   s = await until((x) => x.present, null, { timeout: 5000, what: 'present mode', soft: true });
   check(s.present && !s.ui.menu_file && !s.ui.step_batch === false, 'P enters present mode: no menu bar, the run controls stay');
   check(!s.ui.pane_model, 'present mode hides the settings panels');
+  await t.frames(3);  // the larger fonts are built on the next frame
   await t.shot('keyboard-present.png');
+  // the UI preferences are kept across a reload (no link this time)
+  await page.goto(url.replace(/#.*$/, '') + '?again');
+  s = await until((x) => x.data_ready, null, { timeout: 30000, what: 'the reload' });
+  check(s.present, 'present mode is kept across a reload');
   await key('Escape');
   s = await until((x) => !x.present, null, { timeout: 5000, what: 'present mode left', soft: true });
   check(!s.present && !!s.ui.menu_file, 'Escape leaves present mode; the menu bar is back');

@@ -67,6 +67,19 @@ for (const sc of screens) {
     check(s.view === 'draw', `one ${touch ? 'tap' : 'click'} on the Draw tab opens it`);
     s = await until((x) => x.ui.pad_canvas && x.ui.pad_guess, null, { timeout: 5000, what: 'the pad and its guess', soft: true });
     checkInside(s, [...tabs, 'pad_canvas', 'pad_guess', 'pad_clear'], 'Draw view');
+    if (touch) {
+      // a finger draws a stroke: touch start, moves, end
+      const [cx, cy, cw, ch] = s.ui.pad_canvas;
+      const cdp = await page.context().newCDPSession(page);
+      const at = (fx, fy) => ({ x: cx + fx * cw, y: cy + fy * ch });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(0.5, 0.2)] }); await t.frames(2);
+      for (let k = 1; k <= 12; k++) { await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(0.5, 0.2 + 0.6 * k / 12)] }); await t.frames(1); }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] }); await t.frames(2);
+      await cdp.detach();
+      s = await until((x) => !x.pad.empty && x.pad.top >= 0, null, { timeout: 5000, what: 'a prediction for the finger\'s stroke', soft: true });
+      check(!s.pad.empty && s.pad.top >= 0, `a finger draws on the pad (guess ${s.pad.top})`);
+      check(!!s.ui.pad_guess && inside(s.ui.pad_guess), 'the guess is on screen beside the drawing');
+    }
     await t.shot(`screens-${sc.name}-draw.png`);
     for (const v of ['inside', 'report', 'experiments', 'train']) {
       s = await view(v);
