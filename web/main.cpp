@@ -211,7 +211,7 @@ void frame() {
     if (p.buttons_up) io.MouseDown[0] = io.MouseDown[1] = io.MouseDown[2] = false;
     g->pacer.saw(io.MousePos.x, io.MousePos.y);
     // Enter presses the focused button as Space does (Dear ImGui 1.86 keeps Enter for text input)
-    if (!io.WantTextInput && (io.KeysDown[SDL_SCANCODE_RETURN] || io.KeysDown[SDL_SCANCODE_KP_ENTER]))
+    if (!io.WantTextInput && io.NavVisible && (io.KeysDown[SDL_SCANCODE_RETURN] || io.KeysDown[SDL_SCANCODE_KP_ENTER]))
       io.NavInputs[ImGuiNavInput_Activate] = 1.0f;
   }
   ImGui::NewFrame();

@@ -351,6 +351,13 @@ void draw_ui(App& app) {
   RestorePopup(app);
   HelpOverlay(app);
   Announce(app);
+  // In the stepper, the arrows, Space and Home/End step through the operations, unless the learner
+  // is moving the focus ring with the keyboard (Tab shows it; a click hides it): then they move it.
+  ImGuiIO& io = ImGui::GetIO();
+  if (app.view == kViewStepper && !io.NavVisible)
+    io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
+  else
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
 }
 
 }  // namespace bpl::app

@@ -51,10 +51,6 @@ try {
   check(!s.ui.pane_model, 'present mode hides the settings panels');
   await t.frames(3);  // the larger fonts are built on the next frame
   await t.shot('keyboard-present.png');
-  // the UI preferences are kept across a reload (no link this time)
-  await page.goto(url.replace(/#.*$/, '') + '?again');
-  s = await until((x) => x.data_ready, null, { timeout: 30000, what: 'the reload' });
-  check(s.present, 'present mode is kept across a reload');
   await key('Escape');
   s = await until((x) => !x.present, null, { timeout: 5000, what: 'present mode left', soft: true });
   check(!s.present && !!s.ui.menu_file, 'Escape leaves present mode; the menu bar is back');
@@ -66,6 +62,13 @@ try {
   await key('Escape');
   s = await state();
   check(s.ui_focused !== 'menu_file', 'Escape leaves the menu bar');
+
+  // the UI preferences are kept across a reload (no link this time): present mode and the view
+  await page.keyboard.type('p');
+  s = await until((x) => x.present, null, { timeout: 5000, what: 'present mode', soft: true });
+  await page.goto(url.replace(/#.*$/, '') + '?again');
+  s = await until((x) => x.data_ready, null, { timeout: 30000, what: 'the reload' });
+  check(s.present && s.view === 'train', `present mode and the view are kept across a reload (present ${s.present}, view ${s.view})`);
 } catch (e) {
   await t.finish(e);
 }

@@ -326,7 +326,7 @@ void Controls(App& app) {
 
   // keyboard: only while no text field has the keyboard
   const ImGuiIO& io = ImGui::GetIO();
-  if (!io.WantTextInput) {
+  if (!io.WantTextInput && !io.NavVisible) {  // with the focus ring up, the keys move it (ui.cpp)
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) app.stepper_set_op(st.op + 1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) app.stepper_set_op(st.op - 1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) app.stepper_set_op(0);
