@@ -549,7 +549,9 @@ std::string App::state_json() {
     j["stepper"] = sj;
   }
   for (const auto& [k, r] : ui_rects) j["ui"][k] = {r[0], r[1], r[2], r[3]};
-  return j.dump();
+  // a link or a file name can carry bytes that are not UTF-8 (quoted back in notices): shown as
+  // U+FFFD rather than throwing, so the state stays readable
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace bpl::app
