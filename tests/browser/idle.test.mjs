@@ -2,6 +2,7 @@
 // app paints nothing and its loop sleeps (no requestAnimationFrame); input, a resize and
 // training wake it. Counts come from the app's state (idle.painted_frames, idle.loop_frames);
 // every wait is on a condition or on a number of the browser's frames, never a fixed delay.
+// Also: a link with invalid UTF-8 leaves bplState() readable (issue 13, point 8).
 // The CPU this saves is measured by tests/browser/idle.mjs.
 // Usage: node tests/browser/idle.test.mjs SITE_DIR SCREENSHOT_DIR
 import { openApp } from './harness.mjs';
@@ -50,6 +51,14 @@ try {
   s = await state();
   check(s.idle.asleep && s.idle.painted_frames === p3 && s.batches === b3,
     `after Pause it sleeps again: no paint, no batch over 60 browser frames (painted ${p3} → ${s.idle.painted_frames})`);
+
+  // the page hands in a link while the app sleeps: it wakes and paints; a link with bytes that
+  // are not UTF-8 (%FF) is refused, and the state stays readable (it used to throw)
+  await page.evaluate(() => { location.hash = 'model.preset=%FF%FE'; });
+  s = await until((x, p) => x.idle.painted_frames > p && /ignored/.test(x.notice), p3,
+    { timeout: 10000, what: 'the link to be refused and shown', soft: true });
+  check(s && /ignored/.test(s.notice) && s.notice.includes('\uFFFD') && s.idle.painted_frames > p3,
+    `a link while asleep wakes it; invalid UTF-8 is refused and bplState() still reads ("${s && s.notice}")`);
   await t.finish();
 } catch (e) {
   await t.finish(e);
