@@ -52,11 +52,11 @@ function host(dir, port = 0) {
     head['Content-Length'] = body.length;
     entry.status = 200;
     entry.wire = body.length;
-    // at school Wi-Fi pace (64 KB every 5 ms, ~13 MB/s), so that progress shows over several frames
+    // at school Wi-Fi pace (64 KB every 20 ms, ~3 MB/s), so that progress shows over several frames
     res.writeHead(200, head);
     for (let o = 0; o < body.length; o += 65536) {
       res.write(body.subarray(o, o + 65536));
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 20));
     }
     res.end();
   });
@@ -92,7 +92,7 @@ try {
   const version = (sw.match(/const VERSION = '([0-9a-f]{16})'/) || [])[1];
   check(!!version, `sw.js carries the version (${version})`);
 
-  // ---- first visit: the progress shown while loading, recorded every frame
+  // ---- first visit: the progress shown while loading, recorded every few milliseconds
   await page.addInitScript(() => {
     window.progressLog = [];
     const look = () => {
@@ -101,9 +101,8 @@ try {
       const row = [bar ? bar.style.width : '', what ? what.textContent : '', s ? s.data_status : ''];
       const last = window.progressLog[window.progressLog.length - 1];
       if (!last || row.some((v, i) => v !== last[i])) window.progressLog.push(row);
-      requestAnimationFrame(look);
     };
-    requestAnimationFrame(look);
+    setInterval(look, 4);
   });
   await page.goto(t.url);
   let s = await t.ready();
