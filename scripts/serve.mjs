@@ -22,11 +22,15 @@ const server = http.createServer((req, res) => {
   if (!file.startsWith(root + path.sep)) { res.writeHead(403).end('forbidden'); return; }
   fs.stat(file, (err, st) => {
     if (err || !st.isFile()) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
+    // no-cache: the browser asks every time, and the ETag lets it keep its copy (304) when the
+    // file did not change (the service worker's install then downloads nothing again)
+    const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+    const head = { 'Cache-Control': 'no-cache', ETag: etag, 'X-Content-Type-Options': 'nosniff' };
+    if (req.headers['if-none-match'] === etag) { res.writeHead(304, head).end(); return; }
     res.writeHead(200, {
       'Content-Type': types[path.extname(file)] || 'application/octet-stream',
       'Content-Length': st.size,
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
+      ...head,
     });
     fs.createReadStream(file).pipe(res);
   });

@@ -51,11 +51,11 @@ bpl_test(cli_settings cli COMMAND ${BPL_BASH} tests/cli/settings.sh "${CMAKE_BIN
 bpl_test(wasm_cli_settings wasm COMMAND ${BPL_BASH} tests/cli/settings.sh "${BPL_WEB_BUILD_DIR}/bpl.js")
 
 # ---- browser: playwright-core in headless Chromium, one at a time
-foreach(t app stepper stepper-batchnorm views persist screens keyboard)
+foreach(t app stepper stepper-batchnorm views persist screens keyboard offline idle)
   bpl_test(browser_${t} browser SERIAL TIMEOUT 600
     COMMAND ${BPL_NODE} tests/browser/${t}.test.mjs "${BPL_WEB_BUILD_DIR}/site" "${BPL_SCREENSHOTS_DIR}")
 endforeach()
-bpl_test(browser_bench browser SERIAL TIMEOUT 600 COMMAND ${BPL_NODE} tests/browser/bench.mjs "${BPL_WEB_BUILD_DIR}/site" --quick)
+bpl_test(browser_bench browser SERIAL TIMEOUT 600 COMMAND ${BPL_NODE} tests/browser/bench.mjs "${BPL_WEB_BUILD_DIR}/bench" --quick)
 bpl_test(browser_server browser SERIAL COMMAND ${BPL_NODE} tests/browser/server.test.mjs "${BPL_WEB_BUILD_DIR}/site")
 
 # ---- desktop: the native app under Xvfb

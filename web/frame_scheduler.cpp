@@ -14,7 +14,10 @@ double FrameStats::percentile(double p) const {
 }
 
 void FrameScheduler::frame_started(float interval_ms, FrameStats& fs) {
-  if (painted_frames_ == 0) return;  // the first frame's interval includes the start-up
+  // the first frame's interval includes the start-up, the first after sleeping the sleep
+  const bool slept = slept_;
+  slept_ = false;
+  if (painted_frames_ == 0 || slept) return;
   fs.frame_ms.push_back(interval_ms);
   if (fs.frame_ms.size() > 600) fs.frame_ms.pop_front();
   fs.fps = 0.9 * fs.fps + 0.1 * (1000.0 / std::max(1.0f, interval_ms));
@@ -31,12 +34,22 @@ FrameScheduler::Work FrameScheduler::work(FrameStats& fs, bool training, bool ex
   return w;
 }
 
-bool FrameScheduler::should_paint(float interval_ms, bool training, bool input, bool font_dirty) {
+bool FrameScheduler::should_paint(float interval_ms, const Activity& a, double now_ms) {
   if (painted_last_) paint_cost_ms_ = 0.8 * paint_cost_ms_ + 0.2 * std::max(0.0, interval_ms - kFrameMs);
   painted_last_ = false;
-  if (training && !input && ++since_paint_ < (expensive_paint() ? 3 : 1) && !font_dirty) return false;
+  asleep_ = false;
+  const bool active = a.training || a.input || a.font_dirty || a.busy || woken_;
+  woken_ = false;
+  quiet_frames_ = active ? 0 : std::min(quiet_frames_ + 1, kLingerFrames + 1);
+  if (a.training && !a.input && ++since_paint_ < (expensive_paint() ? 3 : 1) && !a.font_dirty) return false;
+  if (quiet_frames_ > kLingerFrames && !(a.typing && now_ms - last_paint_ms_ >= kBlinkMs)) {
+    asleep_ = slept_ = true;
+    sleep_until_ms_ = a.typing ? last_paint_ms_ + kBlinkMs : kForever;
+    return false;
+  }
   since_paint_ = 0;
   painted_last_ = true;
+  last_paint_ms_ = now_ms;
   return true;
 }
 

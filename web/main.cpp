@@ -36,6 +36,7 @@
 #include <stb/stb_image_write.h>
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -71,6 +72,9 @@ struct Glue {
   float dpr = 1.0f;
   InputPacer pacer;
   std::vector<SDL_Event> held;  // events the pacer holds for the next frame
+  bool sleeping = false;        // the browser's main loop is paused (idle)
+  double sleep_ms = -1;         // desktop: wait this long for an event before the next frame (< 0: don't)
+  long loop_frames = 0;
 };
 
 Glue* g = nullptr;
@@ -125,8 +129,48 @@ double heap_mb() {
 #endif
 }
 
+// ------------------------------------------------------------------ idle: sleep and wake
+// While nothing changes, the scheduler stops painting and the loop sleeps: in the browser the
+// main loop pauses (no requestAnimationFrame at all) until an SDL event arrives, the page calls
+// in (every bpl_* function below calls wake()), or a blinking cursor's timer fires; on the
+// desktop SDL_WaitEventTimeout blocks.
+void resume_loop() {
+#ifdef __EMSCRIPTEN__
+  if (g && g->sleeping) {
+    g->sleeping = false;
+    emscripten_resume_main_loop();
+  }
+#endif
+}
+
+#ifdef __EMSCRIPTEN__
+void wake() {
+  g->scheduler.wake();
+  resume_loop();
+}
+
+// every event pushed into SDL's queue (mouse, touch, keys, window) resumes a paused loop
+int resume_on_event(void*, SDL_Event*) {
+  resume_loop();
+  return 0;
+}
+#endif
+
+void sleep_loop(double until_ms) {
+  const double ms = until_ms - now_ms();
+#ifdef __EMSCRIPTEN__
+  g->sleeping = true;
+  emscripten_pause_main_loop();
+  if (ms < FrameScheduler::kForever)
+    emscripten_async_call([](void*) { resume_loop(); }, nullptr, static_cast<int>(ms) + 1);
+#else
+  g->sleep_ms = ms < FrameScheduler::kForever ? std::max(0.0, ms) : 1e9;
+#endif
+}
+
 void frame() {
   App& app = g->app;
+  ++g->loop_frames;
   FrameScheduler& sched = g->scheduler;
   const auto t_start = Clock::now();
   const float interval = std::chrono::duration<float, std::milli>(t_start - g->last_frame).count();
@@ -194,7 +238,19 @@ void frame() {
   if (g->bench.active()) g->bench.step(app, now_ms(), heap_mb());
   app.autosave_if_due();
 
-  if (!sched.should_paint(interval, app.state() == RunState::Running, input, app.font_dirty)) {
+  FrameScheduler::Activity activity;
+  activity.training = app.state() == RunState::Running;
+  activity.input = input;
+  activity.font_dirty = app.font_dirty;
+  activity.busy = app.exp.running || app.evaluating() || app.stepper.playing || app.theme_dirty || app.autosave_due() ||
+                  g->bench.active() || ImGui::IsAnyMouseDown() || g->opt.frames > 0 || g->opt.train_epochs > 0 ||
+                  !g->opt.screenshot.empty();
+  activity.typing = ImGui::GetIO().WantTextInput;
+  if (!sched.should_paint(interval, activity, now_ms())) {
+    if (sched.asleep()) {
+      sleep_loop(sched.sleep_until_ms());
+      return;
+    }
     app.tick(FrameScheduler::kSkippedFrameTrainMs);
     return;
   }
@@ -297,6 +353,7 @@ int main(int argc, char** argv) {
 #ifdef __EMSCRIPTEN__
   g->platform = std::make_unique<BrowserPlatform>();
   g->app.set_platform(g->platform.get());
+  SDL_AddEventWatch(resume_on_event, nullptr);
   // the page fetches the data after the UI is up (index.html) and may ask for the benchmark
   emscripten_set_main_loop(frame, browser_wants_timer_loop() ? 60 : 0, true);
 #else
@@ -314,7 +371,13 @@ int main(int argc, char** argv) {
     }
   }
   apply_start_options(g->app, g->opt);
-  while (!g->done) frame();
+  while (!g->done) {
+    if (g->sleep_ms >= 0) {  // idle: block until an event (or the cursor's next blink)
+      SDL_WaitEventTimeout(nullptr, static_cast<int>(std::min(g->sleep_ms, 1e9)));
+      g->sleep_ms = -1;
+    }
+    frame();
+  }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();
@@ -332,11 +395,13 @@ extern "C" {
 // One IDX file from the page (already un-gzipped); kind 0..3 as App::receive_idx.
 EMSCRIPTEN_KEEPALIVE void bpl_receive_idx(int kind, const uint8_t* bytes, int size, const char* name) {
   if (!g) return;  // main() has not run yet
+  wake();
   g->app.receive_idx(kind, bytes, static_cast<size_t>(size), name);
 }
 
 EMSCRIPTEN_KEEPALIVE void bpl_data_progress(float fraction, const char* status) {
   if (!g) return;
+  wake();
   g->app.data_progress = fraction;
   g->app.data_status = status;
 }
@@ -347,12 +412,17 @@ EMSCRIPTEN_KEEPALIVE const char* bpl_state() {
   if (!g) return "null";
   s = g->app.state_json();
   if (!g->bench.result().empty()) s.insert(s.size() - 1, ",\"bench\":" + g->bench.result());
+  // the loop's iterations and painted frames: a test checks that nothing paints while idle
+  s.insert(s.size() - 1, ",\"idle\":{\"asleep\":" + std::string(g->scheduler.asleep() ? "true" : "false") +
+                             ",\"painted_frames\":" + std::to_string(g->scheduler.painted_frames()) +
+                             ",\"loop_frames\":" + std::to_string(g->loop_frames) + "}");
   return s.c_str();
 }
 
 // A .bplm file from the page (file picker, drag and drop, or the autosave store).
 EMSCRIPTEN_KEEPALIVE int bpl_load_model(const uint8_t* bytes, int size, const char* name) {
   if (!g) return 0;
+  wake();
   return g->app.load_model_bytes(bytes, static_cast<size_t>(size), name).empty() ? 1 : 0;
 }
 
@@ -360,12 +430,15 @@ EMSCRIPTEN_KEEPALIVE int bpl_load_model(const uint8_t* bytes, int size, const ch
 // reported in the status line and ignored.
 EMSCRIPTEN_KEEPALIVE int bpl_apply_settings(const char* query) {
   if (!g) return 0;
+  wake();
   return g->app.apply_settings_query(query).empty() ? 1 : 0;
 }
 
 // The page found an autosaved session: ask the learner (summary shown in the dialog).
 EMSCRIPTEN_KEEPALIVE void bpl_offer_restore(const char* summary) {
-  if (g) g->app.offer_restore(summary);
+  if (!g) return;
+  wake();
+  g->app.offer_restore(summary);
 }
 
 EMSCRIPTEN_KEEPALIVE void bpl_autosave_now() {
@@ -373,11 +446,20 @@ EMSCRIPTEN_KEEPALIVE void bpl_autosave_now() {
 }
 
 EMSCRIPTEN_KEEPALIVE void bpl_notice(const char* text) {
-  if (g) g->app.set_notice(text);
+  if (!g) return;
+  wake();
+  g->app.set_notice(text);
+}
+
+// The page changed something the app cannot see as an event (the canvas resized, the tab shown
+// again): paint.
+EMSCRIPTEN_KEEPALIVE void bpl_wake() {
+  if (g) wake();
 }
 
 EMSCRIPTEN_KEEPALIVE void bpl_start_bench(double seconds, const char* preset) {
   if (!g) return;
+  wake();
   g->opt.bench_seconds = seconds;
   g->opt.preset = preset;
   g->bench.request(seconds, preset);

@@ -72,13 +72,77 @@ TEST_CASE("when painted frames overrun 60 Hz, two frames of three train instead 
   CHECK(s.should_paint(16.7f, true, true, false));
   CHECK_FALSE(s.should_paint(41.7f, true, false, false));
   CHECK(s.should_paint(16.7f, true, false, true));
-  // not training: every frame paints
-  CHECK(s.should_paint(41.7f, false, false, false));
-  CHECK(s.should_paint(41.7f, false, false, false));
+  // not training, with input: every frame paints
+  CHECK(s.should_paint(41.7f, false, true, false));
+  CHECK(s.should_paint(41.7f, false, true, false));
   // painting gets cheap again: back to painting every frame
-  for (int i = 0; i < 30; ++i) s.should_paint(16.7f, false, false, false);
+  for (int i = 0; i < 30; ++i) CHECK(s.should_paint(16.7f, false, true, false));
   CHECK_FALSE(s.expensive_paint());
   CHECK(s.should_paint(16.7f, true, false, false));
+}
+
+TEST_CASE("idle: nothing paints while nothing changes; input, wake() and work paint again", "[app][scheduler]") {
+  using Activity = FrameScheduler::Activity;
+  constexpr int linger = FrameScheduler::kLingerFrames;
+  FrameScheduler s;
+  FrameStats fs;
+  double t = 0;
+  // paints until kLingerFrames frames after the last activity, then sleeps for good
+  auto run = [&](int n, Activity a = {}) {
+    std::string pattern;
+    for (int i = 0; i < n; ++i, t += kFrame) pattern += s.should_paint(16.7f, a, t) ? 'P' : (s.asleep() ? 'z' : 't');
+    return pattern;
+  };
+  Activity input;
+  input.input = true;
+  CHECK(run(1, input) == "P");
+  CHECK(run(linger + 3) == std::string(linger, 'P') + "zzz");
+  CHECK(s.asleep());
+  CHECK(s.sleep_until_ms() == FrameScheduler::kForever);  // no timer: only input or wake() ends it
+  const long painted = s.painted_frames();                // painted() is the caller's, after a frame that painted
+  CHECK(painted == 0);
+  // the frame after sleeping does not count its interval (the sleep) in the statistics
+  s.frame_started(16.7f, fs);  // (no painted frame yet: never counted)
+  s.painted(2.0, fs);
+  CHECK(run(1) == "z");
+  s.frame_started(5000.0f, fs);
+  CHECK(fs.frame_ms.empty());
+  s.frame_started(16.7f, fs);
+  CHECK(fs.frame_ms.size() == 1);
+  // the page handed something in: paints, then lingers and sleeps again
+  s.wake();
+  CHECK(run(linger + 2) == std::string(linger + 1, 'P') + "z");
+  CHECK(run(2) == "zz");  // wake() counts once
+  // work that moves by itself keeps it painting, as training does
+  Activity busy;
+  busy.busy = true;
+  CHECK(run(100, busy) == std::string(100, 'P'));
+  Activity training;
+  training.training = true;
+  CHECK(run(5, training) == "PPPPP");
+  CHECK(run(linger + 1) == std::string(linger, 'P') + "z");
+  Activity font;
+  font.font_dirty = true;
+  CHECK(run(1, font) == "P");
+  // a focused text field: after the linger, one frame every kBlinkMs (its cursor blinks),
+  // sleeping with a timer for the next one in between
+  Activity typing;
+  typing.typing = true;
+  CHECK(run(1, input) == "P");
+  double last = t - kFrame;
+  std::vector<double> paints;
+  for (int i = 0; i < 80; ++i, t += kFrame) {
+    if (s.should_paint(16.7f, typing, t)) {
+      if (i >= linger) paints.push_back(t);
+      last = t;
+    } else {
+      REQUIRE(s.asleep());
+      CHECK(s.sleep_until_ms() == Approx(last + FrameScheduler::kBlinkMs));
+    }
+  }
+  // 12 frames of 16.7 ms: the first frame at least 200 ms after the last paint
+  REQUIRE(paints.size() >= 5);
+  for (size_t k = 1; k < paints.size(); ++k) CHECK(paints[k] - paints[k - 1] == Approx(12 * kFrame));
 }
 
 TEST_CASE("frame statistics: intervals after the first painted frame, smoothed UI time and rate", "[app][scheduler]") {

@@ -3,6 +3,8 @@
 
 #include "io/model_file.h"
 
+#include <nlohmann/json.hpp>
+
 using namespace bpl;
 using namespace bpl::app;
 using namespace bpl::app::test;
@@ -246,4 +248,19 @@ TEST_CASE("the state JSON keeps the keys the browser tests read", "[app][json]")
                           "weights_version"})
     CHECK(j.find(std::string("\"") + key + "\":") != std::string::npos);
   CHECK(j.find("\"state\":\"idle\"") != std::string::npos);
+}
+
+TEST_CASE("a link with invalid UTF-8 is refused and the state stays readable JSON", "[app][persist]") {
+  App app;
+  // %FF and %C3%28 are not UTF-8; the refusal quotes the bad key or value back
+  const std::string why = app.apply_settings_query("model.preset=%FF%FE&%C3%28=1");
+  CHECK_FALSE(why.empty());
+  std::string s;
+  REQUIRE_NOTHROW(s = app.state_json());
+  CHECK_NOTHROW(nlohmann::json::parse(s));
+  app.set_notice("bad bytes: \xff\xfe");
+  REQUIRE_NOTHROW(s = app.state_json());
+  const nlohmann::json j = nlohmann::json::parse(s);  // throws on invalid UTF-8 too
+  // invalid bytes become U+FFFD (the replacement character), the rest is kept
+  CHECK(j["notice"].get<std::string>() == "bad bytes: \xEF\xBF\xBD\xEF\xBF\xBD");
 }

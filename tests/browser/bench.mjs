@@ -1,6 +1,6 @@
 // Runs web/bench.html (the `bpl bench` report compiled to WebAssembly) in headless Debian
 // Chromium and prints the report; fails if the page errs or the report lacks LeNet-5.
-// Usage: node tests/browser/bench.mjs SITE_DIR [--quick]
+// Usage: node tests/browser/bench.mjs BENCH_DIR [--quick]   (build/web/bench: bench.html, bpl_web.*)
 import { site, startServer, launchChromium, checks } from './harness.mjs';
 
 const quick = process.argv.includes('--quick');

@@ -68,10 +68,12 @@ const where = (s) => {
 // Opens a page for the app (not yet navigated: t.page.goto(t.url + …)).
 // options.persistent: a fresh browser profile kept across reloads (removed by finish)
 // options.device: playwright's deviceScaleFactor, hasTouch, isMobile (a phone or tablet)
-export async function openApp(name, viewport = { width: 1280, height: 800 }, { persistent = false, acceptDownloads = false, device = {} } = {}) {
+// options.serve: starts the server instead of scripts/serve.mjs (resolves to { url, stop })
+export async function openApp(name, viewport = { width: 1280, height: 800 },
+  { persistent = false, acceptDownloads = false, device = {}, serve = startServer } = {}) {
   fs.mkdirSync(shots, { recursive: true });
   const { check, done } = checks(name);
-  const server = await startServer(site);
+  const server = await serve(site);
   const url = server.url;
   const profile = persistent ? fs.mkdtempSync(path.join(os.tmpdir(), 'bpl-profile-')) : null;
   const browser = await launchChromium(persistent ? { profile, viewport, acceptDownloads, ...device } : {});

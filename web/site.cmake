@@ -1,0 +1,86 @@
+# Makes build/web/site exactly what a visitor needs, after the app is linked (CMakeLists.txt,
+# target `site`): cmake -DSRC=<repo> -DSITE=<site folder> -DDATA=<assets/data>
+#   -DDEFAULT_DATA=mnist-train-10k,mnist-test-2k -P web/site.cmake
+#   index.html  the page, with the size of every file it downloads written in (its progress bar
+#               cannot use Content-Length: on a host that compresses, that is the compressed size)
+#   app.js, app.wasm  (linked there by the build)
+#   data/*.idx.gz     every data set the Data menu offers
+#   sw.js       the service worker, with this version's hash and the files to keep for offline use
+#               (the page, the app and the default data set), each with its SHA-256
+# Anything else in the folder (bench.html and bpl_web.* of older builds) is removed.
+cmake_minimum_required(VERSION 3.21)
+foreach(v SRC SITE DATA DEFAULT_DATA)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "web/site.cmake needs -D${v}=…")
+  endif()
+endforeach()
+
+# ---- data sets
+file(GLOB data_files "${DATA}/*.idx.gz")
+if(NOT data_files)
+  message(FATAL_ERROR "no data sets in ${DATA}: run scripts/setup.sh")
+endif()
+file(MAKE_DIRECTORY "${SITE}/data")
+file(COPY ${data_files} DESTINATION "${SITE}/data")
+
+# ---- only what a visitor needs
+set(keep index.html app.js app.wasm sw.js)
+foreach(f ${data_files})
+  get_filename_component(name "${f}" NAME)
+  list(APPEND keep "data/${name}")
+endforeach()
+file(GLOB_RECURSE present RELATIVE "${SITE}" "${SITE}/*")
+foreach(f ${present})
+  if(NOT f IN_LIST keep)
+    file(REMOVE "${SITE}/${f}")
+  endif()
+endforeach()
+
+# ---- the page, with the sizes of what it downloads
+set(sizes "")
+foreach(f ${keep})
+  if(EXISTS "${SITE}/${f}" AND NOT f MATCHES "^(index.html|sw.js)$")
+    file(SIZE "${SITE}/${f}" n)
+    string(APPEND sizes "\"${f}\": ${n}, ")
+  endif()
+endforeach()
+string(REGEX REPLACE ", $" "" sizes "${sizes}")
+file(READ "${SRC}/index.html" page)
+string(FIND "${page}" "{/*@BPL_SIZES@*/}" marker)
+if(marker LESS 0)
+  message(FATAL_ERROR "index.html lost its {/*@BPL_SIZES@*/} marker (the built file sizes go there)")
+endif()
+string(REPLACE "{/*@BPL_SIZES@*/}" "{ ${sizes} }" page "${page}")
+file(WRITE "${SITE}/index.html.new" "${page}")
+file(COPY_FILE "${SITE}/index.html.new" "${SITE}/index.html" ONLY_IF_DIFFERENT)
+file(REMOVE "${SITE}/index.html.new")
+
+# ---- the service worker: this version's files and their hashes
+set(precache index.html app.js app.wasm)
+string(REPLACE "," ";" default_sets "${DEFAULT_DATA}")
+foreach(set ${default_sets})
+  foreach(part images labels)
+    list(APPEND precache "data/${set}-${part}.idx.gz")
+  endforeach()
+endforeach()
+file(READ "${SRC}/web/sw.js" worker)
+set(entries "")
+set(all "${worker}")
+foreach(f ${precache})
+  if(NOT EXISTS "${SITE}/${f}")
+    message(FATAL_ERROR "${SITE}/${f} is missing: the service worker would precache nothing there")
+  endif()
+  file(SHA256 "${SITE}/${f}" hash)
+  file(SIZE "${SITE}/${f}" n)
+  string(APPEND entries "\n  { \"path\": \"${f}\", \"size\": ${n}, \"sha256\": \"${hash}\" },")
+  string(APPEND all "${f} ${hash}\n")
+endforeach()
+string(SHA256 version "${all}")
+string(SUBSTRING "${version}" 0 16 version)
+string(REGEX REPLACE ",$" "\n" entries "${entries}")
+string(REPLACE "@BPL_VERSION@" "${version}" worker "${worker}")
+string(REPLACE "@BPL_PRECACHE@" "[${entries}]" worker "${worker}")
+file(WRITE "${SITE}/sw.js.new" "${worker}")
+file(COPY_FILE "${SITE}/sw.js.new" "${SITE}/sw.js" ONLY_IF_DIFFERENT)
+file(REMOVE "${SITE}/sw.js.new")
+message(STATUS "site ${SITE}: version ${version}; offline: ${precache}")
