@@ -345,6 +345,8 @@ int main(int argc, char** argv) {
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed, nothing to remember
   // Tab, the arrows, Space, Enter and Escape move through and press every control, with a focus ring
   ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // a key held half a second repeats (Dear ImGui's 0.275 s repeats a slow frame's single press)
+  ImGui::GetIO().KeyRepeatDelay = 0.5f;
   ImGui_ImplSDL2_InitForOpenGL(g->window, g->gl);
   ImGui_ImplOpenGL3_Init(glsl);
   if (!g->opt.preset.empty()) g->app.apply_preset(g->opt.preset);

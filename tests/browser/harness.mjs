@@ -129,8 +129,10 @@ export async function openApp(name, viewport = { width: 1280, height: 800 },
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] }); await frames(2);
     await cdp.detach();
   };
+  // held for one frame: on a loaded machine two frames can outlast the key-repeat delay (a
+  // second, repeated press)
   const key = async (k) => {
-    await page.keyboard.down(k); await frames(2);
+    await page.keyboard.down(k); await frames(1);
     await page.keyboard.up(k); await frames(2);
   };
   const ready = () => until((s) => s.data_ready, null, { timeout: 30000, what: 'the data to load (data_ready)' });

@@ -52,7 +52,7 @@ try {
   }
   const kinds = seen.map((o) => o.kind).join(',');
   const expected = [...Array(12).fill('forward'), 'loss', 'loss gradient', ...Array(12).fill('backward'), ...Array(5).fill('update')].join(',');
-  check(kinds === expected, `→ walked forward ×12, loss, loss gradient, backward ×12, update ×5 (${seen.length} operations)`);
+  check(kinds === expected, `→ walked forward ×12, loss, loss gradient, backward ×12, update ×5 (${seen.length} operations)${kinds === expected ? '' : ': saw ' + seen.map((o) => o.kind + o.layer).join(' ')}`);
   const fwdLayers = seen.filter((o) => o.kind === 'forward').map((o) => o.layer).join(',');
   const bwdLayers = seen.filter((o) => o.kind === 'backward').map((o) => o.layer).join(',');
   check(fwdLayers === '0,1,2,3,4,5,6,7,8,9,10,11' && bwdLayers === '11,10,9,8,7,6,5,4,3,2,1,0',

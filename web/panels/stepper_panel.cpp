@@ -326,9 +326,10 @@ void Controls(App& app) {
 
   // keyboard: only while no text field has the keyboard
   const ImGuiIO& io = ImGui::GetIO();
+  // one step a press (no key repeat: on a slow frame a single press would count twice); Space plays.
   if (!io.WantTextInput && !io.NavVisible) {  // with the focus ring up, the keys move it (ui.cpp)
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) app.stepper_set_op(st.op + 1);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) app.stepper_set_op(st.op - 1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), false)) app.stepper_set_op(st.op + 1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow), false)) app.stepper_set_op(st.op - 1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) app.stepper_set_op(0);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) app.stepper_set_op(n - 1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) app.stepper.toggle_play();
