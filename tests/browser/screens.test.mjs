@@ -45,6 +45,13 @@ for (const sc of screens) {
     const menus = ['menu_file', 'menu_data', 'menu_view'];
     checkInside(s, [...tabs, ...menus, 'start', 'step_batch', 'step_epoch', 'reset'], 'Train view');
     await t.shot(`screens-${sc.name}-train.png`);
+    // a menu opens with one tap or click, its items inside the window; Escape closes it
+    await press(s.ui.menu_file);
+    s = await until((x) => x.ui.menu_save, null, { timeout: 5000, what: 'the File menu', soft: true });
+    check(!!s.ui.menu_save && inside(s.ui.menu_save), `one ${touch ? 'tap' : 'click'} opens the File menu, inside the window`);
+    await t.key('Escape');
+    s = await until((x) => !x.ui.menu_save, null, { timeout: 5000, what: 'the menu closed', soft: true });
+    check(!s.ui.menu_save, 'Escape closes it');
 
     // one tap or click on Start trains; one on Pause pauses
     await press(s.ui.start);
