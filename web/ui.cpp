@@ -28,6 +28,7 @@ void MenuBar(App& app) {
     const bool pickers = app.platform() && app.platform()->can_pick_files();
     if (pickers && ImGui::MenuItem("Load a model…", nullptr, false, !busy)) app.pick_model_file();
     RecordRect(app, "menu_load_model");
+    RunsMenuItem(app);
     if (app.platform() && app.platform()->can_share_link()) {
       ImGui::Separator();
       if (ImGui::MenuItem("Share these settings as a link")) app.share_settings_link();
@@ -43,7 +44,7 @@ void MenuBar(App& app) {
     const bool busy = app.state() == RunState::Running;
     int i = 0;
     for (const DataChoice& c : App::data_choices()) {
-      const bool picked = ImGui::MenuItem(c.label, nullptr, false, !busy && app.platform());
+      const bool picked = ImGui::MenuItem(c.label, nullptr, app.dataset_loaded(c), !busy && app.platform());
       RecordRect(app, ("data_" + std::to_string(i++)).c_str());
       if (picked) app.choose_dataset(c);
     }
@@ -76,6 +77,7 @@ void RestorePopup(App& app) {
   if (ImGui::BeginPopupModal("Continue where you left off?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("Your last session was saved in this browser:");
     ImGui::TextDisabled("%s", app.restore_offer().c_str());
+    ImGui::TextDisabled("Either way it stays in File → Runs….");
     ImGui::Spacing();
     if (ImGui::Button("Restore it", ImVec2(ImGui::GetFontSize() * 9, 0))) {
       app.answer_restore(true);
@@ -164,6 +166,8 @@ void draw_ui(App& app) {
   ImGui::End();
   StatusBar(app, status_h);
   RestorePopup(app);
+  NewRunPopup(app);
+  RunsWindow(app);
 }
 
 }  // namespace bpl::app

@@ -166,8 +166,16 @@ void TrainingPanel(App& app) {
   ImGui::SameLine();
   if (ImGui::Button("Reset", big)) app.reset();
   RecordRect(app, "reset");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("new initial weights from the seed; the curves are cleared");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("new initial weights from the seed; the curves are cleared (Undo reset brings them back)");
   ImGui::EndDisabled();
+  if (app.can_undo_reset()) {  // until anything is trained again
+    ImGui::SameLine();
+    char undo[48];
+    std::snprintf(undo, sizeof undo, "Undo reset (%d epochs)", app.undo_epochs());
+    if (ImGui::Button(undo, ImVec2(0, big.y))) app.undo_reset();
+    RecordRect(app, "undo_reset");
+  }
 
   // progress
   Trainer* t = app.trainer();
