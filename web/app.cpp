@@ -495,7 +495,7 @@ RunInfo App::current_run_info() {
   r.saved_ms = static_cast<double>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());
-  r.model = layers_text;
+  r.model = model().spec();  // the model's own layers (the text may already say others)
   r.data = dataset_name;
   r.epochs = history().empty() ? 0 : history().back().stats.epoch;
   r.test_acc = last_test_accuracy();
@@ -506,10 +506,10 @@ RunInfo App::current_run_info() {
     const Preset* p = nullptr;
     for (const Preset& q : presets())
       if (q.name == cfg.preset) p = &q;
-    r.name = (p ? p->title : layers_text) + " on " + dataset_name;
+    r.name = (p ? p->title : r.model) + " on " + dataset_name;
   }
   char summary[256];
-  std::snprintf(summary, sizeof summary, "%s · %zu epoch(s) trained · test accuracy %.2f%%", layers_text.c_str(),
+  std::snprintf(summary, sizeof summary, "%s · %zu epoch(s) trained · test accuracy %.2f%%", r.model.c_str(),
                 history().size(), 100 * (std::isfinite(last_test_accuracy()) ? last_test_accuracy() : 0.0));
   r.summary = summary;
   return r;

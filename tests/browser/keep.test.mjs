@@ -36,6 +36,20 @@ const storedRuns = () => new Promise((resolve) => {
 const typeText = async (text) => {
   for (const ch of text) { await page.keyboard.type(ch); await frames(2); }
 };
+// scrolls the panel under the middle of the window with the mouse wheel, as a learner would,
+// until the rectangle `name` is inside the window (above the status line)
+const scrollTo = async (name) => {
+  const vh = page.viewportSize().height;
+  for (let i = 0; i < 40; i++) {
+    const s = await state();
+    const r = s.ui[name];
+    if (r && r[1] >= 60 && r[1] + r[3] <= vh - 40) return s;
+    await page.mouse.move(640, 400);
+    await page.mouse.wheel(0, r && r[1] < 60 ? -120 : 120);
+    await frames(3);
+  }
+  return state();
+};
 const openTab = async (name) => {
   const s = await state();
   await click(...center(s.ui['tab_' + name]));
@@ -60,7 +74,9 @@ try {
   check(s.weights_hash === trained.weights_hash && s.preset === trained.preset && s.history_epochs === trained.history_epochs,
     `a space in the Layers box keeps the model, its history and the preset (${s.preset}, weights ${s.weights_hash})`);
   // other layers: the trained model stays until a new run is confirmed
-  await key('Control+A');
+  await page.keyboard.down('Control'); await frames(2);   // select all, as a hand does
+  await key('a');
+  await page.keyboard.up('Control'); await frames(2);
   await typeText('dense(32), relu, dense(10)');
   s = await until((x) => x.layers === 'dense(32), relu, dense(10)', null, { timeout: 10000, what: 'the new layers' });
   check(s.weights_hash === trained.weights_hash && s.history_epochs === trained.history_epochs && s.validation === '',
@@ -77,7 +93,7 @@ try {
   s = await until((x) => !!x.ui.newrun_save, null, { timeout: 5000, what: 'the new-run question' });
   await click(...center(s.ui.newrun_save));
   s = await until((x) => x.runs.length === 2 && x.state === 'training', null, { timeout: 10000, what: 'Save: the run kept, the new one started' });
-  check(s.layers === 'dense(32), relu, dense(10)' && s.runs.some((r) => r.epochs === trained.epoch && r.model === trained.layers + ' '),
+  check(s.layers === 'dense(32), relu, dense(10)' && s.runs.some((r) => r.epochs === trained.epoch && r.model === trained.layers),
     `Save keeps the trained model in the Runs list and starts the new run (${s.runs.map((r) => r.model + ' · ' + r.epochs).join(' | ')})`);
   s = await until((x) => x.batches > 5, null, { timeout: 10000, what: 'a few batches' });
   await click(...center(s.ui.start));   // Pause
@@ -101,13 +117,13 @@ try {
   s = await until((x) => !!x.ui.menu_runs, null, { timeout: 5000, what: 'File → Runs…' });
   await click(...center(s.ui.menu_runs));
   s = await until((x) => !!x.ui.run_open_0, null, { timeout: 5000, what: 'the Runs window' });
-  const keptIndex = s.runs.findIndex((r) => r.model === trained.layers + ' ');
+  const keptIndex = s.runs.findIndex((r) => r.model === trained.layers);
   await t.shot('keep-runs-window.png');
   await click(...center(s.ui['run_open_' + keptIndex]));
   s = await until((x, h) => x.weights_hash === h, trained.weights_hash, { timeout: 10000, what: 'the kept run to open', soft: true });
   check(s.weights_hash === trained.weights_hash && s.history_epochs === trained.history_epochs,
     `the kept run opens from the Runs list: weights ${s.weights_hash}, ${s.history_epochs} epochs`);
-  await key('Escape');
+  s = await until((x) => !x.ui.runs_window, null, { timeout: 5000, what: 'the Runs window to close' });
   s = await openTab('report');
   if (!s.report.ready) {
     await click(...center(s.ui.report_run));
@@ -119,6 +135,7 @@ try {
   s = await until((x) => x.report.sel_truth === 1 && !!x.ui.gallery_cell_2 && !!x.ui.gallery_mistakes_1, null,
     { timeout: 5000, what: 'the cell gallery' });
   const cellImage = s.report.gallery_cell[2], mistakeImage = s.report.gallery_mistakes[1];
+  s = await scrollTo('gallery_cell_2');
   await click(...center(s.ui.gallery_cell_2));
   s = await until((x) => x.report.menus_open > 0 && !!x.ui.gallery_step, null, { timeout: 5000, what: 'the cell image menu', soft: true });
   check(s.report.menus_open === 1 && s.report.menu_image === cellImage,
@@ -129,6 +146,7 @@ try {
   check(s.view === 'stepper' && s.stepper.sample === cellImage, `"Step through backprop on it" steps through test image ${cellImage} (stepper: ${s.stepper && s.stepper.sample})`);
   s = await openTab('report');
   s = await until((x) => !!x.ui.gallery_mistakes_1, null, { timeout: 5000, what: 'the mistakes gallery' });
+  s = await scrollTo('gallery_mistakes_1');
   await click(...center(s.ui.gallery_mistakes_1));
   s = await until((x) => x.report.menus_open > 0 && !!x.ui.gallery_step, null, { timeout: 5000, what: 'the mistake menu', soft: true });
   check(s.report.menus_open === 1 && s.report.menu_image === mistakeImage,

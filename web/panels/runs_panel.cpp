@@ -4,6 +4,7 @@
 #include "panels/panels.h"
 #include "widgets.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -24,7 +25,9 @@ void RunsWindow(App& app) {
   if (!app.runs_window) return;
   const float fs = ImGui::GetFontSize();
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(fs * 46, fs * 20), ImGuiCond_Appearing);
+  const ImVec2 vp = ImGui::GetMainViewport()->WorkSize;
+  ImGui::SetNextWindowSize(ImVec2(std::min(fs * 52, vp.x * 0.96f), std::min(fs * 24, vp.y * 0.9f)),
+                           ImGuiCond_Appearing);
   if (!ImGui::Begin("Runs saved in this browser", &app.runs_window, ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
@@ -35,36 +38,27 @@ void RunsWindow(App& app) {
   const bool busy = app.state() == RunState::Running;
   std::string open_id, delete_id, download_id, rename_id;
   static char rename_buf[96];
-  if (!app.runs.empty() &&
-      ImGui::BeginTable("runs", 7, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-    for (const char* h : {"name", "saved", "model", "data", "epochs", "test acc.", ""}) ImGui::TableSetupColumn(h);
+  if (!app.runs.empty() && ImGui::BeginTable("runs", 6,
+                                             ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                                 ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY)) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("run", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+    ImGui::TableSetupColumn("saved", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 2.6f);
+    ImGui::TableSetupColumn("data", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn("epochs", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn("test acc.", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     int i = 0;
     for (const RunInfo& r : app.runs.all()) {
       ImGui::PushID(r.id.c_str());
       const std::string n = std::to_string(i);
       ImGui::TableNextColumn();
+      // the name, then the run's actions under it
+      ImGui::PushTextWrapPos(0.0f);
       ImGui::TextUnformatted(r.name.c_str());
-      if (r.id == app.current_run_id) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("(on screen)");
-      }
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(run_date_text(r.saved_ms).c_str());
-      ImGui::TableNextColumn();
-      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + fs * 12);
-      ImGui::TextUnformatted(r.model.c_str());
       ImGui::PopTextWrapPos();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.data.c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", r.epochs);
-      ImGui::TableNextColumn();
-      if (std::isfinite(r.test_acc))
-        ImGui::Text("%.2f%%", 100 * r.test_acc);
-      else
-        ImGui::TextDisabled("–");
-      ImGui::TableNextColumn();
+      if (r.id == app.current_run_id) ImGui::TextDisabled("on screen");
       ImGui::BeginDisabled(busy);
       if (ImGui::SmallButton("Open")) open_id = r.id;
       RecordRect(app, "run_open_" + n);
@@ -104,6 +98,21 @@ void RunsWindow(App& app) {
         if (ImGui::Button("Keep it")) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
       }
+      ImGui::TableNextColumn();
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextUnformatted(run_date_text(r.saved_ms).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r.model.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r.data.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", r.epochs);
+      ImGui::TableNextColumn();
+      if (std::isfinite(r.test_acc))
+        ImGui::Text("%.2f%%", 100 * r.test_acc);
+      else
+        ImGui::TextDisabled("–");
       ImGui::PopID();
       ++i;
     }
@@ -111,7 +120,10 @@ void RunsWindow(App& app) {
   }
   ImGui::End();
   // acted on after the table: the list changes under these calls
-  if (!open_id.empty()) app.open_run(open_id);
+  if (!open_id.empty()) {
+    app.open_run(open_id);
+    app.runs_window = false;  // the run is on screen now
+  }
   if (!download_id.empty()) app.download_run(download_id);
   if (!rename_id.empty()) app.rename_run(rename_id, rename_buf);
   if (!delete_id.empty()) app.delete_run(delete_id);

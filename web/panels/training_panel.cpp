@@ -170,10 +170,10 @@ void TrainingPanel(App& app) {
     ImGui::SetTooltip("new initial weights from the seed; the curves are cleared (Undo reset brings them back)");
   ImGui::EndDisabled();
   if (app.can_undo_reset()) {  // until anything is trained again
-    ImGui::SameLine();
-    char undo[48];
-    std::snprintf(undo, sizeof undo, "Undo reset (%d epochs)", app.undo_epochs());
-    if (ImGui::Button(undo, ImVec2(0, big.y))) app.undo_reset();
+    char undo[64];
+    std::snprintf(undo, sizeof undo, "Undo reset (bring back %d trained epoch%s)", app.undo_epochs(),
+                  app.undo_epochs() == 1 ? "" : "s");
+    if (ImGui::Button(undo)) app.undo_reset();
     RecordRect(app, "undo_reset");
   }
 
