@@ -100,6 +100,7 @@ bool App::load_idx_files(const std::string& dir, const std::string& train_prefix
 // ------------------------------------------------------------------ model and settings
 void App::apply_preset(const std::string& name) {
   cfg = RunConfig::from_preset(find_preset(name));
+  base_preset = name;
   setting_errors_.clear();
   // the app trains on the loaded subset: keep epochs short enough to watch
   layers_text = cfg.layers;
@@ -387,10 +388,22 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
 }
 
 // The link carries the panels' layer text and validation share, which live beside cfg.
+// A link names the preset the settings started from (model.preset=r2-mlp), not "custom": every
+// setting follows it, so the link gives the same settings, and says where they came from.
 std::string App::settings_query() const {
   RunConfig rc = cfg;
   rc.layers = layers_text;
   rc.val_frac = val_percent / 100.0;
+  if (rc.preset == "custom" && !base_preset.empty()) rc.preset = base_preset;
+  return bpl::settings_query(rc);
+}
+
+// The settings a preset gives in the app (apply_preset's mapping), as a link's text.
+static std::string preset_settings_query(const std::string& name) {
+  RunConfig rc = RunConfig::from_preset(find_preset(name));
+  int val = static_cast<int>(std::lround(rc.val_frac * 100));
+  if (val == 0) val = 10;
+  rc.val_frac = val / 100.0;
   return bpl::settings_query(rc);
 }
 
@@ -420,6 +433,13 @@ std::string App::apply_settings_query(const std::string& query_in) {
   cfg = rc;
   setting_errors_.clear();
   if (!preset_named) cfg.preset = "custom";
+  if (cfg.preset != "custom" && cfg.preset != "loaded") {
+    // labelled as the preset only when the settings are the preset's; else "custom", from it
+    base_preset = cfg.preset;
+    RunConfig mine = rc;
+    mine.val_frac = val / 100.0;
+    if (bpl::settings_query(mine) != preset_settings_query(base_preset)) cfg.preset = "custom";
+  }
   layers_text = layers;
   val_percent = val;
   use_builder = false;

@@ -86,6 +86,7 @@ class App {
 
   // ---- model and settings (what the panels edit)
   RunConfig cfg;                      // preset, layers, training and data settings
+  std::string base_preset;            // the preset the settings started from (links name it)
   std::string layers_text;            // editable layer list
   std::vector<BuilderLayer> builder;  // MLP builder rows
   bool use_builder = false;

@@ -350,3 +350,26 @@ TEST_CASE("a final softmax is accepted as the loss's, with a note", "[app][keep]
   CHECK(app.apply_settings_query("model.layers=dense(12)%2C%20relu%2C%20dense(10)%2C%20softmax").empty());
   CHECK(app.layers_text == "dense(12), relu, dense(10), softmax");
 }
+
+TEST_CASE("a link with custom settings names the preset they came from, and opens as custom", "[app][keep][link]") {
+  App app;
+  app.apply_preset("r0-mlp");
+  REQUIRE(app.apply_setting("training.learning_rate", "0.05"));
+  REQUIRE(app.cfg.preset == "custom");
+  const std::string q = app.settings_query();
+  CHECK(q.find("model.preset=custom") == std::string::npos);
+  CHECK(q.find("model.preset=r0-mlp") != std::string::npos);
+  App other;  // starts as R2's MLP
+  REQUIRE(other.apply_settings_query(q).empty());
+  CHECK(other.cfg.preset == "custom");  // not labelled as a preset it is not
+  CHECK(other.base_preset == "r0-mlp");
+  CHECK(other.layers_text == app.layers_text);
+  CHECK(other.cfg.train.optimizer.lr == Approx(0.05));
+  CHECK(other.settings_query() == q);
+  // a preset's own settings open labelled as that preset
+  App plain;
+  plain.apply_preset("r0-mlp");
+  App third;
+  REQUIRE(third.apply_settings_query(plain.settings_query()).empty());
+  CHECK(third.cfg.preset == "r0-mlp");
+}

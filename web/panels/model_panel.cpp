@@ -15,7 +15,11 @@ void PresetCombo(App& app) {
   for (const Preset& p : presets())
     if (p.name == app.cfg.preset) cur = &p;
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 2.0f);
-  if (ImGui::BeginCombo("##preset", cur ? cur->title.c_str() : "custom")) {
+  const Preset* base = nullptr;  // a custom model says which preset it started from
+  for (const Preset& p : presets())
+    if (p.name == app.base_preset) base = &p;
+  const std::string label = cur ? cur->title : base ? "custom (from " + base->title + ")" : std::string("custom");
+  if (ImGui::BeginCombo("##preset", label.c_str())) {
     std::string last_report;
     for (const Preset& p : presets()) {
       if (p.report != last_report) {
