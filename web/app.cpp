@@ -329,7 +329,8 @@ void App::undo_reset() {
   trainer_query_ = undo_trainer_query_;  // the set-aside trainer's settings
   if (!undo_run_id_.empty()) current_run_id = undo_run_id_;
   undo_run_id_.clear();
-  notice = "reset undone: the model and its " + std::to_string(history().size()) + " epoch(s) are back";
+  const size_t n = history().size();
+  notice = "reset undone: the model and its " + std::to_string(n) + (n == 1 ? " epoch are back" : " epochs are back");
 }
 
 void App::set_layers_text(const std::string& text) {
@@ -607,7 +608,8 @@ std::string App::open_run_data(const std::string& id, const std::string& query, 
     return err;
   }
   current_run_id = id;
-  notice = "opened “" + name + "” (" + std::to_string(history().size()) + " epochs trained)";
+  const size_t n = history().size();
+  notice = "opened “" + name + "” (" + std::to_string(n) + (n == 1 ? " epoch" : " epochs") + " trained)";
   return "";
 }
 

@@ -77,7 +77,7 @@ void RestorePopup(App& app) {
   if (ImGui::BeginPopupModal("Continue where you left off?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("Your last session was saved in this browser:");
     ImGui::TextDisabled("%s", app.restore_offer().c_str());
-    ImGui::TextDisabled("Either way it stays in File → Runs….");
+    ImGui::TextDisabled("Either way, it stays in File → Runs…");
     ImGui::Spacing();
     if (ImGui::Button("Restore it", ImVec2(ImGui::GetFontSize() * 9, 0))) {
       app.answer_restore(true);

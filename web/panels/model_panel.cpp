@@ -18,7 +18,10 @@ void PresetCombo(App& app) {
   const Preset* base = nullptr;  // a custom model says which preset it started from
   for (const Preset& p : presets())
     if (p.name == app.base_preset) base = &p;
-  const std::string label = cur ? cur->title : base ? "custom (from " + base->title + ")" : std::string("custom");
+  const std::string label = cur                          ? cur->title
+                            : app.cfg.preset == "loaded" ? std::string("a loaded model")
+                            : base                       ? "custom (from " + base->title + ")"
+                                                         : std::string("custom");
   if (ImGui::BeginCombo("##preset", label.c_str())) {
     std::string last_report;
     for (const Preset& p : presets()) {
