@@ -552,8 +552,9 @@ void App::autosave_now() {
 void App::run_stored(const std::string& id, bool ok, const std::string& error) {
   auto it = std::find_if(pending_runs_.begin(), pending_runs_.end(), [&](const RunInfo& x) { return x.id == id; });
   if (it == pending_runs_.end()) return;
-  const RunInfo r = *it;
+  RunInfo r = *it;
   pending_runs_.erase(it);
+  if (const RunInfo* known = runs.find(id)) r.name = known->name;  // renamed while it was written
   if (!ok) {
     // nothing stored before is touched: the platform wrote nothing, and nothing is evicted
     notice = "could not save this session in the browser (" + (error.empty() ? std::string("storage refused") : error) +
@@ -691,6 +692,7 @@ void App::stepper_random() {
 }
 
 void App::stepper_apply() {
+  session_.forget_undo();  // the weights moved on: an undo would discard this step
   stepper.apply(session_);
 }
 

@@ -7,7 +7,7 @@
 //   and the most confident mistakes each open the menu of the image clicked, and "Step through
 //   backprop on it" steps through that image → Fashion-MNIST from the Data menu keeps the model
 //   → reload with a link: the link applies, the saved runs stay and open → reload, "Start
-//   fresh": the saved runs stay.
+//   fresh": the saved runs stay → a full storage is reported, nothing saved is touched.
 // Usage: node tests/browser/keep.test.mjs SITE_DIR SCREENSHOT_DIR
 import { openApp } from './harness.mjs';
 
@@ -203,6 +203,20 @@ try {
   const after = await untilPage(storedRuns, null, { timeout: 10000, what: 'the stored runs' });
   check(after.length === saved.length && s.runs.length === saved.length && s.history_epochs === 0,
     `"Start fresh" keeps every saved run (${after.length} stored, ${s.runs.length} listed): "${s.notice}"`);
+
+  // ---- storage full: reported, and nothing stored before is touched (the browser refuses the
+  // write as it does when the quota is spent)
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = function () { throw new DOMException('quota exceeded', 'QuotaExceededError'); };
+  });
+  await click(...center(s.ui.start));
+  s = await until((x) => x.batches > 3, null, { timeout: 10000, what: 'a few batches' });
+  await click(...center(s.ui.start));   // Pause: the autosave is refused
+  s = await until((x) => x.notice.includes('could not save'), null, { timeout: 10000, what: 'the storage notice', soft: true });
+  const full = await untilPage(storedRuns, null, { timeout: 10000, what: 'the stored runs' });
+  check(s.notice.includes('storage for this page is full') && full.length === saved.length && s.runs.length === saved.length,
+    `a full storage is reported and the saved runs stay (${full.length} stored): "${s.notice}"`);
+  await t.shot('keep-storage-full.png');
   await t.finish();
 } catch (e) {
   await t.finish(e);
