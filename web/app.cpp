@@ -5,8 +5,11 @@
 #include "data/idx.h"
 #include "io/model_file.h"
 #include "io/settings.h"
+#include "model/presets.h"
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -43,12 +46,14 @@ void App::choose_dataset(const DataChoice& c) {
   // the set's name is its label up to the first comma ("MNIST", "Fashion-MNIST")
   pending_dataset_name = c.label;
   pending_dataset_name = pending_dataset_name.substr(0, pending_dataset_name.find(','));
+  pending_data_key = c.train;
   platform_->request_dataset(c);
 }
 
 void App::pick_data_files() {
   if (!platform_ || !platform_->can_pick_files()) return;
   pending_dataset_name = "your files";
+  pending_data_key.clear();
   platform_->pick_data_files();
 }
 
@@ -60,11 +65,21 @@ void App::receive_idx(int kind, const uint8_t* bytes, size_t size, const std::st
     return;
   }
   if (exp.running) exp.stop();  // the experiments' trainers refer to the old data
+  const bool switched = data_key != pending_data_key || dataset_name != pending_dataset_name;
+  const bool kept = session_.has_work();
   dataset_name = pending_dataset_name;
+  data_key = pending_data_key;
   char buf[160];
   std::snprintf(buf, sizeof buf, "%d training and %d test images", train_data().size(), test_data().size());
   data_status = buf;
-  reset();
+  // every data set here is 28×28 with 10 classes: the model stays (its trainer referred to the
+  // old images and goes; the next Start trains on the new ones, the epochs counting on)
+  report.ready = false;  // the report's images were the old test set's
+  report.sel_truth = report.sel_pred = -1;
+  stepper.sample = 0;
+  pad.taught = 0;  // drawn digits were added to the old training set
+  if (!kept) reset();
+  if (kept && switched) notice = "the model is kept: training goes on with " + dataset_name + " at the next Start";
 }
 
 bool App::load_idx_files(const std::string& dir, const std::string& train_prefix, const std::string& test_prefix) {
@@ -85,6 +100,7 @@ bool App::load_idx_files(const std::string& dir, const std::string& train_prefix
 // ------------------------------------------------------------------ model and settings
 void App::apply_preset(const std::string& name) {
   cfg = RunConfig::from_preset(find_preset(name));
+  base_preset = name;
   setting_errors_.clear();
   // the app trains on the loaded subset: keep epochs short enough to watch
   layers_text = cfg.layers;
@@ -116,21 +132,46 @@ void App::apply_preset(const std::string& name) {
   }
   if (builder.empty()) builder = {{128, 0}};
   revalidate();
-  if (state() != RunState::Running) reset();
+  if (state() != RunState::Running) refresh_untrained_model();
 }
 
 void App::builder_to_text() {
   static const char* act[] = {"relu", "sigmoid", "tanh"};
   std::string s;
   for (const BuilderLayer& l : builder) s += "dense(" + std::to_string(l.units) + "), " + act[l.activation] + ", ";
-  layers_text = s + "dense(10)";
-  revalidate();
+  set_layers_text(s + "dense(10)");
+}
+
+// A final softmax is accepted: the loss applies it (softmax and cross-entropy fused, the
+// gradient ŷ − y), so the model is built without it and the text keeps what was typed.
+namespace {
+std::string without_final_softmax(const std::string& text) {
+  const size_t end = text.find_last_not_of(" \t\r\n,");
+  if (end == std::string::npos) return text;
+  const size_t comma = text.rfind(',', end);
+  if (comma == std::string::npos) return text;  // a lone softmax is refused as before
+  std::string last = text.substr(comma + 1, end - comma);
+  last.erase(0, last.find_first_not_of(" \t\r\n"));
+  for (char& ch : last) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (last != "softmax" && last != "softmax()") return text;
+  return text.substr(0, comma);
+}
+}  // namespace
+
+std::string App::build_text() const {
+  return without_final_softmax(layers_text);
 }
 
 void App::revalidate() {
   validation_.clear();
+  softmax_note_.clear();
+  const std::string text = build_text();
+  if (text != layers_text)
+    softmax_note_ =
+        "The final softmax is part of the loss here (softmax and cross-entropy fused: the gradient is ŷ − y), "
+        "so the model ends with the 10 logits and the loss applies the softmax.";
   try {
-    preview_ = Model::from_text(layers_text, Shape{1, 28, 28}, cfg.init_seed);
+    preview_ = Model::from_text(text, Shape{1, 28, 28}, cfg.init_seed);
     if (preview_.output_shape().size() != 10)
       throw ConfigError("the last layer must have 10 outputs (one per digit), it has " +
                         std::to_string(preview_.output_shape().size()));
@@ -149,7 +190,7 @@ void App::revalidate() {
 // ------------------------------------------------------------------ training
 TrainPlan App::plan() const {
   TrainPlan p;
-  p.layers = layers_text;
+  p.layers = build_text();
   p.spec = preview_.built() ? preview_.spec() : "";
   p.init_seed = cfg.init_seed;
   p.train = cfg.train;
@@ -159,28 +200,43 @@ TrainPlan App::plan() const {
   return p;
 }
 
-bool App::ensure_trainer() {
-  if (session_.has_live_trainer()) return true;
+bool App::ensure_trainer(bool for_views) {
+  // a paused trainer built with other settings is rebuilt around the same model (its weights,
+  // history and optimizer steps go on); settings are locked while training runs
+  if (session_.has_live_trainer() && (for_views || state() == RunState::Running || trainer_query_ == settings_query()))
+    return true;
   if (!data_ready()) {
     session_.set_message("the data are still loading");
     return false;
   }
   revalidate();
-  if (!validation_.empty()) {
+  TrainPlan p = plan();
+  if (session_.has_work() && session_.model().spec() != p.spec) {
+    // the layers changed since the model was trained: the views keep showing the trained model,
+    // and training waits for the learner's answer to the new-run question (start())
+    if (!for_views) return false;
+    p.layers = p.spec = session_.model().spec();
+    if (session_.trainer()) return true;
+  } else if (!validation_.empty()) {
     session_.set_message("cannot train: " + validation_);
     return false;
   }
-  return session_.build_trainer(plan());
+  if (!session_.build_trainer(p)) return false;
+  trainer_query_ = settings_query();
+  return true;
 }
 
 bool App::ready_model() {
   if (!data_ready()) return false;
-  return session_.trainer() || ensure_trainer();
+  return session_.trainer() || ensure_trainer(true);
 }
 
 void App::start() {
-  if (session_.finished_run()) reset();  // Start after a finished run begins a fresh one
+  if (state() == RunState::Running) return;
+  if (!new_run_reason(NewRunAction::Start).empty()) return;  // asked; answer_new_run goes on
+  if (session_.finished_run()) session_.reset_undoably(build_text(), cfg.init_seed);
   if (!ensure_trainer()) return;
+  session_.forget_undo();
   session_.run();
 }
 
@@ -189,17 +245,104 @@ void App::pause() {
 }
 
 void App::step_batch() {
+  if (!new_run_reason(NewRunAction::StepBatch).empty()) return;
   if (!ensure_trainer()) return;
+  session_.forget_undo();
   session_.step_batch();
 }
 
 void App::step_epoch() {
+  if (!new_run_reason(NewRunAction::StepEpoch).empty()) return;
   if (!ensure_trainer()) return;
+  session_.forget_undo();
   session_.step_epoch();
 }
 
 void App::reset() {
-  session_.reset(layers_text, cfg.init_seed);
+  const bool had_work = session_.has_work();
+  const std::string run = current_run_id, query = trainer_query_;
+  session_.reset_undoably(build_text(), cfg.init_seed);
+  trainer_query_.clear();
+  if (had_work && session_.can_undo_reset()) {
+    undo_run_id_ = run;
+    undo_trainer_query_ = query;
+    current_run_id.clear();  // the next autosave is a new run; the old one stays in the list
+  }
+}
+
+// ------------------------------------------------------------------ nothing is lost
+void App::refresh_untrained_model() {
+  if (!session_.has_work()) session_.reset(build_text(), cfg.init_seed);
+}
+
+std::string App::new_run_reason(NewRunAction action) {
+  const bool starting = action == NewRunAction::Start;
+  question_ = NewRunQuestion{};
+  if (!session_.has_work() || !data_ready()) return "";
+  revalidate();
+  std::string why;
+  if (validation_.empty() && preview_.spec() != session_.model().spec())
+    why = "The layers changed:\n  " + session_.model().spec() + "\n→ " + preview_.spec() +
+          "\nA new model starts from fresh weights.";
+  else if (starting && session_.finished_run())
+    why = "This run is finished: Start begins a new one from fresh weights.\n(Step epoch trains this model on.)";
+  if (why.empty()) return "";
+  const auto& h = history();
+  const int epochs = h.empty() ? 0 : h.back().stats.epoch;
+  if (epochs > 0)
+    question_.title = "Discard " + std::to_string(epochs) + " trained epoch" + (epochs == 1 ? "" : "s") + "?";
+  else if (batches_run() > 0)
+    question_.title =
+        "Discard " + std::to_string(batches_run()) + " trained batch" + (batches_run() == 1 ? "" : "es") + "?";
+  else
+    question_.title = "Discard the current weights?";
+  question_.why = why;
+  question_.action = action;
+  return why;
+}
+
+void App::do_new_run_action(NewRunAction a) {
+  if (a == NewRunAction::Start)
+    start();
+  else if (a == NewRunAction::StepBatch)
+    step_batch();
+  else if (a == NewRunAction::StepEpoch)
+    step_epoch();
+}
+
+void App::answer_new_run(NewRunChoice c) {
+  const NewRunQuestion q = question_;
+  question_ = NewRunQuestion{};
+  if (q.action == NewRunAction::None || c == NewRunChoice::Cancel) return;
+  if (c == NewRunChoice::Save) {
+    if (platform_ && platform_->can_autosave())
+      autosave_now();  // into the Runs list, under this run's id
+    else
+      download_model();
+  }
+  reset();  // undoable until the new run trains
+  do_new_run_action(q.action);
+}
+
+void App::undo_reset() {
+  if (!session_.undo_reset()) return;
+  trainer_query_ = undo_trainer_query_;  // the set-aside trainer's settings
+  if (!undo_run_id_.empty()) current_run_id = undo_run_id_;
+  undo_run_id_.clear();
+  const size_t n = history().size();
+  notice = "reset undone: the model and its " + std::to_string(n) + (n == 1 ? " epoch are back" : " epochs are back");
+}
+
+void App::set_layers_text(const std::string& text) {
+  if (text == layers_text) return;
+  const std::string before = preview_.built() ? preview_.spec() : "";
+  layers_text = text;
+  revalidate();
+  // the same layers written differently (spaces, line breaks) are not a change
+  if (!validation_.empty() || preview_.spec() != before) {
+    cfg.preset = "custom";
+    if (validation_.empty()) refresh_untrained_model();
+  }
 }
 
 void App::tick(double budget_ms) {
@@ -231,6 +374,9 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
   const OptimizerConfig optimizer = l.extras.optimizer;
   const std::string dataset = l.extras.dataset;
   session_.adopt(std::move(l));
+  session_.forget_undo();
+  trainer_query_.clear();
+  current_run_id.clear();  // a model from a file is a run of its own (open_run_data sets its id)
   layers_text = model().spec();
   cfg.preset = "loaded";
   cfg.norm = normalizer().kind;
@@ -243,10 +389,22 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
 }
 
 // The link carries the panels' layer text and validation share, which live beside cfg.
+// A link names the preset the settings started from (model.preset=r2-mlp), not "custom": every
+// setting follows it, so the link gives the same settings, and says where they came from.
 std::string App::settings_query() const {
   RunConfig rc = cfg;
   rc.layers = layers_text;
   rc.val_frac = val_percent / 100.0;
+  if (rc.preset == "custom" && !base_preset.empty()) rc.preset = base_preset;
+  return bpl::settings_query(rc);
+}
+
+// The settings a preset gives in the app (apply_preset's mapping), as a link's text.
+static std::string preset_settings_query(const std::string& name) {
+  RunConfig rc = RunConfig::from_preset(find_preset(name));
+  int val = static_cast<int>(std::lround(rc.val_frac * 100));
+  if (val == 0) val = 10;
+  rc.val_frac = val / 100.0;
   return bpl::settings_query(rc);
 }
 
@@ -266,7 +424,7 @@ std::string App::apply_settings_query(const std::string& query_in) {
     // an old link without the validation share keeps the app's
     val = query.find("data.val_fraction=") != std::string::npos ? static_cast<int>(std::lround(rc.val_frac * 100))
                                                                 : val_percent;
-    Model probe = Model::from_text(layers, Shape{1, 28, 28}, rc.init_seed);
+    Model probe = Model::from_text(without_final_softmax(layers), Shape{1, 28, 28}, rc.init_seed);
     if (probe.output_shape().size() != 10) throw ConfigError("the model must end with 10 outputs");
     rc.train.validate(1 << 20);
   } catch (const std::exception& e) {
@@ -277,11 +435,18 @@ std::string App::apply_settings_query(const std::string& query_in) {
   cfg = rc;
   setting_errors_.clear();
   if (!preset_named) cfg.preset = "custom";
+  if (cfg.preset != "custom" && cfg.preset != "loaded") {
+    // labelled as the preset only when the settings are the preset's; else "custom", from it
+    base_preset = cfg.preset;
+    RunConfig mine = rc;
+    mine.val_frac = val / 100.0;
+    if (bpl::settings_query(mine) != preset_settings_query(base_preset)) cfg.preset = "custom";
+  }
   layers_text = layers;
   val_percent = val;
   use_builder = false;
   revalidate();
-  reset();
+  refresh_untrained_model();  // a trained model stays until a new run is confirmed
   notice = "settings from the link applied";
   return "";
 }
@@ -307,11 +472,14 @@ bool App::apply_setting(const std::string& key, const std::string& value) {
     return false;
   }
   setting_errors_.erase(key);
+  const std::string before = preview_.built() ? preview_.spec() : "";
   cfg = rc;
   layers_text = rc.layers;
   val_percent = static_cast<int>(std::lround(rc.val_frac * 100));
   if (key != "model.preset") cfg.preset = "custom";
   revalidate();
+  // an untrained model follows new layers or a new init seed at once; a trained one stays
+  if (validation_.empty() && (preview_.spec() != before || key == "model.init_seed")) refresh_untrained_model();
   return true;
 }
 
@@ -335,14 +503,136 @@ void App::share_settings_link() {
   if (platform_ && platform_->can_share_link()) platform_->share_link(settings_query());
 }
 
+RunInfo App::current_run_info() {
+  if (current_run_id.empty()) {
+    // a new run: its id is its first write's time (ms) and a counter, unique in this page
+    static int made = 0;
+    const long long ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    current_run_id = "run-" + std::to_string(ms) + "-" + std::to_string(++made);
+  }
+  RunInfo r;
+  r.id = current_run_id;
+  r.saved_ms = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  r.model = model().spec();  // the model's own layers (the text may already say others)
+  r.data = dataset_name;
+  r.epochs = history().empty() ? 0 : history().back().stats.epoch;
+  r.test_acc = last_test_accuracy();
+  const RunInfo* known = runs.find(r.id);
+  if (known) {
+    r.name = known->name;
+  } else {
+    const Preset* p = nullptr;
+    for (const Preset& q : presets())
+      if (q.name == cfg.preset) p = &q;
+    r.name = (p ? p->title : r.model) + " on " + dataset_name;
+  }
+  char summary[256];
+  std::snprintf(summary, sizeof summary, "%s · %zu epoch(s) trained · test accuracy %.2f%%", r.model.c_str(),
+                history().size(), 100 * (std::isfinite(last_test_accuracy()) ? last_test_accuracy() : 0.0));
+  r.summary = summary;
+  return r;
+}
+
 void App::autosave_now() {
   if (!platform_ || !platform_->can_autosave()) return;
   session_.autosave_due = false;
+  if (!session_.has_work()) return;  // untrained weights are not a run worth a place in the list
   const std::vector<uint8_t> bytes = save_model_bytes();
-  char summary[256];
-  std::snprintf(summary, sizeof summary, "%s · %zu epoch(s) trained · test accuracy %.2f%%", layers_text.c_str(),
-                history().size(), 100 * (std::isfinite(last_test_accuracy()) ? last_test_accuracy() : 0.0));
-  platform_->autosave(bytes, settings_query(), summary);
+  const RunInfo r = current_run_info();
+  pending_runs_.erase(
+      std::remove_if(pending_runs_.begin(), pending_runs_.end(), [&](const RunInfo& x) { return x.id == r.id; }),
+      pending_runs_.end());
+  pending_runs_.push_back(r);
+  platform_->store_run(r.id, RunsList::to_json(r), bytes, settings_query());
+}
+
+void App::run_stored(const std::string& id, bool ok, const std::string& error) {
+  auto it = std::find_if(pending_runs_.begin(), pending_runs_.end(), [&](const RunInfo& x) { return x.id == id; });
+  if (it == pending_runs_.end()) return;
+  RunInfo r = *it;
+  pending_runs_.erase(it);
+  if (const RunInfo* known = runs.find(id)) r.name = known->name;  // renamed while it was written
+  if (!ok) {
+    // nothing stored before is touched: the platform wrote nothing, and nothing is evicted
+    notice = "could not save this session in the browser (" + (error.empty() ? std::string("storage refused") : error) +
+             "): download the model from File → Save the model to keep it; the runs saved before are unchanged";
+    return;
+  }
+  runs.upsert(r);
+  // over the cap: the oldest go, now that the newer record is safely written
+  std::string gone;
+  for (const std::string& old : runs.over_cap(id)) {
+    const RunInfo* o = runs.find(old);
+    gone += (gone.empty() ? "" : ", ") + std::string("“") + (o ? o->name : old) + "”";
+    if (platform_) platform_->delete_run(old);
+    runs.remove(old);
+  }
+  if (!gone.empty())
+    notice = "the browser keeps the last " + std::to_string(runs.cap) + " runs: removed the oldest, " + gone;
+}
+
+void App::set_runs_json(const std::string& json) {
+  runs.set_from_json(json);
+}
+
+void App::open_run(const std::string& id) {
+  if (!platform_ || !runs.find(id)) return;
+  if (state() == RunState::Running) {
+    notice = "pause training before opening a run";
+    return;
+  }
+  platform_->open_run(id);
+}
+
+std::string App::open_run_data(const std::string& id, const std::string& query, const uint8_t* bytes, size_t size) {
+  if (state() == RunState::Running) return notice = "pause training before opening a run";
+  const RunInfo* info = runs.find(id);
+  const std::string name = info ? info->name : id;
+  // the model on screen goes to the Runs list first (when it has anything to keep)
+  if (session_.has_work()) autosave_now();
+  const RunConfig cfg0 = cfg;
+  const std::string layers0 = layers_text;
+  const int val0 = val_percent;
+  if (!query.empty()) {
+    const std::string err = apply_settings_query(query);
+    if (!err.empty()) return err;
+  }
+  const std::string err = load_model_bytes(bytes, size, name);
+  if (!err.empty()) {  // all or nothing: the settings go back too
+    cfg = cfg0;
+    layers_text = layers0;
+    val_percent = val0;
+    revalidate();
+    return err;
+  }
+  current_run_id = id;
+  const size_t n = history().size();
+  notice = "opened “" + name + "” (" + std::to_string(n) + (n == 1 ? " epoch" : " epochs") + " trained)";
+  return "";
+}
+
+void App::rename_run(const std::string& id, const std::string& name) {
+  if (name.empty() || !runs.rename(id, name)) return;
+  if (platform_) platform_->rename_run(id, name);
+}
+
+void App::delete_run(const std::string& id) {
+  if (!runs.remove(id)) return;
+  if (platform_) platform_->delete_run(id);
+  if (id == current_run_id) current_run_id.clear();  // the model on screen is kept: a new run
+  if (id == undo_run_id_) undo_run_id_.clear();
+}
+
+void App::download_run(const std::string& id) {
+  const RunInfo* r = runs.find(id);
+  if (!platform_ || !r) return;
+  std::string file;
+  for (char c : r->name) file += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  platform_->download_run(id, (file.empty() ? "run" : file) + ".bplm");
 }
 
 void App::autosave_if_due() {
@@ -350,10 +640,11 @@ void App::autosave_if_due() {
 }
 
 void App::answer_restore(bool restore) {
-  if (platform_)
-    persist.answer_restore(*platform_, restore);
-  else
-    persist.restore_offer.clear();
+  persist.restore_offer.clear();
+  if (restore && runs.newest())
+    open_run(runs.newest()->id);
+  else if (!restore && !runs.empty())
+    notice = "a fresh start: your saved session stays in File → Runs…";
 }
 
 uint64_t App::weights_hash() {
@@ -402,6 +693,7 @@ void App::stepper_random() {
 }
 
 void App::stepper_apply() {
+  session_.forget_undo();  // the weights moved on: an undo would discard this step
   stepper.apply(session_);
 }
 
@@ -503,10 +795,32 @@ std::string App::state_json() {
               {"taught", pad.taught},
               {"confidence", pad.top >= 0 ? pad.probs[pad.top] : 0.0f},
               {"saliency", !pad.saliency.empty()}};
-  j["report"] = {{"ready", report.ready},          {"accuracy", report.eval.accuracy},
-                 {"epoch", report.epoch},          {"sel_truth", report.sel_truth},
-                 {"sel_pred", report.sel_pred},    {"mistakes", report.mistakes.size()},
-                 {"macro_f1", report.rep.macro_f1}};
+  j["report"] = {
+      {"ready", report.ready},           {"accuracy", report.eval.accuracy}, {"epoch", report.epoch},
+      {"sel_truth", report.sel_truth},   {"sel_pred", report.sel_pred},      {"mistakes", report.mistakes.size()},
+      {"macro_f1", report.rep.macro_f1}, {"menu_image", report.menu_image},  {"menus_open", report.menus_open}};
+  {
+    // the first images of the two galleries (test image indices), as the Report shows them
+    nlohmann::json cell = nlohmann::json::array(), mistakes = nlohmann::json::array();
+    if (report.ready && report.sel_truth >= 0)
+      for (size_t i = 0; i < report.idx.size() && cell.size() < 12; ++i)
+        if (report.truth[i] == report.sel_truth && report.eval.predicted[i] == report.sel_pred)
+          cell.push_back(report.idx[i]);
+    for (size_t k = 0; report.ready && k < report.mistakes.size() && k < 12; ++k)
+      mistakes.push_back(report.idx[report.mistakes[k]]);
+    j["report"]["gallery_cell"] = cell;
+    j["report"]["gallery_mistakes"] = mistakes;
+  }
+  {
+    nlohmann::json rj = nlohmann::json::array();
+    for (const RunInfo& r : runs.all())
+      rj.push_back({{"id", r.id}, {"name", r.name}, {"epochs", r.epochs}, {"model", r.model}, {"data", r.data}});
+    j["runs"] = rj;
+    j["run_id"] = current_run_id;
+    j["new_run_question"] = question_.title;
+    j["can_undo_reset"] = can_undo_reset();
+    j["layers_note"] = softmax_note_;
+  }
   {
     nlohmann::json runs = nlohmann::json::array();
     for (const ExperimentRun& r : exp.runs)

@@ -23,6 +23,7 @@
 #include "persistence.h"
 #include "platform.h"
 #include "report_state.h"
+#include "runs.h"
 #include "stepper_state.h"
 #include "training_session.h"
 
@@ -76,6 +77,9 @@ class App {
   float data_progress = 0.0f;  // 0..1 while downloading (set by the browser glue)
   std::string dataset_name = "MNIST";
   std::string pending_dataset_name = "MNIST";  // the name the next four files will carry
+  // which of data_choices() is loaded (its training prefix; "" for the learner's own files)
+  std::string data_key = "", pending_data_key = "mnist-train-10k";
+  bool dataset_loaded(const DataChoice& c) const { return data_ready() && data_key == c.train; }
   // The data sets the app offers; choose_dataset asks the platform to fetch one.
   static const std::vector<DataChoice>& data_choices();
   void choose_dataset(const DataChoice& c);
@@ -83,14 +87,17 @@ class App {
 
   // ---- model and settings (what the panels edit)
   RunConfig cfg;                      // preset, layers, training and data settings
+  std::string base_preset;            // the preset the settings started from (links name it)
   std::string layers_text;            // editable layer list
   std::vector<BuilderLayer> builder;  // MLP builder rows
   bool use_builder = false;
   int val_percent = 10, test_images = 0;  // split settings the panel edits (0 = all)
   void apply_preset(const std::string& name);
-  void builder_to_text();
+  void builder_to_text();  // the builder's rows become the layer text (set_layers_text)
   // Check the current layer list and settings; "" when they can train, else why not.
   const std::string& validation() const { return validation_; }
+  // a note on the layer text that is not an error (a final softmax, fused with the loss)
+  const std::string& layers_note() const { return softmax_note_; }
   void revalidate();
   // One setting from a panel, e.g. ("training.learning_rate", "0.01"): checked against the
   // settings table (io/settings.h), then the preset becomes "custom" and the settings are
@@ -109,6 +116,48 @@ class App {
   void tick(double frame_budget_ms);  // run training for this frame
   RunState state() const { return session_.state(); }
   const std::string& message() const { return session_.message(); }
+
+  // ---- nothing is lost (issue 13, point 4)
+  // Editing settings never discards a trained model: what applies to it (learning rate, batch,
+  // epochs, split, …) applies at the next Start or Step; a changed architecture waits for a new
+  // run, and start()/step_*() ask before a new run discards trained work (the layers changed, or
+  // Start after a finished run). The question stays until answer_new_run.
+  enum class NewRunAction { None, Start, StepBatch, StepEpoch };
+  enum class NewRunChoice { Save, Discard, Cancel };
+  struct NewRunQuestion {
+    NewRunAction action = NewRunAction::None;
+    std::string title;  // "Discard 3 trained epochs?"
+    std::string why;    // what makes it a new run
+  };
+  const NewRunQuestion& new_run_question() const { return question_; }
+  bool new_run_asked() const { return question_.action != NewRunAction::None; }
+  // Save: the model goes to the Runs list (or is downloaded where there is no storage), then
+  // the new run starts; Discard: it starts without saving; Cancel: nothing happens
+  void answer_new_run(NewRunChoice c);
+  // "" when start()/step_*() would go on with the current model, else why it would be a new run
+  std::string new_run_reason(NewRunAction action);
+  // Reset can be undone (until anything is trained again): the model, the trainer with its
+  // position and optimizer state, the history
+  bool can_undo_reset() const { return session_.can_undo_reset(); }
+  int undo_epochs() const { return session_.undo_epochs(); }
+  void undo_reset();
+  // the layer text as typed: one that builds the same layers (a space more) changes nothing
+  void set_layers_text(const std::string& text);
+
+  // ---- the Runs list (browser storage; runs.h)
+  RunsList runs;
+  std::string current_run_id;                   // the run autosave writes ("" until the first write)
+  bool runs_window = false;                     // the Runs window is open
+  void set_runs_json(const std::string& json);  // the stored list, from the platform
+  // the platform's answer to store_run: on success the list shows it and the oldest runs over
+  // the cap are deleted (and the learner told); on failure nothing stored before is touched
+  void run_stored(const std::string& id, bool ok, const std::string& error);
+  void open_run(const std::string& id);  // asks the platform for it (it calls open_run_data)
+  // a stored run's settings and model file: the current model is saved to the list first
+  std::string open_run_data(const std::string& id, const std::string& query, const uint8_t* bytes, size_t size);
+  void rename_run(const std::string& id, const std::string& name);
+  void delete_run(const std::string& id);
+  void download_run(const std::string& id);
   Trainer* trainer() { return session_.trainer(); }
   Model& model() { return session_.model(); }
   TrainingSession& session() { return session_; }
@@ -138,7 +187,8 @@ class App {
   void autosave_now();         // the platform stores the model and settings (browser)
   void autosave_if_due();      // … when an epoch or a pause made it due
   bool autosave_due() const { return session_.autosave_due; }
-  void answer_restore(bool restore);  // the learner chose restore (true) or start fresh
+  // the learner chose restore (true: the newest run opens) or start fresh (it stays in the Runs list)
+  void answer_restore(bool restore);
   const std::string& restore_offer() const { return persist.restore_offer; }
   void offer_restore(const std::string& summary) { persist.offer_restore(summary); }
   std::string notice;  // a one-line message about files, links, storage
@@ -233,9 +283,21 @@ class App {
   void experiments_tick(double budget_ms) { exp.tick(session_, budget_ms); }
 
  private:
-  bool ready_model();     // data and a built model (and normaliser), building them if needed
-  bool ensure_trainer();  // build model + trainer from the settings if needed
+  bool ready_model();  // data and a built model (and normaliser), building them if needed
+  // build model + trainer from the settings if needed; for_views: never a new model while the
+  // current one has trained work (the views show the trained model until a new run)
+  bool ensure_trainer(bool for_views = false);
   TrainPlan plan() const;
+  void refresh_untrained_model();  // an untrained model follows the settings at once
+  void do_new_run_action(NewRunAction a);
+  RunInfo current_run_info();
+  NewRunQuestion question_;
+  std::string trainer_query_;  // the settings the trainer was built with
+  std::string undo_run_id_;    // the run an undo of a reset brings back
+  std::string undo_trainer_query_;
+  std::vector<RunInfo> pending_runs_;  // written to the platform, not yet confirmed
+  std::string build_text() const;      // layers_text without a final softmax (see revalidate)
+  std::string softmax_note_;
 
   Platform* platform_ = nullptr;
   TrainingSession session_;

@@ -459,6 +459,28 @@ EMSCRIPTEN_KEEPALIVE void bpl_wake() {
   if (g) wake();
 }
 
+// ---- the Runs list (issue 13, point 4; index.html's IndexedDB part calls these)
+// the stored runs' facts, a JSON array (RunsList::set_from_json)
+EMSCRIPTEN_KEEPALIVE void bpl_runs_list(const char* json) {
+  if (!g) return;
+  wake();
+  g->app.set_runs_json(json);
+}
+
+// a store_run write is done (ok = 1) or failed (error: the browser's reason)
+EMSCRIPTEN_KEEPALIVE void bpl_run_stored(const char* id, int ok, const char* error) {
+  if (!g) return;
+  wake();
+  g->app.run_stored(id, ok != 0, error);
+}
+
+// a stored run read back for App::open_run: its settings and model file
+EMSCRIPTEN_KEEPALIVE int bpl_open_run(const char* id, const char* query, const uint8_t* bytes, int size) {
+  if (!g) return 0;
+  wake();
+  return g->app.open_run_data(id, query, bytes, static_cast<size_t>(size)).empty() ? 1 : 0;
+}
+
 EMSCRIPTEN_KEEPALIVE void bpl_start_bench(double seconds, const char* preset) {
   if (!g) return;
   wake();

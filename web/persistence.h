@@ -1,4 +1,5 @@
-// Saving, restoring and sharing (never lose work): the browser's autosave and its restore offer.
+// Saving, restoring and sharing (never lose work): the browser's autosave and its restore offer
+// (the newest run of the Runs list, runs.h; the App opens it or starts afresh, keeping it).
 // The model file itself is the engine's (io/model_file.h, through TrainingSession::save_bytes /
 // adopt); the settings as a link's query text are the settings table's (io/settings.h).
 #pragma once
@@ -13,11 +14,6 @@ class Persistence {
  public:
   std::string restore_offer;  // non-empty: ask whether to restore this saved session
   void offer_restore(const std::string& summary) { restore_offer = summary; }
-  // the learner's answer: the platform restores (or forgets) the saved session
-  void answer_restore(Platform& p, bool restore) {
-    restore_offer.clear();
-    p.answer_restore(restore);
-  }
 };
 
 }  // namespace bpl::app

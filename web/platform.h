@@ -30,11 +30,19 @@ class Platform {
   virtual void pick_model_file() {}  // a .bplm file, handed to App::load_model_bytes
   virtual bool can_share_link() const { return false; }
   virtual void share_link(const std::string& /*query*/) {}
-  virtual bool can_autosave() const { return false; }
-  // store the session (model file, settings link, a one-line summary for the restore offer)
-  virtual void autosave(const std::vector<uint8_t>& /*bytes*/, const std::string& /*query*/,
-                        const std::string& /*summary*/) {}
-  virtual void answer_restore(bool /*restore*/) {}  // the learner's answer to the restore offer
+  virtual bool can_autosave() const { return false; }  // browser storage for the Runs list
+  // The Runs list (browser storage). store_run writes one run's record: its facts (RunsList::
+  // to_json), the model file and the settings link, under run_id (a new record, or a newer
+  // version of the same run; a failed write leaves the old version whole). The platform answers
+  // with App::run_stored(run_id, ok, error) once the write is done or failed.
+  virtual void store_run(const std::string& /*run_id*/, const std::string& /*facts_json*/,
+                         const std::vector<uint8_t>& /*bytes*/, const std::string& /*query*/) {}
+  virtual void delete_run(const std::string& /*run_id*/) {}
+  virtual void rename_run(const std::string& /*run_id*/, const std::string& /*name*/) {}
+  // read a stored run and hand it to App::open_run_data (its bytes and settings)
+  virtual void open_run(const std::string& /*run_id*/) {}
+  // save a stored run's model file as `file_name`
+  virtual void download_run(const std::string& /*run_id*/, const std::string& /*file_name*/) {}
   // remember the UI preferences ("ui.scale=1.5&ui.theme=light&…") for the next visit
   virtual void save_ui_prefs(const std::string& /*query*/) {}
   // say this to a screen reader (the page's aria-live region): what the canvas shows

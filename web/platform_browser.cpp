@@ -15,9 +15,10 @@ EM_JS(void, js_download, (const uint8_t* bytes, size_t size, const char* name),
       { window.bplDownload(HEAPU8.slice(bytes, bytes + size), UTF8ToString(name)); });
 EM_JS(void, js_pick_model, (), { window.bplPickModel(); });
 EM_JS(void, js_share, (const char* query), { window.bplShare(UTF8ToString(query)); });
-EM_JS(void, js_store, (const uint8_t* bytes, size_t size, const char* query, const char* summary),
-      { window.bplStore(HEAPU8.slice(bytes, bytes + size), UTF8ToString(query), UTF8ToString(summary)); });
-EM_JS(void, js_answer_restore, (int yes), { window.bplAnswerRestore(yes); });
+EM_JS(void, js_store_run, (const char* id, const char* facts, const uint8_t* bytes, size_t size, const char* query),
+      { window.bplStoreRun(UTF8ToString(id), JSON.parse(UTF8ToString(facts)), HEAPU8.slice(bytes, bytes + size), UTF8ToString(query)); });
+EM_JS(void, js_run_op, (const char* op, const char* id, const char* arg),
+      { window.bplRunOp(UTF8ToString(op), UTF8ToString(id), UTF8ToString(arg)); });
 EM_JS(void, js_save_ui_prefs, (const char* query),
       { try { localStorage.setItem('bpl-ui', UTF8ToString(query)); } catch (e) {} });
 EM_JS(void, js_announce, (const char* text), { window.bplAnnounce(UTF8ToString(text)); });
@@ -47,13 +48,25 @@ void BrowserPlatform::share_link(const std::string& query) {
   js_share(query.c_str());
 }
 
-void BrowserPlatform::autosave(const std::vector<uint8_t>& bytes, const std::string& query,
-                               const std::string& summary) {
-  js_store(bytes.data(), bytes.size(), query.c_str(), summary.c_str());
+void BrowserPlatform::store_run(const std::string& id, const std::string& facts, const std::vector<uint8_t>& bytes,
+                                const std::string& query) {
+  js_store_run(id.c_str(), facts.c_str(), bytes.data(), bytes.size(), query.c_str());
 }
 
-void BrowserPlatform::answer_restore(bool restore) {
-  js_answer_restore(restore ? 1 : 0);
+void BrowserPlatform::delete_run(const std::string& id) {
+  js_run_op("delete", id.c_str(), "");
+}
+
+void BrowserPlatform::rename_run(const std::string& id, const std::string& name) {
+  js_run_op("rename", id.c_str(), name.c_str());
+}
+
+void BrowserPlatform::open_run(const std::string& id) {
+  js_run_op("open", id.c_str(), "");
+}
+
+void BrowserPlatform::download_run(const std::string& id, const std::string& file_name) {
+  js_run_op("download", id.c_str(), file_name.c_str());
 }
 
 void BrowserPlatform::save_ui_prefs(const std::string& query) {

@@ -1,7 +1,6 @@
 // The browser platform: every call from C++ into the page's JavaScript (index.html defines
-// window.bplLoad, bplPickFiles, bplDownload, bplPickModel, bplShare, bplStore,
-// bplAnswerRestore). The other direction, JavaScript into C++, is the exported bpl_* functions
-// in main.cpp.
+// window.bplLoad, bplPickFiles, bplDownload, bplPickModel, bplShare, bplStoreRun, bplRunOp). The other direction,
+// JavaScript into C++, is the exported bpl_* functions in main.cpp.
 #pragma once
 
 #include "platform.h"
@@ -18,8 +17,12 @@ class BrowserPlatform : public Platform {
   bool can_share_link() const override { return true; }
   void share_link(const std::string& query) override;
   bool can_autosave() const override { return true; }
-  void autosave(const std::vector<uint8_t>& bytes, const std::string& query, const std::string& summary) override;
-  void answer_restore(bool restore) override;
+  void store_run(const std::string& id, const std::string& facts, const std::vector<uint8_t>& bytes,
+                 const std::string& query) override;
+  void delete_run(const std::string& id) override;
+  void rename_run(const std::string& id, const std::string& name) override;
+  void open_run(const std::string& id) override;
+  void download_run(const std::string& id, const std::string& file_name) override;
   void save_ui_prefs(const std::string& query) override;
   void announce(const std::string& text) override;
 };

@@ -22,6 +22,9 @@ class ReportState {
   int sel_truth = -1, sel_pred = -1;
   uint64_t version = 0;     // bumped when the report is remade (views re-upload)
   uint64_t at_weights = 0;  // the weights version it was made of
+  // the gallery menu drawn this frame: the test image it is for, and how many menus are open
+  // (one at most; the browser test checks both)
+  int menu_image = -1, menus_open = 0;
 
   // an evaluation of the session's test split (epoch: which epoch's end, 0 = now)
   void set(const TrainingSession& s, const EvalResult& e, int epoch);

@@ -57,8 +57,7 @@ bool TrainingSession::receive_idx(int kind, const uint8_t* bytes, size_t size, c
   Dataset te = make_dataset(std::move(pending_images_[1]), std::move(pending_labels_[1]), set_name + " test");
   if (tr.rows != te.rows || tr.cols != te.cols) throw FormatError("training and test images differ in size");
   if (tr.rows != 28 || tr.cols != 28) throw FormatError("the models here take 28×28 images");
-  trainer_.reset();  // the trainer refers to the old data
-  pending_eval_.active = false;
+  keep_model_for_new_data();  // the trainer refers to the old data; the model stays
   train_ = std::move(tr);
   test_ = std::move(te);
   data_ready_ = true;
@@ -79,7 +78,7 @@ bool TrainingSession::build_trainer(const TrainPlan& plan) {
     if (!trainer_ && (!model_.built() || model_.spec() != plan.spec)) {
       // the layer list changed since the model was made: a fresh model
       model_ = Model::from_text(plan.layers, Shape{1, 28, 28}, plan.init_seed);
-      ++weights_version_;
+      fresh_version_ = ++weights_version_;
       history_.clear();
       epoch_offset_ = 0;
       resume_steps_ = 0;
@@ -164,7 +163,7 @@ void TrainingSession::reset(const std::string& layers, uint64_t init_seed) {
   running_ = started_ = false;
   try {
     model_ = Model::from_text(layers, Shape{1, 28, 28}, init_seed);
-    ++weights_version_;
+    fresh_version_ = ++weights_version_;
   } catch (const std::exception&) {
     // the text is invalid: the App's validation says why; the old model stays
   }
@@ -280,5 +279,91 @@ void TrainingSession::adopt(LoadedModel&& l) {
   step_epoch_target_ = -1;
   message_.clear();
 }
+
+// ------------------------------------------------------------------ nothing is lost (issue 13, point 4)
+// Everything a reset discards. The Trainer refers to model_, train_ and the session by address:
+// those members stay where they are, only their contents move, so the set-aside Trainer is whole
+// again once the model is moved back.
+struct TrainingSession::Undo {
+  Model model;
+  std::unique_ptr<Trainer> trainer;
+  Normalizer norm;
+  Split split;
+  std::vector<EpochRecord> history;
+  bool started = false;
+  int epoch_offset = 0;
+  long resume_steps = 0;
+  uint64_t fresh_version = 0;
+};
+
+TrainingSession::TrainingSession() = default;
+TrainingSession::~TrainingSession() = default;
+
+void TrainingSession::keep_model_for_new_data() {
+  if (trainer_) {
+    // as a resumed run: the epochs count on, the optimizer keeps its step count
+    epoch_offset_ = history_.empty() ? 0 : history_.back().stats.epoch;
+    resume_steps_ = trainer_->optimizer().steps();
+  }
+  trainer_.reset();
+  undo_.reset();  // a set-aside trainer refers to the old data
+  running_ = false;
+  step_epoch_target_ = -1;
+  pending_eval_.active = false;
+  message_.clear();
+  const bool work = has_work();
+  ++weights_version_;  // the views (stepper, report, inside) recompute on the new data
+  if (!work) fresh_version_ = weights_version_;
+}
+
+void TrainingSession::reset_undoably(const std::string& layers, uint64_t init_seed) {
+  std::unique_ptr<Undo> u;
+  if (has_work()) {
+    u = std::make_unique<Undo>();
+    u->model = std::move(model_);
+    u->trainer = std::move(trainer_);
+    u->norm = norm_;
+    u->split = split_;
+    u->history = history_;
+    u->started = started_;
+    u->epoch_offset = epoch_offset_;
+    u->resume_steps = resume_steps_;
+    u->fresh_version = fresh_version_;
+    model_ = Model();
+  }
+  reset(layers, init_seed);
+  if (!u) return;
+  undo_ = std::move(u);
+  if (!model_.built()) undo_reset();  // the layer text does not build: nothing is reset
+}
+
+void TrainingSession::forget_undo() {
+  undo_.reset();
+}
+
+int TrainingSession::undo_epochs() const {
+  return undo_ && !undo_->history.empty() ? undo_->history.back().stats.epoch : 0;
+}
+
+bool TrainingSession::undo_reset() {
+  if (!undo_) return false;
+  std::unique_ptr<Undo> u = std::move(undo_);
+  model_ = std::move(u->model);
+  trainer_ = std::move(u->trainer);
+  norm_ = u->norm;
+  split_ = u->split;
+  history_ = std::move(u->history);
+  started_ = u->started;
+  epoch_offset_ = u->epoch_offset;
+  resume_steps_ = u->resume_steps;
+  running_ = false;
+  step_epoch_target_ = -1;
+  pending_eval_.active = false;
+  message_.clear();
+  ++weights_version_;
+  fresh_version_ = u->fresh_version;
+  return true;
+}
+// ------------------------------------------------------------------ end of nothing is lost
 
 }  // namespace bpl::app

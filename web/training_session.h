@@ -44,6 +44,8 @@ struct TrainPlan {
 
 class TrainingSession {
  public:
+  TrainingSession();
+  ~TrainingSession();  // out of line: Undo is complete only in the .cpp
   // ---- data
   // One IDX file (kind 0 train images, 1 train labels, 2 test images, 3 test labels); when all
   // four are in they become the data set (returns true). Throws FormatError for a bad file or
@@ -96,6 +98,21 @@ class TrainingSession {
   // take over a checked, loaded model (its history and optimizer step count)
   void adopt(LoadedModel&& l);
 
+  // ---- nothing is lost (issue 13, point 4): what a new run or a new data set would discard,
+  // and the one-step undo of a reset
+  // the weights moved since they were initialised (training, a stepper update, a loaded model)
+  bool has_work() const { return model_.built() && weights_version_ != fresh_version_; }
+  // new data (same 28×28 shape) for the same model: the trainer goes (it refers to the old
+  // data); the model, its history and the optimizer's step count stay, and training goes on
+  void keep_model_for_new_data();
+  // reset() keeping everything it discards (the model, the trainer with its position and
+  // optimizer state, the history) so that undo_reset() brings it all back
+  void reset_undoably(const std::string& layers, uint64_t init_seed);
+  bool can_undo_reset() const { return undo_ != nullptr; }
+  bool undo_reset();  // false when there is nothing to undo
+  void forget_undo();
+  int undo_epochs() const;  // the epochs an undo would bring back
+
   // called when an epoch's test evaluation is complete (the report shows it)
   std::function<void(const EvalResult&)> on_test_evaluated;
   bool autosave_due = false;  // an epoch finished evaluating or training paused
@@ -130,6 +147,9 @@ class TrainingSession {
   int epoch_offset_ = 0;   // epochs trained before a loaded model came in
   long resume_steps_ = 0;  // the optimizer's step count from a loaded file
   uint64_t weights_version_ = 0;
+  uint64_t fresh_version_ = 0;  // weights_version_ when the weights were last initialised
+  struct Undo;                  // what reset_undoably() set aside
+  std::unique_ptr<Undo> undo_;
 };
 
 }  // namespace bpl::app

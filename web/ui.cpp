@@ -54,6 +54,7 @@ void MenuBar(App& app) {
     const bool pickers = app.platform() && app.platform()->can_pick_files();
     if (pickers && ImGui::MenuItem("Load a model…", nullptr, false, !busy)) app.pick_model_file();
     RecordRect(app, "menu_load_model");
+    RunsMenuItem(app);
     if (app.platform() && app.platform()->can_share_link()) {
       ImGui::Separator();
       if (ImGui::MenuItem("Share these settings as a link")) app.share_settings_link();
@@ -69,7 +70,7 @@ void MenuBar(App& app) {
     const bool busy = app.state() == RunState::Running;
     int i = 0;
     for (const DataChoice& c : App::data_choices()) {
-      const bool picked = ImGui::MenuItem(c.label, nullptr, false, !busy && app.platform());
+      const bool picked = ImGui::MenuItem(c.label, nullptr, app.dataset_loaded(c), !busy && app.platform());
       RecordRect(app, ("data_" + std::to_string(i++)).c_str());
       if (picked) app.choose_dataset(c);
     }
@@ -269,6 +270,7 @@ void RestorePopup(App& app) {
     ImGui::PushTextWrapPos(ImGui::GetMainViewport()->WorkSize.x * 0.85f);
     ImGui::TextDisabled("%s", app.restore_offer().c_str());
     ImGui::PopTextWrapPos();
+    ImGui::TextDisabled("Either way, it stays in File → Runs…");
     ImGui::Spacing();
     if (ImGui::Button("Restore it", ImVec2(ImGui::GetFontSize() * 9, 0))) {
       app.answer_restore(true);
@@ -349,6 +351,8 @@ void draw_ui(App& app) {
   ImGui::End();
   StatusBar(app, status_h);
   RestorePopup(app);
+  NewRunPopup(app);
+  RunsWindow(app);
   HelpOverlay(app);
   Announce(app);
   // In the stepper, the arrows, Space and Home/End step through the operations, unless the learner

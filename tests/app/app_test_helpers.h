@@ -7,6 +7,7 @@
 #include "platform.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -47,7 +48,6 @@ class FakePlatform : public Platform {
   std::vector<std::string> calls;
   std::vector<uint8_t> downloaded, stored;
   std::string download_name, shared_query, stored_query, stored_summary;
-  int restore_answer = -1;
   const DataChoice* requested = nullptr;
 
   void request_dataset(const DataChoice& c) override {
@@ -69,15 +69,24 @@ class FakePlatform : public Platform {
     shared_query = q;
   }
   bool can_autosave() const override { return storage; }
-  void autosave(const std::vector<uint8_t>& bytes, const std::string& q, const std::string& summary) override {
+  // the Runs list's storage: every write is recorded; the test answers it (App::run_stored)
+  std::string stored_id, stored_facts;
+  void store_run(const std::string& id, const std::string& facts, const std::vector<uint8_t>& bytes,
+                 const std::string& q) override {
     calls.push_back("autosave");
+    stored_id = id;
+    stored_facts = facts;
     stored = bytes;
     stored_query = q;
-    stored_summary = summary;
+    stored_summary = nlohmann::json::parse(facts).value("summary", "");
   }
-  void answer_restore(bool restore) override {
-    calls.push_back("restore");
-    restore_answer = restore ? 1 : 0;
+  void delete_run(const std::string& id) override { calls.push_back("delete " + id); }
+  void rename_run(const std::string& id, const std::string& name) override {
+    calls.push_back("rename " + id + " " + name);
+  }
+  void open_run(const std::string& id) override { calls.push_back("open " + id); }
+  void download_run(const std::string& id, const std::string& file) override {
+    calls.push_back("download run " + id + " " + file);
   }
 };
 

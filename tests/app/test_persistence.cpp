@@ -165,11 +165,21 @@ TEST_CASE("the app asks its platform for files, links and storage", "[app][platf
     CHECK(deserialize_model(fake.stored.data(), fake.stored.size()).model.spec() == app.model().spec());
   }
   SECTION("the restore offer and the learner's answer") {
+    app.set_runs_json(R"J([{"id":"run-1","name":"older","saved":1000},{"id":"run-2","name":"newer","saved":2000}])J");
     app.offer_restore("dense(16) · 3 epoch(s)");
     CHECK(app.restore_offer() == "dense(16) · 3 epoch(s)");
     app.answer_restore(true);
     CHECK(app.restore_offer().empty());
-    CHECK(fake.restore_answer == 1);
+    CHECK(fake.calls == std::vector<std::string>{"open run-2"});  // the newest run opens
+  }
+  SECTION("start fresh deletes nothing") {
+    app.set_runs_json(R"J([{"id":"run-1","name":"saved","saved":1000}])J");
+    app.offer_restore("dense(16) · 3 epoch(s)");
+    app.answer_restore(false);
+    CHECK(app.restore_offer().empty());
+    CHECK(fake.calls.empty());
+    CHECK(app.runs.all().size() == 1);
+    CHECK(app.notice.find("stays in File → Runs") != std::string::npos);
   }
   SECTION("a platform without pickers, links or storage is not asked for them") {
     fake.pickers = fake.links = fake.storage = false;

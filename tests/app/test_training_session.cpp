@@ -52,8 +52,12 @@ TEST_CASE("start trains epochs, records each with its test evaluation, and ends 
   CHECK(app.report.epoch == 3);
   CHECK(app.report.eval.accuracy == Approx(app.last_test_accuracy()));
   CHECK(app.autosave_due());
-  // Start after a finished run begins a fresh one
+  // Start after a finished run would begin a fresh one: it asks first (test_keep.cpp has the rest)
   app.start();
+  CHECK(app.new_run_question().title == "Discard 3 trained epochs?");
+  CHECK(app.history().size() == 3);
+  CHECK(app.state() == RunState::Done);
+  app.answer_new_run(App::NewRunChoice::Discard);
   CHECK(app.history().empty());
   CHECK(app.state() == RunState::Running);
 }

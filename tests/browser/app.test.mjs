@@ -37,15 +37,18 @@ try {
   s = await state();
   check(s.state === 'paused' && s.batches === b1 && b1 > 0, `Pause stops the batch counter (${b1} → ${s.batches}, state ${s.state})`);
   await t.shot('app-browser-paused.png');
-  // switch the data set through the Data menu: Fashion-MNIST, then back to MNIST
+  // switch the data set through the Data menu: Fashion-MNIST, then back to MNIST; the trained
+  // model stays (the same 28×28 shape), paused, with its weights and history
+  const paused = await state();
   for (const [item, name] of [['data_2', 'Fashion-MNIST'], ['data_0', 'MNIST']]) {
     s = await state();
     await click(...center(s.ui.menu_data));
     s = await until((x, it) => !!x.ui[it], item, { timeout: 5000, what: `the Data menu to show ${item}` });
     await click(...center(s.ui[item]));
     s = await until((x, n) => x.dataset === n && x.data_ready, name, { timeout: 30000, what: `${name} to load`, soft: true });
-    check(s.dataset === name && s.train_size === 10000 && s.state === 'idle',
-      `Data menu → ${name}: ${s.data_status} (state ${s.state})`);
+    check(s.dataset === name && s.train_size === 10000 && s.state === 'paused' && s.weights_hash === paused.weights_hash &&
+      s.history_epochs === paused.history_epochs,
+      `Data menu → ${name}: ${s.data_status} (state ${s.state}, the model kept: weights ${s.weights_hash})`);
     if (name === 'Fashion-MNIST') await t.shot('app-browser-fashion.png');
   }
   await t.finish();

@@ -10,15 +10,23 @@ import { openApp } from './harness.mjs';
 const t = await openApp('persist', { width: 1280, height: 800 }, { persistent: true, acceptDownloads: true });
 const { page, url, check, state, center, click, until, untilPage } = t;
 
-// the autosaved session in IndexedDB (index.html's bplStore): its summary and time, or null
+// the newest autosaved session in IndexedDB (index.html's Runs list, one record per run): its
+// summary and time, or null
 const storedSession = () => new Promise((resolve) => {
   const r = indexedDB.open('backprop-lab', 1);
   r.onupgradeneeded = () => r.result.createObjectStore('sessions');
   r.onerror = () => resolve(null);
   r.onsuccess = () => {
-    const get = r.result.transaction('sessions', 'readonly').objectStore('sessions').get('last');
-    get.onsuccess = () => { const v = get.result; r.result.close(); resolve(v && v.bytes ? { summary: v.summary, saved: v.saved } : null); };
-    get.onerror = () => { r.result.close(); resolve(null); };
+    let newest = null;
+    const c = r.result.transaction('sessions', 'readonly').objectStore('sessions').openCursor();
+    c.onsuccess = () => {
+      const cur = c.result;
+      if (!cur) { r.result.close(); resolve(newest); return; }
+      const v = cur.value;
+      if (v && v.bytes && (!newest || v.saved > newest.saved)) newest = { summary: v.summary, saved: v.saved };
+      cur.continue();
+    };
+    c.onerror = () => { r.result.close(); resolve(null); };
   };
 });
 // drops a file on the page as a learner would drag it from the desktop

@@ -80,10 +80,17 @@ void ExperimentsPanel(App& app) {
   LinePlot("exp", series, ImVec2(0, fs * 14), o);
   // R0's Table V
   const int best = e.running ? -1 : experiment_winner(e.runs);
-  if (ImGui::BeginTable("cmp", 8, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-    for (const char* h :
-         {"model", "parameters", "epochs", "converged", "train time", "test accuracy", "report's figure", "winner"})
-      ImGui::TableSetupColumn(h);
+  // the reports' figures are MNIST's: on another data set they are no comparison, so the column
+  // is left out and a line says so
+  const bool mnist = app.dataset_name == "MNIST";
+  if (!mnist)
+    ImGui::TextDisabled("The reports' figures are MNIST results: on %s there is nothing to compare them with.",
+                        app.dataset_name.c_str());
+  if (ImGui::BeginTable("cmp", mnist ? 8 : 7,
+                        ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    for (const char* h : {"model", "parameters", "epochs", "converged", "train time", "test accuracy",
+                          "report's figure (MNIST)", "winner"})
+      if (mnist || h[0] != 'r') ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < e.runs.size(); ++i) {
       const ExperimentRun& r = e.runs[i];
@@ -99,8 +106,10 @@ void ExperimentsPanel(App& app) {
       ImGui::Text("%.1f s", r.seconds);
       ImGui::TableNextColumn();
       if (!r.test_accs.empty()) ImGui::Text("%.2f%%", 100 * r.test_acc);
-      ImGui::TableNextColumn();
-      if (r.report_acc > 0) ImGui::Text("%.2f%%", 100 * r.report_acc);
+      if (mnist) {
+        ImGui::TableNextColumn();
+        if (r.report_acc > 0) ImGui::Text("%.2f%%", 100 * r.report_acc);
+      }
       ImGui::TableNextColumn();
       if (static_cast<int>(i) == best) ImGui::TextColored(color(colors().edit), "★");
     }

@@ -15,7 +15,14 @@ void PresetCombo(App& app) {
   for (const Preset& p : presets())
     if (p.name == app.cfg.preset) cur = &p;
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 2.0f);
-  if (ImGui::BeginCombo("##preset", cur ? cur->title.c_str() : "custom")) {
+  const Preset* base = nullptr;  // a custom model says which preset it started from
+  for (const Preset& p : presets())
+    if (p.name == app.base_preset) base = &p;
+  const std::string label = cur                          ? cur->title
+                            : app.cfg.preset == "loaded" ? std::string("a loaded model")
+                            : base                       ? "custom (from " + base->title + ")"
+                                                         : std::string("custom");
+  if (ImGui::BeginCombo("##preset", label.c_str())) {
     std::string last_report;
     for (const Preset& p : presets()) {
       if (p.report != last_report) {
@@ -71,11 +78,7 @@ void Builder(App& app) {
     changed = true;
   }
   ImGui::TextDisabled("output dense 10 + softmax");
-  if (changed) {
-    app.cfg.preset = "custom";
-    app.builder_to_text();
-    app.reset();
-  }
+  if (changed) app.builder_to_text();  // a trained model stays until a new run is confirmed
 }
 
 void Summary(App& app) {
@@ -122,11 +125,7 @@ void ModelPanel(App& app) {
   ImGui::TextUnformatted("Preset");
   PresetCombo(app);
   ImGui::BeginDisabled(locked);
-  if (ImGui::Checkbox("build an MLP layer by layer", &app.use_builder) && app.use_builder) {
-    app.cfg.preset = "custom";
-    app.builder_to_text();
-    app.reset();
-  }
+  if (ImGui::Checkbox("build an MLP layer by layer", &app.use_builder) && app.use_builder) app.builder_to_text();
   if (app.use_builder) Builder(app);
   ImGui::TextUnformatted("Layers");
   ImGui::SameLine();
@@ -134,13 +133,21 @@ void ModelPanel(App& app) {
   HelpMarker(help.c_str());
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", app.layers_text.c_str());
-  if (ImGui::InputTextMultiline("##layers", buf, sizeof buf, ImVec2(-1, ImGui::GetTextLineHeight() * 3.4f))) {
-    app.layers_text = buf;
-    app.cfg.preset = "custom";
-    app.revalidate();
-    if (app.validation().empty()) app.reset();
-  }
+  // the text as typed; the same layers written differently change nothing, and a trained model
+  // stays until a new run is confirmed (App::set_layers_text)
+  if (ImGui::InputTextMultiline("##layers", buf, sizeof buf, ImVec2(-1, ImGui::GetTextLineHeight() * 3.4f)))
+    app.set_layers_text(buf);
+  RecordRect(app, "layers_text");
   ImGui::EndDisabled();
+  if (!app.layers_note().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", app.layers_note().c_str());
+    ImGui::PopStyleColor();
+  }
+  if (app.validation().empty() && app.model().built() && app.preview_model().built() &&
+      app.model().spec() != app.preview_model().spec() && !app.history().empty())
+    ImGui::TextWrapped("The trained model (%s) stays until you start a new run with these layers.",
+                       app.model().spec().c_str());
   if (!app.validation().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
     ImGui::TextWrapped("Cannot train: %s", app.validation().c_str());

@@ -20,6 +20,10 @@ void DrawPanel(App& app);
 void ReportPanel(App& app);
 void ExperimentsPanel(App& app);
 void StatusBar(App& app, float height);
+// nothing is lost (issue 13, point 4): the new-run question, the Runs list (File → Runs…)
+void NewRunPopup(App& app);
+void RunsMenuItem(App& app);  // the File menu's entry that opens the Runs window
+void RunsWindow(App& app);
 
 // theme and fonts (web/theme.cpp); present: the high-contrast variant for a projector
 void apply_theme(bool dark, float scale, bool present = false);

@@ -14,7 +14,9 @@ namespace bpl::app {
 namespace {
 
 // Thumbnails of test images (positions into report.idx) from one atlas texture, in rows, each
-// with a caption; clicking one offers the stepper and the activations view.
+// with a caption; clicking one offers the stepper and the activations view. Each gallery has
+// its own ID scope (key): two galleries on one screen must not share their images' or menus'
+// IDs, or a click in one opens the other's menu, for the other's image.
 void Gallery(App& app, const char* key, const std::vector<int>& items, bool show_truth) {
   const ReportState& r = app.report;
   const int n = std::min<int>(static_cast<int>(items.size()), 60);
@@ -33,6 +35,7 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
   const float fs = ImGui::GetFontSize(), side = fs * 3.2f;
   const float avail = ImGui::GetContentRegionAvail().x;
   const int per_row = std::max(1, static_cast<int>(avail / (side + fs * 0.6f)));
+  ImGui::PushID(key);
   for (int k = 0; k < n; ++k) {
     const int pos = items[k];
     if (k % per_row) ImGui::SameLine(0, fs * 0.6f);
@@ -40,6 +43,7 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
     ImGui::PushID(k);
     const ImVec2 uv0(k * 29.0f / L.w, 0.0f), uv1((k * 29.0f + 28.0f) / L.w, 1.0f);
     ImGui::Image(tex, ImVec2(side, side), uv0, uv1);
+    if (k < 12) RecordRect(app, std::string("gallery_") + key + "_" + std::to_string(k));  // for the browser tests
     if (ImGui::IsItemClicked()) ImGui::OpenPopup("open");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(
@@ -50,17 +54,21 @@ void Gallery(App& app, const char* key, const std::vector<int>& items, bool show
     else
       ImGui::TextDisabled("#%d", r.idx[pos]);
     if (ImGui::BeginPopup("open")) {
-      if (ImGui::MenuItem("Step through backprop on it")) {
-        if (app.stepper_capture(r.idx[pos], 1)) app.open_view(kViewStepper);
-      }
-      if (ImGui::MenuItem("See its activations")) {
-        app.inspect_test_image(r.idx[pos]);
-      }
+      ImGui::TextDisabled("test image %d", r.idx[pos]);
+      const bool step = ImGui::MenuItem("Step through backprop on it");
+      RecordRect(app, "gallery_step");
+      if (step && app.stepper_capture(r.idx[pos], 1)) app.open_view(kViewStepper);
+      const bool acts = ImGui::MenuItem("See its activations");
+      RecordRect(app, "gallery_activations");
+      if (acts) app.inspect_test_image(r.idx[pos]);
+      app.report.menu_image = r.idx[pos];  // which image the open menu is for (the state JSON says)
+      ++app.report.menus_open;
       ImGui::EndPopup();
     }
     ImGui::PopID();
     ImGui::EndGroup();
   }
+  ImGui::PopID();
   if (static_cast<int>(items.size()) > n)
     ImGui::TextDisabled("(the first %d of %d)", n, static_cast<int>(items.size()));
 }
@@ -177,6 +185,8 @@ void ClassTable(App& app) {
 
 void ReportPanel(App& app) {
   const ReportState& r = app.report;
+  app.report.menu_image = -1;
+  app.report.menus_open = 0;
   if (ImGui::Button("Evaluate now")) app.report_run();
   RecordRect(app, "report_run");
   ImGui::SameLine();

@@ -173,13 +173,21 @@ void RunControls(App& app) {
   Flow(big.x);
   if (ImGui::Button("Reset", big)) app.reset();
   RecordRect(app, "reset");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("new initial weights from the seed; the curves are cleared");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("new initial weights from the seed; the curves are cleared (Undo reset brings them back)");
   ImGui::EndDisabled();
   if (!can && !app.validation().empty()) {
     // why Start is greyed out, next to it (the field at fault is marked in the Model panel)
     ImGui::PushStyleColor(ImGuiCol_Text, color(colors().warn));
     ImGui::TextWrapped("Cannot train: %s", app.validation().c_str());
     ImGui::PopStyleColor();
+  }
+  if (app.can_undo_reset()) {  // until anything is trained again
+    char undo[64];
+    std::snprintf(undo, sizeof undo, "Undo reset (bring back %d trained epoch%s)", app.undo_epochs(),
+                  app.undo_epochs() == 1 ? "" : "s");
+    if (ImGui::Button(undo)) app.undo_reset();
+    RecordRect(app, "undo_reset");
   }
 
   // progress: on the same line when there is room
