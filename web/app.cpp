@@ -871,6 +871,7 @@ std::string App::state_json() {
   j["ui_clipped"] = ui_clipped;
   j["ui_focused"] = ui_focused;
   j["nav_visible"] = nav_visible;
+  j["tooltip"] = tooltip_shown;
   // a link or a file name can carry bytes that are not UTF-8 (quoted back in notices): shown as
   // U+FFFD rather than throwing, so the state stays readable
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

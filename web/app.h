@@ -231,6 +231,7 @@ class App {
   std::set<std::string> ui_clipped;  // of those, the ones cut by their panel's edge
   std::string ui_focused;            // the one the keyboard's focus is on ("" none)
   bool nav_visible = false;          // the focus ring is drawn
+  bool tooltip_shown = false;        // a tooltip was drawn last frame
   int train_pane = 0;                // on a narrow screen the Train view shows one panel: 0 curves, 1 model, 2 settings
 
   // ---- the parts the views show (panels read them; actions below or the parts' own methods)

@@ -355,6 +355,10 @@ void draw_ui(App& app) {
   RunsWindow(app);
   HelpOverlay(app);
   Announce(app);
+  // a tooltip drawn this frame (a finger that lifted must not leave one standing)
+  app.tooltip_shown = false;
+  for (const ImGuiWindow* w : GImGui->Windows)
+    if (w->Active && (w->Flags & ImGuiWindowFlags_Tooltip)) app.tooltip_shown = true;
   // In the stepper, the arrows, Space and Home/End step through the operations, unless the learner
   // is moving the focus ring with the keyboard (Tab shows it; a click hides it): then they move it.
   ImGuiIO& io = ImGui::GetIO();

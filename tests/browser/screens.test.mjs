@@ -62,6 +62,14 @@ for (const sc of screens) {
     await press(s.ui.start);
     s = await until((x) => x.state === 'paused', null, { timeout: 5000, what: 'paused after one press of Pause', soft: true });
     check(s.state === 'paused', `one ${touch ? 'tap' : 'click'} on Pause pauses (state ${s.state}, ${s.batches} batches)`);
+    if (touch) {
+      // a tap on a button with a tooltip: one batch, and no tooltip left standing once the finger is gone
+      const before = s.batches;
+      await press(s.ui.step_batch);
+      await t.frames(4);
+      s = await state();
+      check(s.batches === before + 1 && !s.tooltip, `one tap on Step batch runs one batch (${before} → ${s.batches}) and leaves no tooltip (${s.tooltip})`);
+    }
     await t.shot(`screens-${sc.name}-paused.png`);
 
     // each view by one tap or click on its tab, its primary controls inside the window
