@@ -55,7 +55,7 @@ foreach(t app stepper stepper-batchnorm views persist)
   bpl_test(browser_${t} browser SERIAL TIMEOUT 600
     COMMAND ${BPL_NODE} tests/browser/${t}.test.mjs "${BPL_WEB_BUILD_DIR}/site" "${BPL_SCREENSHOTS_DIR}")
 endforeach()
-bpl_test(browser_bench browser SERIAL TIMEOUT 600 COMMAND ${BPL_NODE} tests/browser/bench.mjs "${BPL_WEB_BUILD_DIR}/site" --quick)
+bpl_test(browser_bench browser SERIAL TIMEOUT 600 COMMAND ${BPL_NODE} tests/browser/bench.mjs "${BPL_WEB_BUILD_DIR}/bench" --quick)
 bpl_test(browser_server browser SERIAL COMMAND ${BPL_NODE} tests/browser/server.test.mjs "${BPL_WEB_BUILD_DIR}/site")
 
 # ---- desktop: the native app under Xvfb

@@ -88,7 +88,10 @@ const Matrix& Model::forward_chunked(const Matrix& x) {
     chunk_ = x.middleCols(s, n);
     const Matrix* in = &chunk_;
     for (size_t i = 0; i < layers_.size(); ++i) {
+      auto t0 = std::chrono::steady_clock::now();
       layers_[i]->forward(*in, acts_[i], Mode::Eval);
+      if (profiling_)
+        fwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       in = &acts_[i];
     }
     logits_.middleCols(s, n) = acts_.back();
