@@ -89,9 +89,14 @@ const Matrix& Model::forward_chunked(const Matrix& x) {
     const Matrix* in = &chunk_;
     for (size_t i = 0; i < layers_.size(); ++i) {
       auto t0 = std::chrono::steady_clock::now();
-      layers_[i]->forward(*in, acts_[i], Mode::Eval);
+      // nothing is kept for backward (there is none); a layer followed by ReLU may apply it as it
+      // writes its output (one pass over the activations less), which is then ReLU's output
+      const bool fused =
+          i + 1 < layers_.size() && layers_[i + 1]->is_rectifier() && layers_[i]->infer_relu(*in, acts_[i + 1]);
+      if (!fused) layers_[i]->infer(*in, acts_[i]);
       if (profiling_)
         fwd_ms_[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (fused) ++i;
       in = &acts_[i];
     }
     logits_.middleCols(s, n) = acts_.back();
