@@ -1,5 +1,6 @@
 #include "core/direct_conv.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__wasm_simd128__)
@@ -64,14 +65,15 @@ inline float hsum(vf v) {
 template <int COB, int JB>
 inline void forward_block(const float* in, int cin, long plane_in, int ld_in, const float* wk, int cout_r,
                           const float* bias, int kh, int kw, float* out, long plane_out, long step_in, long step_out,
-                          bool relu) {
+                          bool relu, int u0 = 0, int u1 = -1) {
+  if (u1 < 0) u1 = kh;  // kernel rows u0..u1−1 (backward_data skips rows that read only zeros)
   vf acc[COB][JB];
   for (int c = 0; c < COB; ++c)
     for (int b = 0; b < JB; ++b) acc[c][b] = splat(bias[c]);
-  const float* w = wk;
   for (int ci = 0; ci < cin; ++ci)
-    for (int u = 0; u < kh; ++u) {
+    for (int u = u0; u < u1; ++u) {
       const float* row = in + ci * plane_in + static_cast<long>(u) * ld_in;
+      const float* w = wk + static_cast<long>((ci * kh + u) * kw) * cout_r;
       for (int v = 0; v < kw; ++v, w += cout_r) {
         vf x[JB];
         for (int b = 0; b < JB; ++b) x[b] = load(row + v + b * step_in);
@@ -125,45 +127,80 @@ void forward_channels(const float* in, int cin, long plane_in, int ld_in, const 
   }
 }
 
+// The full correlation for ∂L/∂x: `in` is ∂L/∂y padded by kh−1 zero rows above and below; output
+// row r reads its rows r..r+kh−1, of which only u ∈ [kh−1−r, kh−1+rows−1−r] hold ∂L/∂y: the
+// others are skipped (a third of LeNet-5's second layer), one row of whole vectors at a time.
+template <int COB>
+void backward_data_channels(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias,
+                            int cout_r, int kh, int kw, int rows, int ho, int wo_r, float* out, long plane_out,
+                            int ld_out) {
+  constexpr int JB = kRowVectors;
+  for (int co = 0; co < cout_r; co += COB)
+    for (int i = 0; i < ho; ++i) {
+      const int u0 = std::max(0, kh - 1 - i), u1 = std::min(kh, kh - 1 + rows - i);
+      const float* src = in + static_cast<long>(i) * ld_in;
+      float* dst = out + co * plane_out + static_cast<long>(i) * ld_out;
+      const float *w = wk + co, *b = bias + co;
+      int j = 0;
+      for (; j + JB * L <= wo_r; j += JB * L)
+        forward_block<COB, JB>(src + j, cin, plane_in, ld_in, w, cout_r, b, kh, kw, dst + j, plane_out, L, L, false, u0,
+                               u1);
+      for (; j < wo_r; j += L)
+        forward_block<COB, 1>(src + j, cin, plane_in, ld_in, w, cout_r, b, kh, kw, dst + j, plane_out, L, L, false, u0,
+                              u1);
+    }
+}
+
 // COB output channels × VB kernel columns v0..v0+VB of one (ci, u): COB·VB dot products over
-// the output positions. in → (ci, row u, column v0), dy → channel co0, dwk → (k of v0, co0)
+// the output positions of every image of the batch (one horizontal sum per product at the end).
+// in → (image 0, ci, row u, column v0), dy → (image 0, channel co0), dwk → (k of v0, co0)
+struct Batch {
+  int images;
+  long image_in, image_dy;  // floats from one image to the next
+};
+
 template <int COB, int VB>
 inline void weight_grad_block(const float* in, int ld_in, const float* dy, long plane_dy, int ld_dy, int ho, int wo_r,
-                              float* dwk, int cout) {
+                              float* dwk, int cout, Batch batch) {
   vf acc[COB][VB];
   for (int c = 0; c < COB; ++c)
     for (int v = 0; v < VB; ++v) acc[c][v] = vf{};
-  for (int i = 0; i < ho; ++i) {
-    const float* xr = in + static_cast<long>(i) * ld_in;
-    const float* dr = dy + static_cast<long>(i) * ld_dy;
-    for (int j = 0; j < wo_r; j += L) {
-      vf x[VB];
-      for (int v = 0; v < VB; ++v) x[v] = load(xr + j + v);
-      for (int c = 0; c < COB; ++c) {
-        const vf d = load(dr + c * plane_dy + j);
-        for (int v = 0; v < VB; ++v) acc[c][v] += d * x[v];  // ∂L/∂y[co, i, j] · x[ci, i+u, j+v]
+  for (int n = 0; n < batch.images; ++n)
+    for (int i = 0; i < ho; ++i) {
+      const float* xr = in + n * batch.image_in + static_cast<long>(i) * ld_in;
+      const float* dr = dy + n * batch.image_dy + static_cast<long>(i) * ld_dy;
+      for (int j = 0; j < wo_r; j += L) {
+        vf x[VB];
+        for (int v = 0; v < VB; ++v) x[v] = load(xr + j + v);
+        for (int c = 0; c < COB; ++c) {
+          const vf d = load(dr + c * plane_dy + j);
+          for (int v = 0; v < VB; ++v) acc[c][v] += d * x[v];  // ∂L/∂y[co, i, j] · x[ci, i+u, j+v]
+        }
       }
     }
-  }
   for (int c = 0; c < COB; ++c)
     for (int v = 0; v < VB; ++v) dwk[static_cast<long>(v) * cout + c] += hsum(acc[c][v]);
 }
 
 template <int COB>
 void weight_grad_channels(const float* in, int ld_in, const float* dy, long plane_dy, int ld_dy, int ho, int wo_r,
-                          float* dwk, int cout, int kw) {
+                          float* dwk, int cout, int kw, Batch batch) {
   int v = 0;
   for (; v + 4 <= kw; v += 4)
-    weight_grad_block<COB, 4>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout);
+    weight_grad_block<COB, 4>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout,
+                              batch);
   switch (kw - v) {
     case 3:
-      weight_grad_block<COB, 3>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout);
+      weight_grad_block<COB, 3>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout,
+                                batch);
       break;
     case 2:
-      weight_grad_block<COB, 2>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout);
+      weight_grad_block<COB, 2>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout,
+                                batch);
       break;
     case 1:
-      weight_grad_block<COB, 1>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout);
+      weight_grad_block<COB, 1>(in + v, ld_in, dy, plane_dy, ld_dy, ho, wo_r, dwk + static_cast<long>(v) * cout, cout,
+                                batch);
       break;
     default:
       break;
@@ -197,18 +234,37 @@ void forward(const float* in, int cin, long plane_in, int ld_in, const float* wk
   }
 }
 
-void weight_grad(const float* in, int cin, long plane_in, int ld_in, const float* dy, int cout, long plane_dy,
-                 int ld_dy, int kh, int kw, int ho, int wo_r, float* dwk) {
-  constexpr int COB = kWide ? 4 : 2;
+void backward_data(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r,
+                   int kh, int kw, int rows, int ho, int wo_r, float* out, long plane_out, int ld_out) {
+  switch (channel_block(cout_r)) {
+    case 8:
+      backward_data_channels<8>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, rows, ho, wo_r, out, plane_out,
+                                ld_out);
+      break;
+    case 6:
+      backward_data_channels<6>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, rows, ho, wo_r, out, plane_out,
+                                ld_out);
+      break;
+    default:
+      backward_data_channels<4>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, rows, ho, wo_r, out, plane_out,
+                                ld_out);
+      break;
+  }
+}
+
+void weight_grad(const float* in, int cin, long plane_in, int ld_in, long image_in, const float* dy, int cout,
+                 long plane_dy, int ld_dy, long image_dy, int images, int kh, int kw, int ho, int wo_r, float* dwk) {
+  constexpr int COB = 4;
+  const Batch batch{images, image_in, image_dy};
   for (int ci = 0; ci < cin; ++ci)
     for (int u = 0; u < kh; ++u) {
       const float* x = in + ci * plane_in + static_cast<long>(u) * ld_in;
       float* dw = dwk + static_cast<long>((ci * kh + u) * kw) * cout;
       int co = 0;
       for (; co + COB <= cout; co += COB)
-        weight_grad_channels<COB>(x, ld_in, dy + co * plane_dy, plane_dy, ld_dy, ho, wo_r, dw + co, cout, kw);
+        weight_grad_channels<COB>(x, ld_in, dy + co * plane_dy, plane_dy, ld_dy, ho, wo_r, dw + co, cout, kw, batch);
       for (; co < cout; ++co)
-        weight_grad_channels<1>(x, ld_in, dy + co * plane_dy, plane_dy, ld_dy, ho, wo_r, dw + co, cout, kw);
+        weight_grad_channels<1>(x, ld_in, dy + co * plane_dy, plane_dy, ld_dy, ho, wo_r, dw + co, cout, kw, batch);
     }
 }
 

@@ -29,10 +29,16 @@ inline int round_up(int n, int m) {
 void forward(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r, int kh,
              int kw, int ho, int wo_r, float* out, long plane_out, int ld_out, bool relu = false);
 
-// dwk[(ci·kh+u)·kw+v, co] += Σ_{i < ho, j < wo_r} dy[co, i, j] · in[ci, i+u, j+v]
-// dy: cout planes of ho rows × ld_dy, zero in the columns wo..wo_r−1; dwk: K × cout
-void weight_grad(const float* in, int cin, long plane_in, int ld_in, const float* dy, int cout, long plane_dy,
-                 int ld_dy, int kh, int kw, int ho, int wo_r, float* dwk);
+// forward's sum for ∂L/∂x: in = ∂L/∂y (`rows` rows per plane) padded by kh−1 zero rows above and
+// below; the kernel rows that would read only the zero rows are skipped
+void backward_data(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r,
+                   int kh, int kw, int rows, int ho, int wo_r, float* out, long plane_out, int ld_out);
+
+// dwk[(ci·kh+u)·kw+v, co] += Σₙ Σ_{i < ho, j < wo_r} dy[n, co, i, j] · in[n, ci, i+u, j+v]
+// over `images` images image_in / image_dy floats apart; dy: cout planes of ho rows × ld_dy per
+// image, zero in the columns wo..wo_r−1; dwk: K × cout
+void weight_grad(const float* in, int cin, long plane_in, int ld_in, long image_in, const float* dy, int cout,
+                 long plane_dy, int ld_dy, long image_dy, int images, int kh, int kw, int ho, int wo_r, float* dwk);
 
 }  // namespace direct_conv
 }  // namespace bpl

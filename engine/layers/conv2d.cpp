@@ -258,23 +258,25 @@ void Conv2D::backward_direct(const Matrix& dy, Matrix* dx) {
   const int B = static_cast<int>(dy.cols()), P = g_.patches(), K = g_.patch_size(), kh = g_.kh, kw = g_.kw;
   const DirectLayout d = direct_layout();
   if (xpad_valid_ != B) throw ConfigError("conv backward without a forward of this batch");
-  // ∂L/∂y of one image with rows of wo_r (zeros past wo), unless wo already is whole vectors
+  // ∂L/∂y with rows of wo_r (zeros past wo), unless wo already is whole vectors
   const bool whole_rows = d.wo_r == g_.wo;
   const long plane_dy = whole_rows ? P : static_cast<long>(g_.ho) * d.wo_r;
-  if (!whole_rows) dys_.assign(static_cast<size_t>(filters_) * plane_dy, 0.0f);
-  auto dy_image = [&](int n) -> const float* {
-    if (whole_rows) return dy.col(n).data();
-    for (int co = 0; co < filters_; ++co)
-      for (int i = 0; i < g_.ho; ++i)
-        std::memcpy(&dys_[co * plane_dy + i * d.wo_r], dy.col(n).data() + static_cast<long>(co) * P + i * g_.wo,
-                    sizeof(float) * g_.wo);
-    return dys_.data();
-  };
+  const float* dyv = dy.data();
+  long image_dy = dy.rows();
+  if (!whole_rows) {
+    image_dy = filters_ * plane_dy;
+    dys_.assign(static_cast<size_t>(image_dy) * B, 0.0f);
+    for (int n = 0; n < B; ++n)
+      for (int co = 0; co < filters_; ++co)
+        for (int i = 0; i < g_.ho; ++i)
+          std::memcpy(&dys_[n * image_dy + co * plane_dy + i * d.wo_r],
+                      dy.col(n).data() + static_cast<long>(co) * P + i * g_.wo, sizeof(float) * g_.wo);
+    dyv = dys_.data();
+  }
   // ∂L/∂W[co, k] = Σₙ Σ_{i,j} ∂L/∂y[co, i, j] · x[ci, i+u−pt, j+v−pl],  ∂L/∂b[co] = Σₙ Σ_{i,j} ∂L/∂y[co, i, j]
   dwk_.assign(static_cast<size_t>(K) * filters_, 0.0f);
-  for (int n = 0; n < B; ++n)
-    direct_conv::weight_grad(&xpad_[n * d.image_x], g_.cin, d.plane_x, d.ld_x, dy_image(n), filters_, plane_dy,
-                             whole_rows ? g_.wo : d.wo_r, kh, kw, g_.ho, d.wo_r, dwk_.data());
+  direct_conv::weight_grad(xpad_.data(), g_.cin, d.plane_x, d.ld_x, d.image_x, dyv, filters_, plane_dy,
+                           whole_rows ? g_.wo : d.wo_r, image_dy, B, kh, kw, g_.ho, d.wo_r, dwk_.data());
   W_.grad.resize(filters_, K);
   for (int k = 0; k < K; ++k)
     for (int co = 0; co < filters_; ++co) W_.grad(co, k) = dwk_[static_cast<size_t>(k) * filters_ + co];
@@ -304,8 +306,8 @@ void Conv2D::backward_direct(const Matrix& dy, Matrix* dx) {
       for (int i = 0; i < g_.ho; ++i)
         std::memcpy(&dyp_[co * plane_p + static_cast<long>(i + kh - 1) * ld_p + kw - 1],
                     dy.col(n).data() + static_cast<long>(co) * P + i * g_.wo, sizeof(float) * g_.wo);
-    direct_conv::forward(dyp_.data(), filters_, plane_p, ld_p, wflip_.data(), zeros_.data(), cin_r, kh, kw, d.hp, wx_r,
-                         dxp_.data(), plane_dx, wx_r);
+    direct_conv::backward_data(dyp_.data(), filters_, plane_p, ld_p, wflip_.data(), zeros_.data(), cin_r, kh, kw, g_.ho,
+                               d.hp, wx_r, dxp_.data(), plane_dx, wx_r);
     for (int ci = 0; ci < g_.cin; ++ci)
       for (int r = 0; r < g_.h; ++r)
         std::memcpy(dx->col(n).data() + (static_cast<long>(ci) * g_.h + r) * g_.w,
