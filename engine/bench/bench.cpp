@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 
@@ -23,33 +24,42 @@ namespace {
 
 // The benchmark's clock: the CPU time this program has used where it can be read (natively the
 // thread's, under node the process's), so that other programs on a shared machine do not count;
-// a browser page has only the wall clock (performance.now). clock_name() says which.
+// a browser page has only the wall clock (performance.now), and BPL_BENCH_CLOCK=wall in the
+// environment asks for it everywhere (to compare with builds that had no other). clock_name()
+// says which.
+bool cpu_clock() {
+#if defined(__EMSCRIPTEN__)
+  static const bool cpu = EM_ASM_INT(
+      { return (typeof process == 'object' && process.cpuUsage && process.env.BPL_BENCH_CLOCK != 'wall') ? 1 : 0; });
+#else
+  static const bool cpu = !(std::getenv("BPL_BENCH_CLOCK") && std::string(std::getenv("BPL_BENCH_CLOCK")) == "wall");
+#endif
+  return cpu;
+}
+
 double now_seconds() {
 #if defined(__EMSCRIPTEN__)
-  return EM_ASM_DOUBLE({
-    if (typeof process == 'object' && process.cpuUsage) {
+  if (cpu_clock())
+    return EM_ASM_DOUBLE({
       const u = process.cpuUsage();
       return (u.user + u.system) / 1e6;
-    }
-    return performance.now() / 1e3;
-  });
-#elif defined(CLOCK_THREAD_CPUTIME_ID)
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
+    });
+  return EM_ASM_DOUBLE({ return performance.now() / 1e3; });
 #else
+  if (cpu_clock()) {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+  }
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 #endif
 }
 
 std::string clock_name() {
 #if defined(__EMSCRIPTEN__)
-  const int cpu = EM_ASM_INT({ return (typeof process == 'object' && process.cpuUsage) ? 1 : 0; });
-  return cpu ? "CPU time of the node process (process.cpuUsage)" : "wall clock (performance.now)";
-#elif defined(CLOCK_THREAD_CPUTIME_ID)
-  return "CPU time of the thread (CLOCK_THREAD_CPUTIME_ID)";
+  return cpu_clock() ? "CPU time of the node process (process.cpuUsage)" : "wall clock (performance.now)";
 #else
-  return "wall clock";
+  return cpu_clock() ? "CPU time of the thread (CLOCK_THREAD_CPUTIME_ID)" : "wall clock (steady_clock)";
 #endif
 }
 
