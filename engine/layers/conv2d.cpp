@@ -1,5 +1,6 @@
 #include "layers/conv2d.h"
 
+#include "core/direct_conv.h"
 #include "core/error.h"
 #include "core/gemm.h"
 
@@ -156,6 +157,7 @@ void col2im(const Matrix& dcol, const ConvGeometry& g, int B, Matrix& dx) {
 }
 
 void Conv2D::forward(const Matrix& x, Matrix& y, Mode) {
+  if (g_.stride == 1) return forward_direct(x, y, true, false);
   const int B = static_cast<int>(x.cols()), P = g_.patches();
   im2col(x, g_, col_);
   gemm_.resize(col_.rows(), filters_);  // out = col · Wᵀ   (P·B × Cout)
@@ -172,6 +174,7 @@ void Conv2D::forward(const Matrix& x, Matrix& y, Mode) {
 }
 
 void Conv2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx) {
+  if (g_.stride == 1) return backward_direct(dy, dx);
   const int B = static_cast<int>(dy.cols()), P = g_.patches();
   dout_.resize(static_cast<Eigen::Index>(P) * B, filters_);
   for (int n = 0; n < B; ++n)
@@ -188,6 +191,127 @@ void Conv2D::backward(const Matrix&, const Matrix&, const Matrix& dy, Matrix* dx
              static_cast<int>(dcol_.rows()), static_cast<int>(dout_.rows()), g_.patch_size(),
              filters_);         // ∂L/∂col = ∂L/∂out · W
     col2im(dcol_, g_, B, *dx);  // ∂L/∂x = col2im(∂L/∂col)
+  }
+}
+
+// ---- stride 1: direct kernels, no im2col
+Conv2D::DirectLayout Conv2D::direct_layout() const {
+  DirectLayout d;
+  const int lanes = direct_conv::lanes();
+  d.cout_r = direct_conv::round_up(filters_, direct_conv::channel_block(filters_));
+  d.wo_r = direct_conv::round_up(g_.wo, lanes);
+  d.hp = g_.h + g_.pt + g_.pb;
+  d.ld_x = d.wo_r + g_.kw - 1;  // ≥ the padded width wo + kw − 1: the vectors past wo read zeros
+  d.plane_x = static_cast<long>(d.hp) * d.ld_x;
+  d.image_x = d.plane_x * g_.cin;
+  return d;
+}
+
+void Conv2D::forward_direct(const Matrix& x, Matrix& y, bool keep, bool relu) {
+  const int B = static_cast<int>(x.cols()), P = g_.patches(), K = g_.patch_size();
+  const DirectLayout d = direct_layout();
+  // W packed k-major (wk[k·cout_r + co]), channels past `filters` zero
+  wk_.assign(static_cast<size_t>(K) * d.cout_r, 0.0f);
+  for (int k = 0; k < K; ++k)
+    for (int co = 0; co < filters_; ++co) wk_[static_cast<size_t>(k) * d.cout_r + co] = W_.value(co, k);
+  bias_r_.assign(d.cout_r, 0.0f);
+  for (int co = 0; co < filters_; ++co) bias_r_[co] = b_.value(co, 0);
+  // the zero-padded batch, kept for backward's ∂W; evaluation pads one image at a time (the
+  // border stays zero, only the image is copied in)
+  xpad_.assign(static_cast<size_t>(d.image_x) * (keep ? B : 1), 0.0f);
+  if (!keep) xpad_valid_ = 0;
+  y.resize(static_cast<Eigen::Index>(filters_) * P, B);
+  // written straight into y when its rows are whole vectors and no channel is padding
+  const bool in_place = d.wo_r == g_.wo && d.cout_r == filters_;
+  const long plane_o = in_place ? P : static_cast<long>(g_.ho) * d.wo_r;
+  if (!in_place) outs_.resize(static_cast<size_t>(d.cout_r) * plane_o);
+  for (int n = 0; n < B; ++n) {
+    float* xp = &xpad_[keep ? n * d.image_x : 0];
+    for (int ci = 0; ci < g_.cin; ++ci)
+      for (int r = 0; r < g_.h; ++r)
+        std::memcpy(xp + ci * d.plane_x + static_cast<long>(r + g_.pt) * d.ld_x + g_.pl,
+                    x.col(n).data() + (static_cast<long>(ci) * g_.h + r) * g_.w, sizeof(float) * g_.w);
+    float* out = in_place ? y.col(n).data() : outs_.data();
+    direct_conv::forward(xp, g_.cin, d.plane_x, d.ld_x, wk_.data(), bias_r_.data(), d.cout_r, g_.kh, g_.kw, g_.ho,
+                         d.wo_r, out, plane_o, in_place ? g_.wo : d.wo_r, relu);
+    if (in_place) continue;
+    for (int co = 0; co < filters_; ++co)
+      for (int i = 0; i < g_.ho; ++i)
+        std::memcpy(y.col(n).data() + static_cast<long>(co) * P + i * g_.wo, &outs_[co * plane_o + i * d.wo_r],
+                    sizeof(float) * g_.wo);
+  }
+  if (keep) xpad_valid_ = B;
+}
+
+void Conv2D::infer(const Matrix& x, Matrix& y) {
+  if (g_.stride != 1) return forward(x, y, Mode::Eval);
+  forward_direct(x, y, false, false);
+}
+
+bool Conv2D::infer_relu(const Matrix& x, Matrix& y) {
+  if (g_.stride != 1) return false;
+  forward_direct(x, y, false, true);
+  return true;
+}
+
+void Conv2D::backward_direct(const Matrix& dy, Matrix* dx) {
+  const int B = static_cast<int>(dy.cols()), P = g_.patches(), K = g_.patch_size(), kh = g_.kh, kw = g_.kw;
+  const DirectLayout d = direct_layout();
+  if (xpad_valid_ != B) throw ConfigError("conv backward without a forward of this batch");
+  // ∂L/∂y with rows of wo_r (zeros past wo), unless wo already is whole vectors
+  const bool whole_rows = d.wo_r == g_.wo;
+  const long plane_dy = whole_rows ? P : static_cast<long>(g_.ho) * d.wo_r;
+  const float* dyv = dy.data();
+  long image_dy = dy.rows();
+  if (!whole_rows) {
+    image_dy = filters_ * plane_dy;
+    dys_.assign(static_cast<size_t>(image_dy) * B, 0.0f);
+    for (int n = 0; n < B; ++n)
+      for (int co = 0; co < filters_; ++co)
+        for (int i = 0; i < g_.ho; ++i)
+          std::memcpy(&dys_[n * image_dy + co * plane_dy + i * d.wo_r],
+                      dy.col(n).data() + static_cast<long>(co) * P + i * g_.wo, sizeof(float) * g_.wo);
+    dyv = dys_.data();
+  }
+  // ∂L/∂W[co, k] = Σₙ Σ_{i,j} ∂L/∂y[co, i, j] · x[ci, i+u−pt, j+v−pl],  ∂L/∂b[co] = Σₙ Σ_{i,j} ∂L/∂y[co, i, j]
+  dwk_.assign(static_cast<size_t>(K) * filters_, 0.0f);
+  direct_conv::weight_grad(xpad_.data(), g_.cin, d.plane_x, d.ld_x, d.image_x, dyv, filters_, plane_dy,
+                           whole_rows ? g_.wo : d.wo_r, image_dy, B, kh, kw, g_.ho, d.wo_r, dwk_.data());
+  W_.grad.resize(filters_, K);
+  for (int k = 0; k < K; ++k)
+    for (int co = 0; co < filters_; ++co) W_.grad(co, k) = dwk_[static_cast<size_t>(k) * filters_ + co];
+  b_.grad.resize(filters_, 1);
+  for (int co = 0; co < filters_; ++co) b_.grad(co, 0) = dy.middleRows(static_cast<Eigen::Index>(co) * P, P).sum();
+  if (!dx) return;
+  // ∂L/∂x[ci, r, q] = Σ_{co,u,v} W[co, ci, u, v] · ∂L/∂y[co, r−u, q−v]: the forward kernel on ∂L/∂y
+  // padded by kh−1, kw−1 with the kernel flipped and in and out channels swapped, over the padded
+  // input grid (hp × wp), of which the image part is kept
+  const int cin_r = direct_conv::round_up(g_.cin, direct_conv::channel_block(g_.cin));
+  wflip_.assign(static_cast<size_t>(filters_) * kh * kw * cin_r, 0.0f);
+  for (int co = 0; co < filters_; ++co)
+    for (int u = 0; u < kh; ++u)
+      for (int v = 0; v < kw; ++v)
+        for (int ci = 0; ci < g_.cin; ++ci)
+          wflip_[static_cast<size_t>((co * kh + u) * kw + v) * cin_r + ci] =
+              W_.value(co, (ci * kh + kh - 1 - u) * kw + kw - 1 - v);
+  const int wp = g_.w + g_.pl + g_.pr, wx_r = direct_conv::round_up(wp, direct_conv::lanes());
+  const int ld_p = wx_r + kw - 1, rows_p = g_.ho + 2 * (kh - 1);
+  const long plane_p = static_cast<long>(rows_p) * ld_p, plane_dx = static_cast<long>(d.hp) * wx_r;
+  dyp_.assign(static_cast<size_t>(filters_) * plane_p, 0.0f);  // the border stays zero for every image
+  dxp_.resize(static_cast<size_t>(cin_r) * plane_dx);
+  zeros_.assign(cin_r, 0.0f);
+  dx->resize(in_.size(), B);
+  for (int n = 0; n < B; ++n) {
+    for (int co = 0; co < filters_; ++co)
+      for (int i = 0; i < g_.ho; ++i)
+        std::memcpy(&dyp_[co * plane_p + static_cast<long>(i + kh - 1) * ld_p + kw - 1],
+                    dy.col(n).data() + static_cast<long>(co) * P + i * g_.wo, sizeof(float) * g_.wo);
+    direct_conv::backward_data(dyp_.data(), filters_, plane_p, ld_p, wflip_.data(), zeros_.data(), cin_r, kh, kw, g_.ho,
+                               d.hp, wx_r, dxp_.data(), plane_dx, wx_r);
+    for (int ci = 0; ci < g_.cin; ++ci)
+      for (int r = 0; r < g_.h; ++r)
+        std::memcpy(dx->col(n).data() + (static_cast<long>(ci) * g_.h + r) * g_.w,
+                    &dxp_[ci * plane_dx + static_cast<long>(r + g_.pt) * wx_r + g_.pl], sizeof(float) * g_.w);
   }
 }
 

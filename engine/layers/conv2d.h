@@ -8,10 +8,17 @@
 //             as a GEMM: col = im2col(x) (P·B × K), out = col · Wᵀ (P·B × Cout), P = Ho·Wo, K = Cin·kh·kw
 //   backward  ∂L/∂W = ∂L/∂outᵀ · col,   ∂L/∂b[co] = Σ_{n,p} ∂L/∂y[co, p],
 //             ∂L/∂col = ∂L/∂out · W,    ∂L/∂x = col2im(∂L/∂col) (sums the overlapping windows)
+// Stride 1 (every preset) runs the direct kernels of core/direct_conv.h instead, on a zero-padded
+// copy of the batch, with no im2col: forward as above; ∂L/∂W[co, k] as the sums of products of
+// ∂L/∂y and the shifted input; ∂L/∂x as the forward kernel on ∂L/∂y padded by kh−1, kw−1 with the
+// kernel flipped (∂L/∂x[c′, r, q] = Σ_{c,u,v} W[c, c′, u, v] · ∂L/∂y[c, r−u, q−v]).
+// The im2col + GEMM path serves strides above 1; both are tested against the reference loops.
 #pragma once
 
 #include "core/init.h"
 #include "layers/layer.h"
+
+#include <vector>
 
 namespace bpl {
 
@@ -41,6 +48,8 @@ class Conv2D : public Layer {
   Shape setup(const Shape& in, Rng& rng) override;
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+  void infer(const Matrix& x, Matrix& y) override;
+  bool infer_relu(const Matrix& x, Matrix& y) override;
   std::vector<Param*> params() override { return {&W_, &b_}; }
   void forward_reference(const Matrix& x, Matrix& y, Mode mode) override;
   void backward_reference(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
@@ -67,6 +76,17 @@ class Conv2D : public Layer {
   double input_at(const Matrix& x, long n, int c, int r, int q) const;
   std::string window(const std::string& i, const std::string& j) const;  // "i·2+u−1, j·2+v−1"
   Matrix col_, gemm_, dout_, dcol_, Wt_;  // reused buffers (gemm_ = col · Wᵀ, Wt_ = Wᵀ)
+  // stride 1: the direct kernels (core/direct_conv.h) on a zero-padded copy of the batch
+  // keep: the padded batch stays for backward (training, and evaluation's forward); relu: max(0, ·)
+  void forward_direct(const Matrix& x, Matrix& y, bool keep, bool relu);
+  void backward_direct(const Matrix& dy, Matrix* dx);
+  struct DirectLayout {
+    int cout_r, wo_r, hp, ld_x;  // padded output channels and width, padded input rows, row stride
+    long plane_x, image_x;       // floats per padded input plane and image
+  };
+  DirectLayout direct_layout() const;
+  std::vector<float> wk_, bias_r_, xpad_, outs_, dys_, dyp_, wflip_, dxp_, dwk_, zeros_;
+  int xpad_valid_ = 0;  // images of the last kept forward in xpad_
 };
 
 }  // namespace bpl

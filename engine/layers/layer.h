@@ -19,6 +19,11 @@
 //   params()          the trainable parameters (value + grad + optimizer state)
 //   buffers()         state that is not trained but saved with the model (running statistics)
 //   flops(batch)      floating-point operations of one forward pass (a multiply-add = 2)
+//   infer(x, y)       y = f(x) for evaluation only, keeping nothing for backward (a large
+//                     evaluation batch: Model::forward_chunked); forward(x, y, Eval) unless
+//                     a layer has a leaner way (max pooling without its winners)
+//   infer_relu(x, y)  y = max(0, f(x)) in one pass, for a layer followed by ReLU
+//                     (is_rectifier()) in an evaluation batch; false: the layer cannot
 //
 // The lesson (what the stepper, the panels and the CLI ask a layer, never its type)
 //   describe()        one line for a model summary, e.g. "Conv2D 6@5×5 stride 1 valid"
@@ -123,6 +128,9 @@ class Layer {
   virtual Shape setup(const Shape& in, Rng& rng) = 0;
   virtual void forward(const Matrix& x, Matrix& y, Mode mode) = 0;
   virtual void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) = 0;
+  virtual void infer(const Matrix& x, Matrix& y) { forward(x, y, Mode::Eval); }
+  virtual bool infer_relu(const Matrix&, Matrix&) { return false; }
+  virtual bool is_rectifier() const { return false; }  // y = max(0, x): ReLU
   virtual std::vector<Param*> params() { return {}; }
   virtual std::vector<Matrix*> buffers() { return {}; }
   virtual void forward_reference(const Matrix& x, Matrix& y, Mode mode) { forward(x, y, mode); }

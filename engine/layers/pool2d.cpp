@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+
 namespace bpl {
 
 std::unique_ptr<Layer> Pool2D::from_spec(const LayerSpec& s, bool max) {
@@ -70,6 +72,27 @@ void Pool2D::forward(const Matrix& x, Matrix& y, Mode mode) {
         }
       }
   }
+}
+
+// Evaluation only: 2×2 max pooling without recording the winners, in two loops the compiler
+// vectorises: max(max(x00, x10), max(x01, x11)). The value is forward's (a maximum is a maximum;
+// std::max keeps its first argument on ties, ±0 included, as forward's first maximum does).
+void Pool2D::infer(const Matrix& x, Matrix& y) {
+  if (!(max_ && k_ == 2 && s_ == 2)) return forward(x, y, Mode::Eval);
+  const int B = static_cast<int>(x.cols());
+  const int C = in_.c, H = in_.h, W = in_.w, Ho = out_.h, Wo = out_.w;
+  y.resize(out_.size(), B);
+  rows_.resize(2 * Wo);
+  for (int n = 0; n < B; ++n)
+    for (int c = 0; c < C; ++c)
+      for (int oh = 0; oh < Ho; ++oh) {
+        const float* r0 = x.col(n).data() + static_cast<long>(c * H + 2 * oh) * W;
+        const float* r1 = r0 + W;
+        float* o = y.col(n).data() + static_cast<long>(c * Ho + oh) * Wo;
+        float* rows = rows_.data();
+        for (int j = 0; j < 2 * Wo; ++j) rows[j] = std::max(r0[j], r1[j]);                 // down the window
+        for (int ow = 0; ow < Wo; ++ow) o[ow] = std::max(rows[2 * ow], rows[2 * ow + 1]);  // across it
+      }
 }
 
 // The definition, window by window, for every kernel and stride (the unrolled 2×2 path above is

@@ -8,6 +8,8 @@
 
 #include "layers/layer.h"
 
+#include <vector>
+
 namespace bpl {
 
 class Pool2D : public Layer {
@@ -23,6 +25,7 @@ class Pool2D : public Layer {
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
   void forward_reference(const Matrix& x, Matrix& y, Mode mode) override;
+  void infer(const Matrix& x, Matrix& y) override;
 
   std::string kind() const override { return max_ ? "MaxPool" : "AvgPool"; }
   Lesson lesson(const TensorNames& n) const override;
@@ -38,6 +41,7 @@ class Pool2D : public Layer {
   bool max_;
   int k_, s_;
   Eigen::MatrixXi argmax_;
+  std::vector<float> rows_;  // infer: the maxima down each window's two rows
 };
 
 }  // namespace bpl

@@ -19,6 +19,7 @@ class ReLU : public Layer {
   Shape setup(const Shape& in, Rng&) override { return in_ = out_ = in; }
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+  bool is_rectifier() const override { return true; }
 
   std::string kind() const override { return "ReLU"; }
   Lesson lesson(const TensorNames& n) const override;

@@ -67,9 +67,11 @@ class Model {
   Shape output_shape() const { return layers_.empty() ? input_ : layers_.back()->output_shape(); }
   uint64_t seed() const { return seed_; }
 
-  // per-layer timing for `bpl bench` (off by default: two clock reads per layer when on)
-  void set_profiling(bool on) {
+  // per-layer timing for `bpl bench` (off by default: two clock reads per layer when on), in
+  // seconds of `clock` (the benchmark's), else of the steady clock; forward_ms/backward_ms add up
+  void set_profiling(bool on, double (*clock)() = nullptr) {
     profiling_ = on;
+    clock_ = clock;
     fwd_ms_.assign(layers_.size(), 0.0);
     bwd_ms_.assign(layers_.size(), 0.0);
   }
@@ -91,6 +93,8 @@ class Model {
   uint64_t seed_ = 0;
   bool built_ = false;
   bool profiling_ = false;
+  double (*clock_)() = nullptr;
+  double now_ms() const;
   std::vector<double> fwd_ms_, bwd_ms_;
 };
 

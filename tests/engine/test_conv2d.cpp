@@ -17,9 +17,23 @@ struct Case {
 };
 
 const Case kCases[] = {
-    {{1, 8, 8}, 3, "3", 1, "valid"},    {{2, 7, 9}, 4, "3", 2, "1"},    {{3, 6, 6}, 2, "5", 1, "same"},
-    {{2, 9, 7}, 3, "3x5", 1, "same"},   {{1, 10, 10}, 2, "4", 3, "2"},  {{4, 5, 5}, 5, "1", 1, "valid"},
-    {{1, 11, 11}, 2, "11", 1, "valid"}, {{2, 6, 8}, 3, "2", 2, "same"},
+    {{1, 8, 8}, 3, "3", 1, "valid"},
+    {{2, 7, 9}, 4, "3", 2, "1"},
+    {{3, 6, 6}, 2, "5", 1, "same"},
+    {{2, 9, 7}, 3, "3x5", 1, "same"},
+    {{1, 10, 10}, 2, "4", 3, "2"},
+    {{4, 5, 5}, 5, "1", 1, "valid"},
+    {{1, 11, 11}, 2, "11", 1, "valid"},
+    {{2, 6, 8}, 3, "2", 2, "same"},
+    // stride 1 runs the direct kernels: LeNet-5's two layers (output rows of whole vectors,
+    // written in place), rows of 14 and 20 (a partial vector), output channels that are not a
+    // whole channel block (10, 7, 1) and more of them than one block (32)
+    {{1, 28, 28}, 6, "5", 1, "valid"},
+    {{6, 12, 12}, 16, "5", 1, "valid"},
+    {{16, 14, 14}, 32, "3", 1, "same"},
+    {{3, 9, 20}, 10, "3", 1, "1"},
+    {{5, 13, 11}, 7, "2x4", 1, "2"},
+    {{2, 4, 30}, 1, "3", 1, "valid"},
 };
 
 std::unique_ptr<Layer> make(const Case& c) {
@@ -29,7 +43,8 @@ std::unique_ptr<Layer> make(const Case& c) {
 
 }  // namespace
 
-TEST_CASE("Conv2D's im2col + GEMM path equals its reference loops (the definition), forward and backward", "[conv2d]") {
+TEST_CASE("Conv2D's fast paths (direct kernels at stride 1, im2col + GEMM otherwise) equal its reference loops",
+          "[conv2d]") {
   Rng rng(11);
   for (const Case& c : kCases) {
     auto layer = make(c);
@@ -42,6 +57,13 @@ TEST_CASE("Conv2D's im2col + GEMM path equals its reference loops (the definitio
     INFO(conv.spec() << " on " << c.in.str());
     REQUIRE(y.rows() == want.rows());
     CHECK((y - want).cwiseAbs().maxCoeff() < 1e-4);
+    // evaluation of a large batch: the same outputs, and with ReLU applied as they are written
+    Matrix yi;
+    conv.infer(x, yi);
+    CHECK((yi - want).cwiseAbs().maxCoeff() < 1e-4);
+    CHECK(conv.infer_relu(x, yi) == (c.stride == 1));
+    if (c.stride == 1) CHECK((yi - want.cwiseMax(0.0f)).cwiseAbs().maxCoeff() < 1e-4);
+    conv.forward(x, y, Mode::Train);  // backward below reads this forward's batch
     Matrix dy = random_matrix(y.rows(), y.cols(), rng), dx, dx_ref;
     conv.backward(x, y, dy, &dx);
     const Matrix dW = conv.weights().grad, db = conv.bias().grad;

@@ -97,6 +97,11 @@ TEST_CASE("Every registered layer's fast path agrees with its reference loops", 
     l.backward_reference(x, yr, dy, &dxr);
     CHECK(max_abs_diff(y, yr) < 1e-4);
     CHECK(max_abs_diff(dx, dxr) < 1e-4);
+    // the evaluation-only pass (large batches), and its ReLU-fused form where the layer has one
+    Matrix yi;
+    l.infer(x, yi);
+    CHECK(max_abs_diff(yi, yr) < 1e-4);
+    if (l.infer_relu(x, yi)) CHECK(max_abs_diff(yi, yr.cwiseMax(0.0f)) < 1e-4);
   }
 }
 

@@ -8,9 +8,9 @@
 //   bpl settings [--markdown | --examples | --link QUERY]   (the settings table; README's key list)
 //   bpl init     --preset NAME --seed N [--save F] | --load F   (prints a hash of the weights)
 //   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
+#include "bench/bench.h"
 #include "core/error.h"
 #include "core/format.h"
-#include "core/gemm.h"
 #include "data/dataset.h"
 #include "io/model_file.h"
 #include "io/run_config.h"
@@ -352,153 +352,14 @@ int cmd_init(const std::string& layers, uint64_t seed, const std::string& load, 
 }
 
 // ------------------------------------------------------------------ bench
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-// 256³ float GEMM through Eigen (eigen = true) or the engine's conv kernel gemm_abt
-double peak_gemm_gflops(int reps, bool eigen) {
-  const int n = 256;
-  Matrix a = Matrix::Random(n, n), b = Matrix::Random(n, n), c(n, n);
-  std::vector<double> g;
-  for (int r = 0; r < reps; ++r) {
-    auto t0 = Clock::now();
-    const int inner = 20;
-    for (int i = 0; i < inner; ++i) {
-      if (eigen)
-        c.noalias() = a * b;
-      else
-        gemm_abt(a.data(), n, b.data(), n, c.data(), n, n, n, n);
-    }
-    g.push_back(2.0 * n * n * n * inner / seconds_since(t0) / 1e9);
-  }
-  volatile float sink = c(0, 0);
-  (void)sink;
-  return median(g);
-}
-
-// The CPU the figures were measured on: /proc/cpuinfo's model name (natively and under node on
-// Linux); the browser's page names itself (bench.html adds the user agent).
-std::string machine_name() {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
-      std::string name = line.substr(line.find(':') + 1);
-      name.erase(0, name.find_first_not_of(' '));
-      return name;
-    }
-  return "CPU unknown";
-}
-
-// multiply-adds ×2 of one training step per image in the layers with weights (the GEMMs):
-// forward, ∂W, and ∂x except for layer 1
-double train_flops_per_image(Model& m) {
-  double f = 0;
-  for (int i = 0; i < m.size(); ++i) {
-    Layer& l = m.layer(i);
-    const std::vector<ParamRole> roles = l.param_roles();
-    if (!roles.empty() && roles[0].layout != ParamLayout::Vector) f += l.flops(1) * (i == 0 ? 2 : 3);
-  }
-  return f;
-}
-
+// The shared benchmark (engine/bench), on the MNIST test images; the browser page runs the same.
 int cmd_bench(const std::string& data_dir, bool quick) {
-#if defined(BPL_BROWSER)
-  const char* build = "WebAssembly (browser), -O3 -msimd128";
-#elif defined(__EMSCRIPTEN__)
-  const char* build = "WebAssembly (node), -O3 -msimd128";
-#else
-  const char* build = "native, -O3 -march=native";
+  BenchConfig c;
+  c.quick = quick;
+#if defined(__EMSCRIPTEN__)
+  c.environment = "under node";
 #endif
-  std::printf("bench: %s, single thread, %s\n", build, machine_name().c_str());
-  const int reps = quick ? 3 : 7;
-  const double peak_eigen = peak_gemm_gflops(reps, true), peak_ours = peak_gemm_gflops(reps, false);
-  const double peak = std::max(peak_eigen, peak_ours);
-  std::printf("peak float GEMM 256³: %.1f GFLOP/s (Eigen %.1f, conv kernel %s %.1f); ratios below use %.1f\n", peak,
-              peak_eigen, gemm_abt_is_simd() ? "wasm-simd" : "via Eigen", peak_ours, peak);
-  // real MNIST images when available, random pixels otherwise (speed does not depend on them)
-  Dataset d;
-  try {
-    d = load_test(data_dir);
-  } catch (const std::exception&) {
-    d.pixels.resize(2048 * 784);
-    d.labels.resize(2048);
-    Rng r(1);
-    for (auto& p : d.pixels) p = static_cast<uint8_t>(r.below(256));
-    for (auto& l : d.labels) l = static_cast<uint8_t>(r.below(10));
-  }
-  std::vector<int> idx(std::min(d.size(), 4096));
-  for (size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int>(i);
-  Normalizer norm;
-  struct Case {
-    const char* name;
-    std::string layers;
-  };
-  const Case cases[] = {{"MLP 784-128-10", find_preset("r0-mlp").layers}, {"LeNet-5", find_preset("r0-lenet5").layers}};
-  for (const Case& c : cases) {
-    Model m = Model::from_text(c.layers, Shape{1, 28, 28}, 1);
-    OptimizerConfig oc;
-    oc.kind = OptimizerKind::Adam;
-    oc.lr = 1e-4;
-    auto opt = make_optimizer(oc);
-    SoftmaxCrossEntropy ce;
-    Matrix x, dz;
-    std::vector<int> y;
-    const int B = 32;
-    int pos = 0;
-    auto train_steps = [&](int steps) {
-      for (int s = 0; s < steps; ++s) {
-        if (pos + B > static_cast<int>(idx.size())) pos = 0;
-        gather_batch(d, idx, pos, B, norm, x, y);
-        pos += B;
-        train_step(m, ce, *opt, x, y, dz);
-      }
-    };
-    train_steps(quick ? 10 : 30);  // warm-up
-    std::vector<double> ips;
-    const int steps = quick ? 30 : 100;
-    for (int r = 0; r < reps; ++r) {
-      auto t0 = Clock::now();
-      train_steps(steps);
-      ips.push_back(steps * B / seconds_since(t0));
-    }
-    double train_ips = median(ips);
-    double gflops = train_ips * train_flops_per_image(m) / 1e9;
-    auto infer = [&](int batch) {
-      std::vector<double> v;
-      for (int r = 0; r < reps; ++r) {
-        int n = 0;
-        auto t0 = Clock::now();
-        while (seconds_since(t0) < (quick ? 0.05 : 0.2)) {
-          int start = (n * batch) % (static_cast<int>(idx.size()) - batch);
-          gather_batch(d, idx, start, batch, norm, x, y);
-          m.forward(x, Mode::Eval);
-          ++n;
-        }
-        v.push_back(n * batch / seconds_since(t0));
-      }
-      return median(v);
-    };
-    const double inf1 = infer(1), inf32 = infer(32), inf256 = infer(256);
-    std::printf("\n%s (%s parameters)\n", c.name, with_commas(m.param_count()).c_str());
-    std::printf("  training, batch %d:   %9.0f images/s   %.2f GFLOP/s = %.0f%% of peak GEMM\n", B, train_ips, gflops,
-                100 * gflops / peak);
-    std::printf("  inference, batch 1:   %9.0f images/s\n", inf1);
-    std::printf("  inference, batch 32:  %9.0f images/s\n", inf32);
-    std::printf("  inference, batch 256: %9.0f images/s   (%.2f× batch 1)\n", inf256, inf256 / inf1);
-    // where the time goes
-    m.set_profiling(true);
-    train_steps(steps);
-    double total = 0;
-    for (int i = 0; i < m.size(); ++i) total += m.forward_ms()[i] + m.backward_ms()[i];
-    std::printf("  per layer (ms per batch of %d, forward / backward, share):\n", B);
-    for (int i = 0; i < m.size(); ++i)
-      std::printf("    %-28s %7.3f / %7.3f  %4.1f%%\n", m.layer(i).describe().c_str(), m.forward_ms()[i] / steps,
-                  m.backward_ms()[i] / steps, 100 * (m.forward_ms()[i] + m.backward_ms()[i]) / total);
-    m.set_profiling(false);
-  }
+  run_bench(load_test(data_dir), c);
   return 0;
 }
 
