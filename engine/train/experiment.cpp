@@ -44,10 +44,10 @@ const std::vector<std::string>& comparison_names() {
   return n;
 }
 
-std::vector<std::string> comparison_presets(const std::string& which) {
+std::vector<std::string> comparison_presets(const std::string& which, bool improved) {
   std::vector<std::string> names;
   for (const Preset& p : presets()) {
-    if (p.improved) continue;  // the reports' own systems only
+    if (p.improved != improved) continue;  // the reports' own systems, or only their improved variants
     const std::string r = p.name.substr(0, 2);
     if (which == "r0"       ? r == "r0"
         : which == "r1-mlp" ? p.name.rfind("r1-mlp", 0) == 0
@@ -58,6 +58,7 @@ std::vector<std::string> comparison_presets(const std::string& which) {
                             : false)
       names.push_back(p.name);
   }
+  if (names.empty() && improved) throw ConfigError("comparison \"" + which + "\" has no improved variants");
   if (names.empty()) throw ConfigError("unknown comparison \"" + which + "\" (use r0, r1-mlp, r1-cnn, r2, r3 or r4)");
   return names;
 }

@@ -34,7 +34,8 @@ int epochs_to_converge(const std::vector<double>& accs, double tol = 0.005);
 int experiment_winner(const std::vector<ExperimentRun>& runs);
 // the presets a comparison runs: "r0", "r1-mlp", "r1-cnn", "r2", "r3", "r4" (ConfigError otherwise);
 // the reports' own systems, never an "… improved" variant
-std::vector<std::string> comparison_presets(const std::string& which);
+// (improved: their "… improved" variants instead)
+std::vector<std::string> comparison_presets(const std::string& which, bool improved = false);
 const std::vector<std::string>& comparison_names();
 
 }  // namespace bpl

@@ -357,8 +357,8 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
 // the report's figure beside ours. With --seeds N every preset runs N times, seeds s, s+1, …
 // (initialisation and shuffle/split seed both), and the table shows mean ± standard deviation.
 // "Epochs to converge" = the first epoch whose test accuracy is within 0.5 points of the last's.
-int cmd_compare(const std::string& which, const std::string& data_dir, int max_epochs, int seeds) {
-  std::vector<std::string> names = comparison_presets(which);
+int cmd_compare(const std::string& which, const std::string& data_dir, int max_epochs, int seeds, bool improved) {
+  std::vector<std::string> names = comparison_presets(which, improved);
   Data data = load_mnist(data_dir);
   struct Row {
     ExperimentRun run;  // the first seed's run (parameters, epochs, convergence)
@@ -604,6 +604,28 @@ int cmd_bench(const std::string& data_dir, bool quick) {
   return 0;
 }
 
+// Where a saved run stands, one key=value a line after the settings (`bpl train --load F --dry-run`):
+// what the native and the WebAssembly build must read alike from the same file (tests/wasm).
+void print_run(const LoadedModel& lm) {
+  if (!lm.extras.has_run) {
+    std::printf("run=none (format v%u)\n", lm.version);
+    return;
+  }
+  const TrainProgress& p = lm.extras.progress;
+  auto rng = [](const RngState& r) {
+    char b[80];
+    std::snprintf(b, sizeof b, "%016llx:%016llx:%d:%s", static_cast<unsigned long long>(r.state),
+                  static_cast<unsigned long long>(r.inc), r.has_spare ? 1 : 0, exact_number(r.spare).c_str());
+    return std::string(b);
+  };
+  std::printf("run.epoch=%d\nrun.steps=%ld\nrun.lr=%s\nrun.position=%d\nrun.shuffle=%s\n", p.epoch, p.steps,
+              exact_number(p.lr).c_str(), p.pos, rng(p.shuffle).c_str());
+  for (size_t i = 0; i < p.layer_rngs.size(); ++i)
+    std::printf("run.dropout%zu=%s\n", i + 1, rng(p.layer_rngs[i]).c_str());
+  std::printf("run.best_epoch=%d\nrun.since_best=%d\nrun.weights=%016llx\n", p.best_epoch, p.since_best,
+              static_cast<unsigned long long>(const_cast<Model&>(lm.model).weights_hash()));
+}
+
 // A preset as `bpl presets` lists it: name, title, the report's figure, the layers, and the run
 // (optimizer, learning rate, reduction, batch, epochs, split, normalisation, initialisation).
 void print_preset(const Preset& p) {
@@ -691,8 +713,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("compare", "run a seed report's comparison and print it beside the report's figures");
   std::string compare_which;
   int compare_epochs = 0;
-  compare->add_option("report", compare_which, "r0 | r1-mlp | r1-cnn | r2 | r3")->required();
+  compare->add_option("report", compare_which, "r0 | r1-mlp | r1-cnn | r2 | r3 | r4")->required();
   compare->add_option("--max-epochs", compare_epochs, "cap every model's epochs (0 = the report's)");
+  bool compare_improved = false;
+  compare->add_flag("--improved", compare_improved, "run the report's '… improved' presets instead of its own systems");
   int compare_seeds = 1;
   compare->add_option("--seeds", compare_seeds,
                       "train every model N times with seeds s, s+1, … and show mean ± standard deviation");
@@ -733,14 +757,18 @@ int main(int argc, char** argv) {
       const GivenSettings g = {ini, flag_values};
       RunConfig rc =
           train_load.empty() ? resolve_run_config(ini, flag_values) : resumed_config(load_model(train_load), g);
-      if (dry_run) return print_settings(rc);
+      if (dry_run) {
+        print_settings(rc);
+        if (!train_load.empty()) print_run(load_model(train_load));
+        return 0;
+      }
       return cmd_train(rc, g, data_dir, save_path, train_load, !no_progress && isatty(2));
     }
     if (*evaluate_cmd) return cmd_evaluate(load_path, data_dir, eval_subset);
     if (*report) return cmd_report(report_load, data_dir, report_subset, report_out);
     if (*compare) {
       if (compare_seeds < 1 || compare_seeds > 100) throw ConfigError("--seeds must be in 1..100");
-      return cmd_compare(compare_which, data_dir, compare_epochs, compare_seeds);
+      return cmd_compare(compare_which, data_dir, compare_epochs, compare_seeds, compare_improved);
     }
     if (app.got_subcommand("presets")) {
       for (const Preset& p : presets()) print_preset(p);
@@ -764,7 +792,10 @@ int main(int argc, char** argv) {
     }
     if (*init) {
       RunConfig rc = RunConfig::from_preset(find_preset(init_preset));
-      if (!init_layers.empty()) rc.layers = init_layers;
+      if (!init_layers.empty()) {
+        rc.layers = init_layers;
+        if (!init->count("--preset")) rc.init = Init::Xavier;  // a layer list alone: the settings' default
+      }
       if (!init_kind.empty()) rc.init = parse_init(init_kind);
       rc.init_seed = init_seed;
       return cmd_init(rc, init_load, init_save);
