@@ -328,7 +328,7 @@ TEST_CASE("Exact resume: N epochs in one run == k epochs + save + load + N − k
   }
 }
 
-TEST_CASE("Exact resume: the file stores the run's settings and progress; a file of another model is refused",
+TEST_CASE("Exact resume: the file stores the run's settings and progress, a trainer of another model refuses it",
           "[model-file][resume]") {
   RunConfig rc = RunConfig::from_preset(find_preset("r1-cnn-k5"));  // sum reduction, He init
   rc.subset = 300;

@@ -27,7 +27,7 @@ bool all_weight_layers(const Preset& p, const std::string& init) {
 
 }  // namespace
 
-TEST_CASE("Presets: R0 validates on 20% for both models; its LeNet-5 starts from PyTorch's initialisation",
+TEST_CASE("Presets: R0 validates on 20% for both models, its LeNet-5 starts from PyTorch's initialisation",
           "[presets]") {
   for (const char* name : {"r0-mlp", "r0-lenet5"}) {
     INFO(name);
@@ -47,7 +47,7 @@ TEST_CASE("Presets: R0 validates on 20% for both models; its LeNet-5 starts from
   CHECK(m.train.epochs == 50);
 }
 
-TEST_CASE("Presets: R1 sums the gradient over the batch at lr 0.01, batch 128; its CNN has ONE kernel", "[presets]") {
+TEST_CASE("Presets: R1 sums the gradient over the batch at lr 0.01, batch 128, its CNN has ONE kernel", "[presets]") {
   for (const Preset& p : presets()) {
     if (p.name.rfind("r1-", 0) != 0 || p.improved) continue;
     INFO(p.name);
