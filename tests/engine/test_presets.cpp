@@ -68,7 +68,7 @@ TEST_CASE("Presets: R1 sums the gradient over the batch at lr 0.01, batch 128, i
 }
 
 TEST_CASE(
-    "Presets: R2's framework models and R3 start from PyTorch's initialisation; R2's framework CNN has no "
+    "Presets: R2's framework models and R3 start from PyTorch's initialisation, R2's framework CNN has no "
     "schedule",
     "[presets]") {
   for (const char* name : {"r2-mlp-momentum", "r2-cnn-adam", "r3-cnn", "r3-mlp"}) {
