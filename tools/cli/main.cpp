@@ -361,15 +361,19 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
   std::vector<std::string> names = comparison_presets(which, improved);
   Data data = load_mnist(data_dir);
   struct Row {
-    ExperimentRun run;  // the first seed's run (parameters, epochs, convergence)
-    std::vector<double> accs, vals, secs_per_epoch;
-    bool report_is_val = false;  // the report's figure is a validation accuracy (R0, R4)
+    ExperimentRun run;                               // the first seed's run (parameters, epochs, convergence)
+    std::vector<double> accs, vals, secs_per_epoch;  // of the seeds that trained to the end
+    int diverged = 0;                                // seeds stopped by the divergence guard
+    bool report_is_val = false;                      // the report's figure is a validation accuracy (R0, R4)
   };
   std::vector<Row> rows;
   std::vector<ExperimentRun> firsts;
   for (const std::string& name : names) {
     const Preset& p = find_preset(name);
     Row row;
+    row.run.name = name;
+    row.run.title = p.title;
+    row.run.report_acc = p.report_accuracy;
     for (int k = 0; k < seeds; ++k) {
       RunConfig rc = RunConfig::from_preset(p);
       rc.init_seed += static_cast<uint64_t>(k);
@@ -388,7 +392,12 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
       std::printf("%-20s seed %d/%d: training %d epoch(s)…", name.c_str(), k + 1, seeds, rc.train.epochs);
       std::fflush(stdout);
       while (!t.finished()) t.step();
-      if (t.state() == TrainState::Diverged) throw ConfigError(name + ": " + t.message());
+      if (t.state() == TrainState::Diverged) {  // a result too: reported, left out of the mean
+        std::printf(" diverged: %s\n", t.message().c_str());
+        ++row.diverged;
+        row.run.params = model.param_count();
+        continue;
+      }
       run.name = name;
       run.title = p.title;
       run.params = model.param_count();
@@ -401,7 +410,7 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
       if (!t.history().empty() && !std::isnan(t.history().back().val_acc))
         row.vals.push_back(t.history().back().val_acc);
       row.secs_per_epoch.push_back(run.seconds / std::max(1, run.epochs));
-      if (k == 0) row.run = run;
+      if (row.accs.size() == 1) row.run = run;  // the first seed that trained
     }
     // the winner compares the means
     row.run.test_acc = mean_std(row.accs).mean;
@@ -410,31 +419,41 @@ int cmd_compare(const std::string& which, const std::string& data_dir, int max_e
     rows.push_back(row);
   }
   const int best = experiment_winner(firsts);
-  auto pct = [seeds](const std::vector<double>& v) {
-    if (v.empty()) return std::string("—");
+  auto pct = [seeds](const std::vector<double>& v, int diverged) {
+    if (v.empty()) return std::string(diverged ? "diverged" : "—");
     const MeanStd a = mean_std(v);
-    char b[40];
-    if (seeds > 1)
+    char b[48];
+    if (v.size() > 1)
       std::snprintf(b, sizeof b, "%.2f ± %.2f%%", 100 * a.mean, 100 * a.std);
     else
       std::snprintf(b, sizeof b, "%.2f%%", 100 * a.mean);
-    return std::string(b);
+    std::string out = b;
+    if (diverged) out += " " + std::to_string(seeds - diverged) + "/" + std::to_string(seeds);
+    return out;
   };
   std::printf("\n%-48s %10s %6s %9s %9s %18s %18s %10s %7s  %s\n", "model", "parameters", "epochs", "converged",
               "s/epoch", "test acc", "val acc", "report", "gap", "winner");
+  int any_diverged = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     const ExperimentRun& r = rows[i].run;
+    any_diverged += rows[i].diverged;
     const MeanStd t = mean_std(rows[i].secs_per_epoch);
     const double ours = mean_std(rows[i].report_is_val ? rows[i].vals : rows[i].accs).mean;
     std::printf("%-48s %10s %6d %9d %8.1fs %18s %18s %8.2f%%%s %+7.2f  %s\n", r.title.c_str(),
-                with_commas(r.params).c_str(), r.epochs, r.converged(), t.mean, pct(rows[i].accs).c_str(),
-                pct(rows[i].vals).c_str(), 100 * r.report_acc, rows[i].report_is_val ? "v" : "t",
-                100 * (ours - r.report_acc), static_cast<int>(i) == best ? "★" : "");
+                with_commas(r.params).c_str(), r.epochs, r.converged(), t.mean,
+                pct(rows[i].accs, rows[i].diverged).c_str(), pct(rows[i].vals, rows[i].diverged).c_str(),
+                100 * r.report_acc, rows[i].report_is_val ? "v" : "t", 100 * (ours - r.report_acc),
+                static_cast<int>(i) == best ? "★" : "");
   }
   std::printf(
       "(%d seed%s each%s; report: t = a test, v = a validation accuracy; gap = our mean − the report's "
       "figure of the same kind, in points)\n",
       seeds, seeds > 1 ? "s" : "", seeds > 1 ? ", mean ± sample standard deviation" : "");
+  if (any_diverged)
+    std::printf(
+        "(n/%d: over the n seeds that trained; the others diverged — their mean loss passed 10·ln K — and are "
+        "left out)\n",
+        seeds);
   return 0;
 }
 
