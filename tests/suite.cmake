@@ -41,9 +41,12 @@ endforeach()
 bpl_test(wasm_model_file_native_to_wasm wasm COMMAND ${BPL_BASH} tests/wasm/model_file_cross.sh native-to-wasm)
 bpl_test(wasm_model_file_wasm_to_native wasm COMMAND ${BPL_BASH} tests/wasm/model_file_cross.sh wasm-to-native)
 bpl_test(wasm_cli_train wasm COMMAND ${BPL_BASH} tests/wasm/cli_train.sh)
+# exact resume under node, and a natively saved run resumed under node
+bpl_test(wasm_cli_resume wasm COMMAND ${BPL_BASH} tests/cli/resume.sh wasm)
+bpl_test(wasm_resume_native_to_wasm wasm COMMAND ${BPL_BASH} tests/wasm/resume_cross.sh)
 
 # ---- cli: the native CLI's config file, refusals of bad input, report and compare
-foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx data_names report compare)
+foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx data_names report compare resume)
   bpl_test(cli_${check} cli COMMAND ${BPL_BASH} tests/cli/${check}.sh)
 endforeach()
 # every key of the settings table: flags, INI and link agree; out-of-range values refused by all three

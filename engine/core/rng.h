@@ -12,6 +12,14 @@
 
 namespace bpl {
 
+// Everything that decides the next draws: saved in model files, so a resumed run continues the
+// same sequence (shuffles, dropout masks).
+struct RngState {
+  uint64_t state = 0, inc = 0;
+  bool has_spare = false;
+  double spare = 0.0;
+};
+
 class Rng {
  public:
   explicit Rng(uint64_t seed = 42, uint64_t stream = 54) { reseed(seed, stream); }
@@ -28,6 +36,14 @@ class Rng {
   double normal();
   // Fisher–Yates shuffle of an index vector
   void shuffle(std::vector<int>& v);
+
+  RngState state() const { return {state_, inc_, has_spare_, spare_}; }
+  void set_state(const RngState& s) {
+    state_ = s.state;
+    inc_ = s.inc | 1u;  // PCG's increment is odd
+    has_spare_ = s.has_spare;
+    spare_ = s.spare;
+  }
 
  private:
   uint64_t state_ = 0, inc_ = 0;

@@ -1,6 +1,7 @@
 #include "io/model_file.h"
 
 #include "core/error.h"
+#include "io/settings.h"
 
 #include <cmath>
 #include <cstdio>
@@ -27,6 +28,16 @@ void put_f64(std::vector<uint8_t>& b, double d) {
   put_u32(b, static_cast<uint32_t>(v));
   put_u32(b, static_cast<uint32_t>(v >> 32));
 }
+void put_u64(std::vector<uint8_t>& b, uint64_t v) {
+  put_u32(b, static_cast<uint32_t>(v));
+  put_u32(b, static_cast<uint32_t>(v >> 32));
+}
+void put_rng(std::vector<uint8_t>& b, const RngState& r) {
+  put_u64(b, r.state);
+  put_u64(b, r.inc);
+  put_u32(b, r.has_spare ? 1 : 0);
+  put_f64(b, r.spare);
+}
 void put_str(std::vector<uint8_t>& b, const std::string& s) {
   put_u32(b, static_cast<uint32_t>(s.size()));
   b.insert(b.end(), s.begin(), s.end());
@@ -50,6 +61,21 @@ class Reader {
     float f;
     std::memcpy(&f, &v, 4);
     return f;
+  }
+  uint64_t u64(const char* what) {
+    const uint64_t lo = u32(what), hi = u32(what);
+    return lo | (hi << 32);
+  }
+  RngState rng(const char* what) {
+    RngState r;
+    r.state = u64(what);
+    r.inc = u64(what);
+    const uint32_t spare = u32(what);
+    if (spare > 1) throw FormatError(std::string("model file: bad ") + what);
+    r.has_spare = spare == 1;
+    r.spare = f64(what);
+    if ((r.inc & 1) == 0 || !std::isfinite(r.spare)) throw FormatError(std::string("model file: bad ") + what);
+    return r;
   }
   double f64(const char* what) {
     uint64_t lo = u32(what), hi = u32(what);
@@ -165,6 +191,32 @@ std::vector<uint8_t> serialize_model(Model& model, const Normalizer& norm, const
     put_u32(payload, static_cast<uint32_t>(b->cols()));
     put_floats(payload, *b);
   }
+  // v4: the run
+  put_u32(payload, x.has_run ? 1 : 0);
+  if (x.has_run) {
+    const TrainProgress& p = x.progress;
+    put_str(payload, settings_query(x.run));
+    put_u32(payload, static_cast<uint32_t>(p.epoch));
+    put_u64(payload, static_cast<uint64_t>(p.steps));
+    put_u64(payload, static_cast<uint64_t>(p.images_seen));
+    put_f64(payload, p.train_seconds);
+    put_f64(payload, p.lr);
+    put_rng(payload, p.shuffle);
+    put_f64(payload, p.best_watched);
+    put_f64(payload, p.plateau_best);
+    put_u32(payload, static_cast<uint32_t>(p.best_epoch));
+    put_u32(payload, static_cast<uint32_t>(p.since_best));
+    put_u32(payload, static_cast<uint32_t>(p.since_plateau));
+    put_u32(payload, static_cast<uint32_t>(p.pos));
+    put_u32(payload, static_cast<uint32_t>(p.order.size()));
+    for (int i : p.order) put_u32(payload, static_cast<uint32_t>(i));
+    put_f64(payload, p.epoch_loss);
+    put_f64(payload, p.epoch_seconds);
+    put_u64(payload, static_cast<uint64_t>(p.epoch_correct));
+    put_u64(payload, static_cast<uint64_t>(p.epoch_count));
+    put_u32(payload, static_cast<uint32_t>(p.layer_rngs.size()));
+    for (const RngState& r : p.layer_rngs) put_rng(payload, r);
+  }
   std::vector<uint8_t> out = {'B', 'P', 'L', 'M'};
   put_u32(out, kModelFormatVersion);
   put_u32(out, static_cast<uint32_t>(payload.size()));
@@ -269,6 +321,7 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
         ps[i]->v.resize(ps[i]->value.rows(), ps[i]->value.cols());
         r.floats(ps[i]->m, "optimizer state");
         r.floats(ps[i]->v, "optimizer state");
+        if (x.optimizer.kind != OptimizerKind::Adam) ps[i]->v.resize(0, 0);  // written as zeros: only Adam has v
       }
     }
     uint32_t epochs = r.u32("history length");
@@ -302,6 +355,62 @@ LoadedModel deserialize_model(const uint8_t* data, size_t size) {
         throw FormatError("model file: buffer " + std::to_string(i) + " has the wrong shape for its layer");
       r.floats(*bs[i], "buffers");
     }
+  }
+  if (version >= 4 && r.u32("run flag") == 1) {
+    ModelExtras& x = out.extras;
+    TrainProgress& p = x.progress;
+    x.has_run = true;
+    const std::string query = r.str("run settings", 16384);
+    try {
+      apply_settings_query(x.run, query);
+    } catch (const ConfigError& e) {
+      throw FormatError(std::string("model file: its run settings are invalid: ") + e.what());
+    }
+    x.optimizer.reduction = x.run.train.optimizer.reduction;
+    constexpr uint32_t kMaxCount = 100'000'000;
+    auto count = [&](const char* what) {
+      const uint32_t n = r.u32(what);
+      if (n > kMaxCount) throw FormatError(std::string("model file: implausible ") + what);
+      return static_cast<int>(n);
+    };
+    auto count64 = [&](const char* what) {
+      const uint64_t n = r.u64(what);
+      if (n > (1ull << 50)) throw FormatError(std::string("model file: implausible ") + what);
+      return static_cast<long>(n);
+    };
+    p.epoch = count("epoch");
+    p.steps = count64("step count");
+    p.images_seen = count64("image count");
+    p.train_seconds = r.f64("training time");
+    p.lr = r.f64("learning rate");
+    if (!(p.lr > 0 && p.lr <= 10)) throw FormatError("model file: the run's learning rate is out of range");
+    p.shuffle = r.rng("shuffle generator");
+    p.best_watched = r.f64("best loss");
+    p.plateau_best = r.f64("plateau loss");
+    p.best_epoch = count("best epoch");
+    p.since_best = count("epochs since the best");
+    p.since_plateau = count("epochs since the plateau");
+    p.pos = count("position in the epoch");
+    const int n_order = count("order length");
+    if (static_cast<uint64_t>(n_order) * 4 > r.left())
+      throw FormatError("model file is truncated (while reading order)");
+    p.order.resize(static_cast<size_t>(n_order));
+    for (int& i : p.order) {
+      const uint32_t v = r.u32("order");
+      if (v > kMaxCount) throw FormatError("model file: implausible image index in the order");
+      i = static_cast<int>(v);
+    }
+    p.epoch_loss = r.f64("epoch loss");
+    p.epoch_seconds = r.f64("epoch time");
+    p.epoch_correct = count64("epoch correct");
+    p.epoch_count = count64("epoch count");
+    const int n_rng = count("generator count");
+    if (n_rng != static_cast<int>(out.model.rngs().size()))
+      throw FormatError("model file: " + std::to_string(n_rng) + " layer generators for a model that has " +
+                        std::to_string(out.model.rngs().size()));
+    for (int i = 0; i < n_rng; ++i) p.layer_rngs.push_back(r.rng("layer generator"));
+    for (double d : {p.train_seconds, p.epoch_loss, p.epoch_seconds})
+      if (!std::isfinite(d)) throw FormatError("model file: the run holds NaN or Inf");
   }
   if (r.left() != 0)
     throw FormatError("model file: " + std::to_string(r.left()) + " unexpected bytes after the weights");

@@ -24,12 +24,17 @@ RunConfig RunConfig::from_preset(const Preset& p) {
   RunConfig rc;
   rc.preset = p.name;
   rc.layers = p.layers;
+  rc.init = p.init;
   rc.norm = p.norm;
   rc.subset = p.subset;
   rc.val_frac = p.val_frac;
   rc.test_frac = p.test_frac;
   rc.train = p.train;
   return rc;
+}
+
+Model RunConfig::build_model() const {
+  return Model::from_text(layers, Shape{1, 28, 28}, init_seed, init);
 }
 
 const std::vector<std::string>& setting_keys() {

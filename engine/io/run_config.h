@@ -16,15 +16,18 @@
 namespace bpl {
 
 struct RunConfig {
-  std::string preset;       // name of the preset the run started from
-  std::string layers;       // layer list text
-  uint64_t init_seed = 42;  // weight initialisation
+  std::string preset;        // name of the preset the run started from
+  std::string layers;        // layer list text
+  uint64_t init_seed = 42;   // weight initialisation
+  Init init = Init::Xavier;  // of the weight layers that name no init= of their own
   NormKind norm = NormKind::Unit;
   int subset = 0, test_subset = 0;
   double val_frac = 0.0, test_frac = 0.0;
   TrainConfig train;
 
   static RunConfig from_preset(const Preset& p);
+  // the model these settings describe, freshly initialised (1×28×28 input)
+  Model build_model() const;
 };
 
 // "section.key" → value, from INI text; FormatError naming the line on bad syntax,

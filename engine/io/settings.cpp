@@ -128,10 +128,11 @@ std::vector<Setting> build() {
     t.push_back(s);
   }
   {
-    Setting s = entry("model.layers", "model", SettingType::Text, "layers",
-                      "the model as text: dense(units), relu, sigmoid, tanh, conv(filters, k, stride=, "
-                      "pad=valid|same|N), maxpool(k), avgpool(k), flatten, dropout(p)",
-                      "dense(64), tanh, dense(10)");
+    Setting s = entry(
+        "model.layers", "model", SettingType::Text, "layers",
+        "the model as text: dense(units), relu, sigmoid, tanh, conv(filters, k, stride=, "
+        "pad=valid|same|N), maxpool(k), avgpool(k), flatten, dropout(p); dense and conv take init=xavier|he|pytorch",
+        "dense(64), tanh, dense(10)");
     s.get = [](const RunConfig& rc) { return rc.layers; };
     s.set = [](RunConfig& rc, const std::string& v) {
       parse_layer_list(v);  // refuses a bad list before it is stored
@@ -139,13 +140,21 @@ std::vector<Setting> build() {
     };
     t.push_back(s);
   }
+  t.push_back(enum_setting<Init>(
+      "model.init", "init", inits(), init_name, parse_init, [](RunConfig& r) -> Init& { return r.init; },
+      "initialisation",
+      "weights of the layers without their own init=: xavier U(±√(6/(in+out))), he N(0, 2/in), or pytorch "
+      "(PyTorch's default for Linear and Conv2d: weights and biases U(±1/√in))",
+      "pytorch"));
   t.push_back(seed_setting(
       "model.init_seed", "init-seed", [](RunConfig& r) -> uint64_t& { return r.init_seed; }, "seed",
       "seed of the weight initialisation: the same seed gives the same initial weights everywhere", "7"));
   // [training]
   t.push_back(int_setting(
-      "training.epochs", "epochs", 1, 10000, [](RunConfig& r) -> int& { return r.train.epochs; }, "epochs",
-      "number of passes over the training images", "3", 1, 5));
+      "training.epochs", "epochs", 0, 10000, [](RunConfig& r) -> int& { return r.train.epochs; }, "epochs",
+      "passes over the training images the run makes in all; with --load the run goes on until it has this many "
+      "(it counts the file's epochs); 0 with --save writes the untrained model",
+      "3", 1, 5));
   t.push_back(int_setting(
       "training.batch_size", "batch", 1, 4096, [](RunConfig& r) -> int& { return r.train.batch; }, "batch size",
       "images per mini-batch: one gradient step per batch", "64", 1, 16));
@@ -158,10 +167,25 @@ std::vector<Setting> build() {
       "SGD: θ ← θ − η·g.  Momentum: v ← μv + g, θ ← θ − η·v.  Nesterov looks ahead: θ ← θ − η(g + μv).  "
       "Adam keeps running means of g and g² and steps by η·m̂/(√v̂ + ε).",
       "adam"));
+  t.push_back(enum_setting<Reduction>(
+      "training.reduction", "reduction", reductions(), reduction_name, parse_reduction,
+      [](RunConfig& r) -> Reduction& { return r.train.optimizer.reduction; }, "loss over the batch",
+      "the batch's loss (and so its gradient) is the mean of the images' losses, ∂L/∂z = (ŷ − y)/B, or their sum "
+      "(R1's NumPy code), ∂L/∂z = ŷ − y: B times larger steps at the same learning rate",
+      "sum"));
   t.push_back(double_setting(
       "training.momentum", "momentum", 0.0, 0.999, false,
       [](RunConfig& r) -> double& { return r.train.optimizer.momentum; }, "momentum μ",
       "momentum μ of the momentum and Nesterov optimizers", "0.8"));
+  t.push_back(double_setting(
+      "training.beta1", "beta1", 0.0, 0.999999, false, [](RunConfig& r) -> double& { return r.train.optimizer.beta1; },
+      "Adam β₁", "Adam: decay β₁ of the running mean of the gradient, m ← β₁m + (1−β₁)g", "0.8"));
+  t.push_back(double_setting(
+      "training.beta2", "beta2", 0.0, 0.999999, false, [](RunConfig& r) -> double& { return r.train.optimizer.beta2; },
+      "Adam β₂", "Adam: decay β₂ of the running mean of the squared gradient, v ← β₂v + (1−β₂)g²", "0.99"));
+  t.push_back(double_setting(
+      "training.epsilon", "eps", 0.0, 0.1, true, [](RunConfig& r) -> double& { return r.train.optimizer.eps; },
+      "Adam ε", "Adam: ε in θ ← θ − η·m̂ / (√v̂ + ε), keeps the step finite where v̂ ≈ 0", "1e-07", true, 1e-10));
   t.push_back(double_setting(
       "training.weight_decay", "weight-decay", 0.0, 0.999, false,
       [](RunConfig& r) -> double& { return r.train.optimizer.weight_decay; }, "weight decay λ",

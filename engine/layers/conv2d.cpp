@@ -41,7 +41,7 @@ std::unique_ptr<Layer> Conv2D::from_spec(const LayerSpec& s) {
     if (*end != '\0' || p < 0 || p > 10)
       throw ConfigError("conv: pad must be valid, same or a whole number 0 to 10, got \"" + pad + "\"");
   }
-  return std::make_unique<Conv2D>(filters, kh, kw, stride, pad, parse_init(spec_string(s, 99, "init", "xavier")));
+  return std::make_unique<Conv2D>(filters, kh, kw, stride, pad, parse_init(spec_string(s, 99, "init", s.default_init)));
 }
 
 std::string Conv2D::spec() const {
@@ -49,7 +49,7 @@ std::string Conv2D::spec() const {
   std::string out = "conv(" + std::to_string(filters_) + ", " + k;
   if (stride_ != 1) out += ", stride=" + std::to_string(stride_);
   if (pad_ != "valid") out += ", pad=" + pad_;
-  if (init_ != Init::Xavier) out += ", init=he";
+  if (init_ != Init::Xavier) out += std::string(", init=") + init_name(init_);
   return out + ")";
 }
 
@@ -96,6 +96,7 @@ Shape Conv2D::setup(const Shape& in, Rng& rng) {
   b_.resize(filters_, 1);
   b_.decay = false;
   init_weights(W_.value, init_, K, filters_ * kh_ * kw_, rng);
+  init_bias(b_.value, init_, K, rng);
   return out_;
 }
 

@@ -8,11 +8,12 @@ std::unique_ptr<Layer> Dense::from_spec(const LayerSpec& s) {
   spec_check(s, 1, {"units", "init"});
   int units = spec_int(s, 0, "units", -1, 1, 100000);
   if (units < 0) throw ConfigError("dense: the number of units is missing, e.g. dense(128)");
-  return std::make_unique<Dense>(units, parse_init(spec_string(s, 99, "init", "xavier")));
+  return std::make_unique<Dense>(units, parse_init(spec_string(s, 99, "init", s.default_init)));
 }
 
 std::string Dense::spec() const {
-  return "dense(" + std::to_string(units_) + (init_ == Init::Xavier ? "" : ", init=he") + ")";
+  return "dense(" + std::to_string(units_) + (init_ == Init::Xavier ? "" : std::string(", init=") + init_name(init_)) +
+         ")";
 }
 
 std::string Dense::describe() const {
@@ -29,6 +30,7 @@ Shape Dense::setup(const Shape& in, Rng& rng) {
   b_.resize(units_, 1);
   b_.decay = false;
   init_weights(W_.value, init_, static_cast<int>(in.size()), units_, rng);
+  init_bias(b_.value, init_, static_cast<int>(in.size()), rng);
   return out_;
 }
 

@@ -26,6 +26,7 @@ class Dropout : public Layer {
   Explanation explain_backward(const StepValues& v, int what, int s, long k) const override;
   std::string symbol() const override { return "d"; }
   void hold_randomness(bool on) override { hold_ = on; }
+  Rng* rng() override { return &rng_; }
 
  private:
   double p_;

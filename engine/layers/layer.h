@@ -42,6 +42,8 @@
 //   hold_randomness(on), winners()
 //                     for the stepper's re-runs: freeze random masks; which input won each
 //                     output (max pooling), or null
+//   rng()             the layer's own generator (dropout's masks) or null: a model file saves
+//                     its state so a resumed run draws the masks it would have drawn
 //
 // Buffers are members and keep their capacity between batches, so a training step does not
 // allocate once the batch size is steady.
@@ -115,6 +117,7 @@ struct LayerSpec {
   std::string name;
   std::vector<std::string> args;              // positional
   std::map<std::string, std::string> kwargs;  // key=value
+  std::string default_init = "xavier";        // init= of a weight layer that names none (not printed)
   std::string str() const;
 };
 
@@ -150,6 +153,7 @@ class Layer {
   // backward reads its own output (σ′ = a(1 − a), tanh′ = 1 − a²) besides its input: the stepper shows it
   virtual bool backward_reads_output() const { return false; }
   virtual void hold_randomness(bool) {}
+  virtual Rng* rng() { return nullptr; }
   virtual const Eigen::MatrixXi* winners() const { return nullptr; }
 
   Shape input_shape() const { return in_; }

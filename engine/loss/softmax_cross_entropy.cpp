@@ -6,6 +6,21 @@
 
 namespace bpl {
 
+const char* reduction_name(Reduction r) {
+  return r == Reduction::Sum ? "sum" : "mean";
+}
+
+const std::vector<Reduction>& reductions() {
+  static const std::vector<Reduction> all = {Reduction::Mean, Reduction::Sum};
+  return all;
+}
+
+Reduction parse_reduction(const std::string& name) {
+  for (Reduction r : reductions())
+    if (name == reduction_name(r)) return r;
+  throw ConfigError("loss reduction \"" + name + "\" is unknown (use mean or sum)");
+}
+
 void softmax(const Matrix& z, Matrix& p) {
   p.resize(z.rows(), z.cols());
   for (Eigen::Index n = 0; n < z.cols(); ++n) {
@@ -37,17 +52,23 @@ double SoftmaxCrossEntropy::forward(const Matrix& z, const std::vector<int>& lab
     z.col(n).maxCoeff(&arg);
     correct_ += (arg == y);
   }
-  return total / static_cast<double>(B);  // L = mean over the batch
+  mean_loss_ = total / static_cast<double>(B);
+  return reduction_ == Reduction::Sum ? total : mean_loss_;  // L = Σₙ or (1/B) Σₙ
 }
 
 void SoftmaxCrossEntropy::backward(Matrix& dz) const {
-  const float inv_b = 1.0f / static_cast<float>(p_.cols());
   dz = p_;
-  for (Eigen::Index n = 0; n < p_.cols(); ++n) dz(labels_[n], n) -= 1.0f;  // ŷ − onehot(y)
-  dz *= inv_b;                                                             // ∂L/∂z = (ŷ − y) / B
+  for (Eigen::Index n = 0; n < p_.cols(); ++n) dz(labels_[n], n) -= 1.0f;  // ŷ − onehot(y): the sum's ∂L/∂z
+  if (reduction_ == Reduction::Mean) dz *= 1.0f / static_cast<float>(p_.cols());  // ∂L/∂z = (ŷ − y) / B
 }
 
-Lesson SoftmaxCrossEntropy::lesson(const std::string& z) {
+Lesson SoftmaxCrossEntropy::lesson(const std::string& z, Reduction r) {
+  if (r == Reduction::Sum)
+    return {"ŷ = softmax(" + z + "),   L = Σₙ −log ŷ_y", "∂L/∂" + z + " = ŷ − y",
+            "Softmax turns the logits into probabilities; the loss is −log of the true class's probability, summed "
+            "over the batch.",
+            "The famous shortcut: softmax and cross-entropy together have this simple gradient (summed over the "
+            "batch: no 1/B, so each step is B times the mean's)."};
   return {"ŷ = softmax(" + z + "),   L = (1/B) Σₙ −log ŷ_y", "∂L/∂" + z + " = (ŷ − y) / B",
           "Softmax turns the logits into probabilities; the loss is −log of the true class's probability.",
           "The famous shortcut: softmax and cross-entropy together have this simple gradient."};
@@ -74,6 +95,9 @@ Explanation SoftmaxCrossEntropy::explain_probability(const Matrix& z, const std:
 Explanation SoftmaxCrossEntropy::explain_gradient(const Matrix& dz, const std::string& zname, int s, int k) const {
   const std::string kk = "[" + std::to_string(k) + "]";
   const int B = static_cast<int>(p_.cols());
+  if (reduction_ == Reduction::Sum)
+    return Explanation().calc("∂L/∂" + zname + kk + " = ŷ" + kk + " − y" + kk, "{} − {}",
+                              {p_(k, s), k == labels_[s] ? 1.0 : 0.0}, dz(k, s));
   return Explanation().calc("∂L/∂" + zname + kk + " = (ŷ" + kk + " − y" + kk + ") / B", "({} − {}) / {}",
                             {p_(k, s), k == labels_[s] ? 1.0 : 0.0, static_cast<double>(B)}, dz(k, s));
 }

@@ -7,11 +7,12 @@
 
 namespace bpl {
 
-Model Model::from_text(const std::string& text, Shape input, uint64_t seed) {
+Model Model::from_text(const std::string& text, Shape input, uint64_t seed, Init default_init) {
   Model m;
   int i = 0;
-  for (const LayerSpec& s : parse_layer_list(text)) {
+  for (LayerSpec& s : parse_layer_list(text)) {
     ++i;
+    s.default_init = init_name(default_init);
     try {
       m.add(make_layer(s));
     } catch (const ConfigError& e) {
@@ -127,6 +128,13 @@ std::vector<Param*> Model::params() {
   std::vector<Param*> out;
   for (auto& l : layers_)
     for (Param* p : l->params()) out.push_back(p);
+  return out;
+}
+
+std::vector<Rng*> Model::rngs() {
+  std::vector<Rng*> out;
+  for (auto& l : layers_)
+    if (Rng* r = l->rng()) out.push_back(r);
   return out;
 }
 

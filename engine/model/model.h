@@ -7,6 +7,7 @@
 //   backward(dlogits)    fills every Param::grad; the input gradient too when asked
 #pragma once
 
+#include "core/init.h"
 #include "layers/layer.h"
 
 #include <memory>
@@ -39,8 +40,9 @@ class Model {
   Model(Model&&) = default;
   Model& operator=(Model&&) = default;
 
-  // "conv(6,5), relu, maxpool(2), flatten, dense(10)" on a 1×28×28 input, seeded
-  static Model from_text(const std::string& layers, Shape input, uint64_t seed);
+  // "conv(6,5), relu, maxpool(2), flatten, dense(10)" on a 1×28×28 input, seeded; weight layers
+  // without their own init= use default_init (and then name it in spec(), so a file is explicit)
+  static Model from_text(const std::string& layers, Shape input, uint64_t seed, Init default_init = Init::Xavier);
 
   void add(std::unique_ptr<Layer> layer);
   void build(Shape input, uint64_t seed);
@@ -52,6 +54,7 @@ class Model {
 
   std::vector<Param*> params();
   std::vector<Matrix*> buffers();  // every layer's saved non-trainable state
+  std::vector<Rng*> rngs();        // every layer's own generator (dropout), in layer order
   ModelSnapshot snapshot();
   void restore(const ModelSnapshot& s);  // ConfigError if the shapes differ
   long param_count();

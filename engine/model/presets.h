@@ -2,6 +2,7 @@
 // optimizer, learning rate, batch size, epochs and data handling as defaults.
 #pragma once
 
+#include "core/init.h"
 #include "data/dataset.h"
 #include "train/trainer.h"
 
@@ -22,6 +23,9 @@ struct Preset {
   TrainConfig train;
   double report_accuracy = 0.0;  // the report's test accuracy, for comparison tables
   std::string report_note;       // "92.0% test, 180 s"
+  Init init = Init::Xavier;      // of the layers without init= (PyTorch's for the framework reports)
+  // a stronger variant of a report's system ("… improved"): not part of the reports' comparisons
+  bool improved = false;
 };
 
 const std::vector<Preset>& presets();

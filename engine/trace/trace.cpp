@@ -210,7 +210,7 @@ void Trace::build_ops() {
     ops_.push_back(op);
   }
   const int last = n_layers - 1;
-  const Lesson loss = SoftmaxCrossEntropy::lesson(names[last]);
+  const Lesson loss = SoftmaxCrossEntropy::lesson(names[last], opt_cfg_.reduction);
   TraceOp lop;
   lop.kind = OpKind::Loss;
   lop.title = "Loss · softmax cross-entropy";
@@ -284,7 +284,7 @@ void Trace::restore_start() {
 }
 
 double Trace::loss_now() {
-  return training_loss(*work_, x_, labels_);
+  return training_loss(*work_, x_, labels_, opt_cfg_.reduction);
 }
 
 void Trace::run() {

@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "model/presets.h"
 
+#include <cmath>
+
 namespace bpl {
 
 int epochs_to_converge(const std::vector<double>& accs, double tol) {
@@ -15,6 +17,19 @@ int ExperimentRun::converged() const {
   return epochs_to_converge(test_accs);
 }
 
+MeanStd mean_std(const std::vector<double>& v) {
+  MeanStd r;
+  r.n = static_cast<int>(v.size());
+  if (v.empty()) return r;
+  for (double x : v) r.mean += x;
+  r.mean /= r.n;
+  if (r.n < 2) return r;
+  double ss = 0;
+  for (double x : v) ss += (x - r.mean) * (x - r.mean);
+  r.std = std::sqrt(ss / (r.n - 1));  // sample standard deviation (n − 1)
+  return r;
+}
+
 int experiment_winner(const std::vector<ExperimentRun>& runs) {
   int best = -1;
   for (size_t i = 0; i < runs.size(); ++i)
@@ -25,23 +40,26 @@ int experiment_winner(const std::vector<ExperimentRun>& runs) {
 }
 
 const std::vector<std::string>& comparison_names() {
-  static const std::vector<std::string> n = {"r0", "r1-mlp", "r1-cnn", "r2", "r3"};
+  static const std::vector<std::string> n = {"r0", "r1-mlp", "r1-cnn", "r2", "r3", "r4"};
   return n;
 }
 
-std::vector<std::string> comparison_presets(const std::string& which) {
+std::vector<std::string> comparison_presets(const std::string& which, bool improved) {
   std::vector<std::string> names;
   for (const Preset& p : presets()) {
+    if (p.improved != improved) continue;  // the reports' own systems, or only their improved variants
     const std::string r = p.name.substr(0, 2);
     if (which == "r0"       ? r == "r0"
         : which == "r1-mlp" ? p.name.rfind("r1-mlp", 0) == 0
         : which == "r1-cnn" ? p.name.rfind("r1-cnn", 0) == 0
         : which == "r2"     ? r == "r2"
         : which == "r3"     ? r == "r3"
+        : which == "r4"     ? r == "r4"
                             : false)
       names.push_back(p.name);
   }
-  if (names.empty()) throw ConfigError("unknown comparison \"" + which + "\" (use r0, r1-mlp, r1-cnn, r2 or r3)");
+  if (names.empty() && improved) throw ConfigError("comparison \"" + which + "\" has no improved variants");
+  if (names.empty()) throw ConfigError("unknown comparison \"" + which + "\" (use r0, r1-mlp, r1-cnn, r2, r3 or r4)");
   return names;
 }
 

@@ -2,6 +2,7 @@
 // how a finished run is summarised. Used by `bpl compare` and by the app's Experiments view.
 //   epochs to converge  the first epoch whose test accuracy is within `tol` of the last epoch's
 //   winner              the highest test accuracy; on a tie, the fewer parameters
+//   over seeds          mean ± sample standard deviation of N runs that differ only in their seeds
 #pragma once
 
 #include <string>
@@ -21,11 +22,20 @@ struct ExperimentRun {
   int converged() const;  // epochs to converge
 };
 
+// mean and sample standard deviation (n − 1) of a figure over seeds; std is 0 for one value
+struct MeanStd {
+  double mean = 0, std = 0;
+  int n = 0;
+};
+MeanStd mean_std(const std::vector<double>& v);
+
 int epochs_to_converge(const std::vector<double>& accs, double tol = 0.005);
 // index of the winner (−1 for no runs)
 int experiment_winner(const std::vector<ExperimentRun>& runs);
-// the presets a comparison runs: "r0", "r1-mlp", "r1-cnn", "r2", "r3" (ConfigError otherwise)
-std::vector<std::string> comparison_presets(const std::string& which);
+// the presets a comparison runs: "r0", "r1-mlp", "r1-cnn", "r2", "r3", "r4" (ConfigError otherwise);
+// the reports' own systems, never an "… improved" variant
+// (improved: their "… improved" variants instead)
+std::vector<std::string> comparison_presets(const std::string& which, bool improved = false);
 const std::vector<std::string>& comparison_names();
 
 }  // namespace bpl

@@ -44,6 +44,7 @@ class Sgd : public Optimizer {
     d += " lr " + num(cfg_.lr);
     if (cfg_.kind != OptimizerKind::Sgd) d += " μ " + num(cfg_.momentum);
     if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
+    if (cfg_.reduction == Reduction::Sum) d += ", gradient summed over the batch";
     return d;
   }
   Lesson lesson() const override {
@@ -96,7 +97,10 @@ class Adam : public Optimizer {
   using Optimizer::Optimizer;
   std::string describe() const override {
     std::string d = "Adam lr " + num(cfg_.lr);
+    if (cfg_.beta1 != 0.9 || cfg_.beta2 != 0.999 || cfg_.eps != 1e-8)
+      d += " β₁ " + num(cfg_.beta1) + " β₂ " + num(cfg_.beta2) + " ε " + num(cfg_.eps);
     if (cfg_.weight_decay > 0) d += " wd " + num(cfg_.weight_decay);
+    if (cfg_.reduction == Reduction::Sum) d += ", gradient summed over the batch";
     return d;
   }
   Lesson lesson() const override {

@@ -9,6 +9,7 @@
 
 #include "core/explain.h"
 #include "core/param.h"
+#include "loss/softmax_cross_entropy.h"  // Reduction
 
 #include <memory>
 #include <string>
@@ -31,6 +32,9 @@ struct OptimizerConfig {
   double momentum = 0.9;  // for momentum / nesterov
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   double weight_decay = 0.0;
+  // the gradient the update steps along: of the batch's mean loss, or of its sum (R1); kept
+  // here so the trainer, the stepper and model files all form the same gradient
+  Reduction reduction = Reduction::Mean;
   void validate() const;  // ConfigError with the valid range
 };
 

@@ -1,7 +1,8 @@
 // One training step — the only one in Backprop Lab. The Trainer, the step-through trace and the
 // benchmark all call it, so the numbers the stepper shows are the trainer's numbers.
 //   forward (training mode) → L = softmax cross-entropy → ∂L/∂z = (ŷ − y)/B → backward → update
-// When the loss is not finite or above `loss_limit`, nothing is updated (the trainer rolls back).
+// (with the optimizer's reduction Sum: L = Σₙ and ∂L/∂z = ŷ − y)
+// When the mean loss is not finite or above `loss_limit`, nothing is updated (the trainer rolls back).
 #pragma once
 
 #include "loss/softmax_cross_entropy.h"
@@ -14,7 +15,8 @@
 namespace bpl {
 
 struct StepOutcome {
-  double loss = 0;
+  double loss = 0;       // L as the reduction forms it (mean or sum over the batch)
+  double mean_loss = 0;  // the mean per-image loss (what the logs print; what loss_limit checks)
   int correct = 0;
   bool updated = false;  // false: the loss was not finite or above the limit
 };
@@ -26,6 +28,7 @@ StepOutcome train_step(Model& model, SoftmaxCrossEntropy& loss, Optimizer& opt, 
 
 // The loss of the model on (x, labels) in training mode, without a backward pass (what the
 // finite-difference checks evaluate).
-double training_loss(Model& model, const Matrix& x, const std::vector<int>& labels);
+double training_loss(Model& model, const Matrix& x, const std::vector<int>& labels,
+                     Reduction reduction = Reduction::Mean);
 
 }  // namespace bpl

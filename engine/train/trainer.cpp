@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "train/step.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -59,7 +60,7 @@ void TrainConfig::validate(int train_size) const {
   if (batch > train_size)
     throw ConfigError("batch size " + std::to_string(batch) + " is larger than the " + std::to_string(train_size) +
                       " training images");
-  if (epochs < 1 || epochs > 10000) throw ConfigError("epochs " + std::to_string(epochs) + " must be in 1..10000");
+  if (epochs < 0 || epochs > 10000) throw ConfigError("epochs " + std::to_string(epochs) + " must be in 0..10000");
   optimizer.validate();
   if (schedule.step_epochs < 1) throw ConfigError("schedule step must be ≥ 1 epoch");
   if (!(schedule.gamma > 0 && schedule.gamma <= 1)) throw ConfigError("schedule gamma must be in (0, 1]");
@@ -111,6 +112,10 @@ Trainer::Trainer(Model& model, const Dataset& data, Split split, Normalizer norm
   opt_ = make_optimizer(cfg_.optimizer);
   order_ = split_.train;
   snapshot_good();
+  if (cfg_.epochs == 0) {  // nothing to train (`bpl train --epochs 0 --save` writes the initial model)
+    state_ = TrainState::Done;
+    message_ = "0 epochs: nothing trained";
+  }
 }
 
 void Trainer::snapshot_good() {
@@ -136,7 +141,10 @@ Trainer::StepResult Trainer::step() {
   auto t0 = Clock::now();
   const int n_train = static_cast<int>(order_.size());
   if (pos_ == 0) {
-    rng_.shuffle(order_);  // a new order every epoch
+    // a new order every epoch: a shuffle of the split's order, so the epoch's order depends only
+    // on the generator's state (which a model file saves)
+    order_ = split_.train;
+    rng_.shuffle(order_);
     epoch_loss_ = 0;
     epoch_correct_ = epoch_count_ = 0;
     epoch_seconds_ = 0;
@@ -145,7 +153,7 @@ Trainer::StepResult Trainer::step() {
   gather_batch(data_, order_, pos_, n, norm_, x_, y_);
   const double limit = 10.0 * std::log(static_cast<double>(data_.classes));
   const StepOutcome out = train_step(model_, loss_, *opt_, x_, y_, dz_, false, limit);
-  const double loss = out.loss;
+  const double loss = out.mean_loss;  // the logs' loss: the mean per image, whatever the reduction
   if (!out.updated) {
     char buf[320];
     std::snprintf(buf, sizeof buf,
@@ -175,6 +183,70 @@ Trainer::StepResult Trainer::step() {
     r.epoch_end = !validating_;
   }
   return r;
+}
+
+TrainProgress Trainer::progress() {
+  while (validating_) validate_chunk();
+  TrainProgress p;
+  p.epoch = epoch_;
+  p.steps = opt_->steps();
+  p.images_seen = images_seen_;
+  p.train_seconds = train_seconds_;
+  p.lr = opt_->lr();
+  p.shuffle = rng_.state();
+  for (Rng* r : model_.rngs()) p.layer_rngs.push_back(r->state());
+  p.best_watched = best_val_;
+  p.plateau_best = plateau_best_;
+  p.best_epoch = best_epoch_;
+  p.since_best = since_best_;
+  p.since_plateau = since_plateau_;
+  p.pos = pos_;
+  if (pos_ > 0) p.order = order_;
+  p.epoch_loss = epoch_loss_;
+  p.epoch_seconds = epoch_seconds_;
+  p.epoch_correct = epoch_correct_;
+  p.epoch_count = epoch_count_;
+  return p;
+}
+
+void Trainer::resume(const TrainProgress& p, const std::vector<EpochStats>& history) {
+  std::vector<Rng*> rngs = model_.rngs();
+  if (p.layer_rngs.size() != rngs.size())
+    throw ConfigError("the saved run has " + std::to_string(p.layer_rngs.size()) +
+                      " dropout generators, the model has " + std::to_string(rngs.size()));
+  if (p.epoch < 0 || p.pos < 0 || p.pos > static_cast<int>(split_.train.size()))
+    throw ConfigError("the saved run's position is out of range");
+  if (p.pos > 0) {
+    // the epoch's order must be a permutation of this split's training images
+    std::vector<int> a = p.order, b = split_.train;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (a != b) throw ConfigError("the saved run stopped inside an epoch of other training images");
+    order_ = p.order;
+  }
+  for (size_t i = 0; i < rngs.size(); ++i) rngs[i]->set_state(p.layer_rngs[i]);
+  rng_.set_state(p.shuffle);
+  epoch_ = p.epoch;
+  pos_ = p.pos;
+  opt_->set_steps(p.steps);
+  if (p.lr > 0) opt_->set_lr(p.lr);
+  images_seen_ = p.images_seen;
+  train_seconds_ = p.train_seconds;
+  best_val_ = p.best_watched;
+  plateau_best_ = p.plateau_best;
+  best_epoch_ = p.best_epoch;
+  since_best_ = p.since_best;
+  since_plateau_ = p.since_plateau;
+  epoch_loss_ = p.epoch_loss;
+  epoch_seconds_ = p.epoch_seconds;
+  epoch_correct_ = p.epoch_correct;
+  epoch_count_ = p.epoch_count;
+  history_ = history;
+  snapshot_good();
+  if (epoch_ >= cfg_.epochs && pos_ == 0) {
+    state_ = TrainState::Done;
+    message_ = "the run already has " + std::to_string(epoch_) + " epochs";
+  }
 }
 
 int Trainer::run_for_ms(double budget_ms, int stop_at_epoch) {

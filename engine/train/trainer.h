@@ -8,6 +8,7 @@
 // optimizer state roll back to the end of the last good epoch, and message() says why.
 #pragma once
 
+#include "core/rng.h"
 #include "data/dataset.h"
 #include "loss/softmax_cross_entropy.h"
 #include "model/model.h"
@@ -73,6 +74,26 @@ struct EvalResult {
 EvalResult evaluate(Model& model, const Dataset& d, const std::vector<int>& idx, const Normalizer& norm,
                     int batch = 256);
 
+// Where a run stands, beyond the weights and the optimizer's m and v: what a model file saves so
+// that loading it and training on gives, bit for bit, what the uninterrupted run would have.
+struct TrainProgress {
+  int epoch = 0;   // epochs completed
+  long steps = 0;  // optimizer updates so far (Adam's t)
+  long images_seen = 0;
+  double train_seconds = 0;
+  double lr = 0;                     // the learning rate now (after the schedule's decays)
+  RngState shuffle;                  // the shuffling generator, as the next epoch's shuffle will find it
+  std::vector<RngState> layer_rngs;  // Model::rngs(): dropout's mask generators
+  // early stopping and the plateau schedule: the best watched loss and epochs since
+  double best_watched = INFINITY, plateau_best = INFINITY;
+  int best_epoch = 0, since_best = 0, since_plateau = 0;
+  // saved inside an epoch (the app pauses anywhere): the epoch's order and how far it got
+  int pos = 0;
+  std::vector<int> order;  // only when pos > 0
+  double epoch_loss = 0, epoch_seconds = 0;
+  long epoch_correct = 0, epoch_count = 0;
+};
+
 enum class TrainState { Ready, Running, Done, EarlyStopped, Diverged };
 const char* state_name(TrainState s);
 
@@ -113,6 +134,14 @@ class Trainer {
   const Normalizer& normalizer() const { return norm_; }
   const TrainConfig& config() const { return cfg_; }
   Optimizer& optimizer() { return *opt_; }
+  // The run's progress (an unfinished sliced validation is completed first), and a new
+  // Trainer's continuation of a saved one: same model weights and optimizer state (the caller
+  // restores those), this progress and history. ConfigError when it does not fit (another
+  // number of dropout layers, an order that is not this split's). The best epoch's weights of
+  // early stopping's restore_best are not part of it: a resumed run restores only a best
+  // epoch it reaches itself.
+  TrainProgress progress();
+  void resume(const TrainProgress& p, const std::vector<EpochStats>& history);
   std::function<void(const EpochStats&)> on_epoch;  // called after each epoch is recorded
   // Off (default): the validation split is evaluated at once when an epoch ends. On (the app):
   // the following step() calls evaluate it 256 images at a time, so no frame holds it all;

@@ -62,12 +62,17 @@ while IFS=$'\t' read -r key flag bad; do
 done <<'BAD'
 model.preset	preset	lenet
 model.layers	model	dense(10
+model.init	init	lecun
 model.init_seed	init-seed	2147483648
-training.epochs	epochs	0
+training.epochs	epochs	10001
 training.batch_size	batch	4097
 training.learning_rate	lr	0
 training.optimizer	optimizer	rmsprop
+training.reduction	reduction	total
 training.momentum	momentum	1
+training.beta1	beta1	1
+training.beta2	beta2	1
+training.epsilon	eps	0
 training.weight_decay	weight-decay	1
 training.early_stop_patience	early-stop	-1
 training.early_stop_min_delta	min-delta	101

@@ -1,5 +1,6 @@
 #include "core/error.h"
 #include "io/model_file.h"
+#include "io/settings.h"
 #include "loss/softmax_cross_entropy.h"
 #include "model/presets.h"
 #include "test_helpers.h"
@@ -103,7 +104,7 @@ TEST_CASE("Malformed model files are refused with a clear message", "[model-file
   // NaN weights
   b = good;
   uint32_t plen = b[8] | (b[9] << 8) | (b[10] << 16) | (uint32_t(b[11]) << 24);
-  set_u32(b, 12 + plen - 20, 0x7FC00000u);  // the last weight, before 12 bytes of empty extras and 4 of buffers
+  set_u32(b, 12 + plen - 24, 0x7FC00000u);  // the last weight, before 12 bytes of empty extras, 4 of buffers, 4 of run
   fix_crc(b);
   refuse(b, "NaN");
   CHECK_THROWS_WITH(load_model(temp_path("no-such-model.bplm")), Catch::Contains("cannot open"));
@@ -160,8 +161,9 @@ TEST_CASE("Optimizer state, history and dataset survive the file: training resum
 TEST_CASE("Version 1 files (no extras) still load", "[model-file]") {
   Model m = Model::from_text("dense(8), relu, dense(10)", Shape{1, 28, 28}, 4);
   std::vector<uint8_t> b = serialize_model(m, Normalizer{});
-  // v3 without extras ends with: dataset "" (4 bytes), no optimizer (4), no history (4), no buffers (4), CRC (4)
-  b.erase(b.end() - 20, b.end() - 4);
+  // v4 without extras ends with: dataset "" (4 bytes), no optimizer (4), no history (4), no buffers (4), no run
+  // (4), CRC (4)
+  b.erase(b.end() - 24, b.end() - 4);
   set_u32(b, 4, 1);
   set_u32(b, 8, static_cast<uint32_t>(b.size() - 16));
   fix_crc(b);
@@ -181,8 +183,8 @@ TEST_CASE("Version 2 files (extras, no buffers) still load; a batchnorm model th
   ModelExtras ex;
   ex.dataset = "MNIST";
   std::vector<uint8_t> b = serialize_model(m, Normalizer{}, &ex);
-  // v3 ends with: buffer count (4 bytes) + 2 × (rows, cols, 8 floats) = 4 + 2 × 40 bytes, then the CRC (4)
-  const size_t buffers = 4 + 2 * (8 + 8 * 4);
+  // v4 ends with: buffer count (4 bytes) + 2 × (rows, cols, 8 floats) = 4 + 2 × 40 bytes, no run (4), the CRC (4)
+  const size_t buffers = 4 + 2 * (8 + 8 * 4) + 4;
   b.erase(b.end() - 4 - buffers, b.end() - 4);
   set_u32(b, 4, 2);
   set_u32(b, 8, static_cast<uint32_t>(b.size() - 16));
@@ -196,4 +198,167 @@ TEST_CASE("Version 2 files (extras, no buffers) still load; a batchnorm model th
   CHECK(*l.model.buffers()[0] == Matrix::Zero(8, 1));  // not in a v2 file: as a new layer starts
   CHECK(*l.model.buffers()[1] == Matrix::Ones(8, 1));
   CHECK(*m.buffers()[0] != Matrix::Zero(8, 1));
+}
+
+TEST_CASE("Version 3 files (no run) still load, without a run to resume", "[model-file]") {
+  Model m = Model::from_text("dense(8), dropout(0.5), dense(10)", Shape{1, 28, 28}, 4);
+  ModelExtras ex;
+  ex.dataset = "MNIST";
+  std::vector<uint8_t> b = serialize_model(m, Normalizer{}, &ex);
+  b.erase(b.end() - 8, b.end() - 4);  // v4's "no run" flag
+  set_u32(b, 4, 3);
+  set_u32(b, 8, static_cast<uint32_t>(b.size() - 16));
+  fix_crc(b);
+  LoadedModel l = deserialize_model(b.data(), b.size());
+  CHECK(l.version == 3);
+  CHECK_FALSE(l.extras.has_run);
+  CHECK(l.model.weights_hash() == m.weights_hash());
+}
+
+namespace {
+
+// The end of a run: everything a training step changes, and what the run recorded.
+struct RunEnd {
+  ModelSnapshot snap;
+  std::vector<EpochStats> history;
+  long steps = 0;
+  double lr = 0;
+};
+
+Split split_of(const RunConfig& rc) {
+  return make_split(mnist_train(), rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, nullptr, 0);
+}
+
+RunEnd end_of(Model& m, Trainer& t) {
+  return {m.snapshot(), t.history(), t.optimizer().steps(), t.optimizer().lr()};
+}
+
+// rc's run without a break
+RunEnd one_run(const RunConfig& rc) {
+  Model m = rc.build_model();
+  const Split s = split_of(rc);
+  Trainer t(m, mnist_train(), s, Normalizer::make(rc.norm, mnist_train(), s.train), rc.train);
+  while (!t.finished()) t.step();
+  return end_of(m, t);
+}
+
+// rc's run stopped after `epochs` epochs and `batches` more batches, saved to bytes, loaded into
+// a new model and trainer from the file alone (its settings too), and trained to the end
+RunEnd broken_run(const RunConfig& rc, int epochs, int batches) {
+  std::vector<uint8_t> bytes;
+  {
+    Model m = rc.build_model();
+    const Split s = split_of(rc);
+    const Normalizer norm = Normalizer::make(rc.norm, mnist_train(), s.train);
+    Trainer t(m, mnist_train(), s, norm, rc.train);
+    t.run_for_ms(1e9, epochs);
+    for (int b = 0; b < batches; ++b) t.step();
+    ModelExtras x;
+    x.has_optimizer = true;
+    x.optimizer = t.optimizer().config();
+    x.steps = t.optimizer().steps();
+    x.history = t.history();
+    x.has_run = true;
+    x.run = rc;
+    x.progress = t.progress();
+    bytes = serialize_model(m, norm, &x);
+  }
+  LoadedModel l = deserialize_model(bytes.data(), bytes.size());
+  REQUIRE(l.extras.has_run);
+  const RunConfig& run = l.extras.run;
+  const Split s = split_of(run);
+  Trainer t(l.model, mnist_train(), s, l.norm, run.train);
+  t.resume(l.extras.progress, l.extras.history);
+  while (!t.finished()) t.step();
+  return end_of(l.model, t);
+}
+
+void check_identical(const RunEnd& a, const RunEnd& b) {
+  REQUIRE(a.snap.value.size() == b.snap.value.size());
+  for (size_t i = 0; i < a.snap.value.size(); ++i) {
+    INFO("parameter " << i);
+    REQUIRE(a.snap.m[i].size() == b.snap.m[i].size());
+    REQUIRE(a.snap.v[i].size() == b.snap.v[i].size());
+    CHECK(a.snap.value[i] == b.snap.value[i]);  // bit for bit
+    CHECK(a.snap.m[i] == b.snap.m[i]);
+    CHECK(a.snap.v[i] == b.snap.v[i]);
+  }
+  CHECK(a.steps == b.steps);
+  CHECK(a.lr == b.lr);
+  REQUIRE(a.history.size() == b.history.size());
+  for (size_t e = 0; e < a.history.size(); ++e) {
+    INFO("epoch " << e + 1);
+    CHECK(a.history[e].epoch == b.history[e].epoch);
+    CHECK(a.history[e].train_loss == b.history[e].train_loss);
+    CHECK(a.history[e].val_loss == b.history[e].val_loss);
+    CHECK(a.history[e].lr == b.history[e].lr);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Exact resume: N epochs in one run == k epochs + save + load + N − k, with dropout (momentum, Adam)",
+          "[model-file][resume]") {
+  RunConfig rc = RunConfig::from_preset(find_preset(kDefaultPreset));
+  rc.layers = "dense(32), relu, dropout(0.3), dense(16), relu, dropout(0.2), dense(10)";
+  rc.subset = 600;
+  rc.val_frac = 0.1;  // 540 training images: 17 batches of 32, the last one of 28
+  rc.train.batch = 32;
+  rc.train.epochs = 4;
+  rc.train.seed = 5;
+  rc.init_seed = 6;
+  rc.norm = NormKind::Standard;
+  rc.train.schedule.kind = ScheduleKind::Step;  // the learning rate now is part of the run
+  rc.train.schedule.step_epochs = 2;
+  rc.train.schedule.gamma = 0.5;
+  const OptimizerKind kind = GENERATE(OptimizerKind::Momentum, OptimizerKind::Adam);
+  rc.train.optimizer.kind = kind;
+  rc.train.optimizer.lr = kind == OptimizerKind::Adam ? 0.002 : 0.05;
+  INFO(kind_name(kind));
+  const RunEnd whole = one_run(rc);
+  REQUIRE(whole.history.size() == 4);
+  SECTION("broken after epoch 1") {
+    check_identical(whole, broken_run(rc, 1, 0));
+  }
+  SECTION("broken after epoch 2 (after the schedule's decay)") {
+    check_identical(whole, broken_run(rc, 2, 0));
+  }
+  SECTION("broken inside epoch 3") {
+    check_identical(whole, broken_run(rc, 2, 7));
+  }
+}
+
+TEST_CASE("Exact resume: the file stores the run's settings and progress, a trainer of another model refuses it",
+          "[model-file][resume]") {
+  RunConfig rc = RunConfig::from_preset(find_preset("r1-cnn-k5"));  // sum reduction, He init
+  rc.subset = 300;
+  rc.train.epochs = 3;
+  Model m = rc.build_model();
+  const Split s = split_of(rc);
+  Trainer t(m, mnist_train(), s, Normalizer{}, rc.train);
+  t.run_for_ms(1e9, 1);
+  ModelExtras x;
+  x.has_optimizer = true;
+  x.optimizer = t.optimizer().config();
+  x.history = t.history();
+  x.has_run = true;
+  x.run = rc;
+  x.progress = t.progress();
+  const auto bytes = serialize_model(m, Normalizer{}, &x);
+  const LoadedModel l = deserialize_model(bytes.data(), bytes.size());
+  CHECK(l.version == 4);
+  CHECK(settings_query(l.extras.run) == settings_query(rc));
+  CHECK(l.extras.run.train.optimizer.reduction == Reduction::Sum);
+  CHECK(l.extras.optimizer.reduction == Reduction::Sum);
+  CHECK(l.extras.progress.epoch == 1);
+  CHECK(l.extras.progress.steps == t.optimizer().steps());
+  CHECK(l.extras.progress.shuffle.state == t.progress().shuffle.state);
+  // a trainer of a model with another number of dropout layers cannot take this progress
+  Model other = Model::from_text("dense(16), dropout(0.5), dense(10)", Shape{1, 28, 28}, 1);
+  Trainer u(other, mnist_train(), s, Normalizer{}, rc.train);
+  CHECK_THROWS_WITH(u.resume(l.extras.progress, l.extras.history), Catch::Contains("dropout"));
+  // a damaged run section is refused by the checksum, a bad settings text by its key
+  std::vector<uint8_t> bad = bytes;
+  bad[bad.size() - 30] ^= 0x40;
+  CHECK_THROWS_AS(deserialize_model(bad.data(), bad.size()), FormatError);
 }

@@ -43,7 +43,8 @@ TEST_CASE("INI config: unknown sections and keys, bad syntax and bad values are 
   CHECK_THROWS_WITH(parse_ini("[training]\nepochs\n"), Catch::Contains("key = value"));
   CHECK_THROWS_WITH(parse_ini("[training]\nepochs=1\nepochs=2\n"), Catch::Contains("given twice"));
   RunConfig rc;
-  CHECK_THROWS_WITH(apply_setting(rc, "training.epochs", "0"), Catch::Contains("out of range [1, 10000]"));
+  CHECK_THROWS_WITH(apply_setting(rc, "training.epochs", "-1"), Catch::Contains("out of range [0, 10000]"));
+  CHECK_THROWS_WITH(apply_setting(rc, "training.epochs", "10001"), Catch::Contains("out of range [0, 10000]"));
   CHECK_THROWS_WITH(apply_setting(rc, "training.batch_size", "ten"), Catch::Contains("whole number"));
   CHECK_THROWS_WITH(apply_setting(rc, "training.learning_rate", "0"), Catch::Contains("(0, 10]"));
   CHECK_THROWS_WITH(apply_setting(rc, "training.learning_rate", "-1e-3"), Catch::Contains("(0, 10]"));

@@ -23,6 +23,7 @@ void check_same(const RunConfig& a, const RunConfig& b) {
   CHECK(a.preset == b.preset);
   CHECK(a.layers == b.layers);
   CHECK(a.init_seed == b.init_seed);
+  CHECK(a.init == b.init);
   CHECK(a.norm == b.norm);
   CHECK(a.subset == b.subset);
   CHECK(a.test_subset == b.test_subset);
@@ -39,6 +40,7 @@ void check_same(const RunConfig& a, const RunConfig& b) {
   CHECK(s.optimizer.beta2 == t.optimizer.beta2);
   CHECK(s.optimizer.eps == t.optimizer.eps);
   CHECK(s.optimizer.weight_decay == t.optimizer.weight_decay);
+  CHECK(s.optimizer.reduction == t.optimizer.reduction);
   CHECK(s.schedule.kind == t.schedule.kind);
   CHECK(s.schedule.step_epochs == t.schedule.step_epochs);
   CHECK(s.schedule.gamma == t.schedule.gamma);
@@ -106,17 +108,25 @@ RunConfig default_run() {
 
 }  // namespace
 
-TEST_CASE("Settings table: every key once, the 24 INI keys of before, a flag, help and a valid example each",
-          "[settings]") {
-  // the keys INI files, flags and links used before the table: all still known, in this order
+TEST_CASE(
+    "Settings table: every key once, the 24 INI keys of before and issue 15's five, a flag, help and a valid "
+    "example each",
+    "[settings]") {
+  // the keys INI files, flags and links used before the table: all still known, in this order,
+  // with the initialisation, the loss reduction and Adam's β₁, β₂, ε (issue 15) among them
   const std::vector<std::string> before = {"model.preset",
                                            "model.layers",
+                                           "model.init",
                                            "model.init_seed",
                                            "training.epochs",
                                            "training.batch_size",
                                            "training.learning_rate",
                                            "training.optimizer",
+                                           "training.reduction",
                                            "training.momentum",
+                                           "training.beta1",
+                                           "training.beta2",
+                                           "training.epsilon",
                                            "training.weight_decay",
                                            "training.early_stop_patience",
                                            "training.early_stop_min_delta",
@@ -157,7 +167,8 @@ TEST_CASE("Settings table: every key once, the 24 INI keys of before, a flag, he
   // the flags scripts, tests and the README use
   for (const char* f : {"preset",       "model",      "epochs",    "batch",     "lr",          "optimizer", "momentum",
                         "weight-decay", "early-stop", "min-delta", "schedule",  "step-epochs", "gamma",     "seed",
-                        "init-seed",    "subset",     "val",       "test-frac", "test-subset", "normalize"})
+                        "init-seed",    "subset",     "val",       "test-frac", "test-subset", "normalize", "init",
+                        "reduction",    "beta1",      "beta2",     "eps"})
     CHECK(find_setting_by_flag(f) != nullptr);
 }
 

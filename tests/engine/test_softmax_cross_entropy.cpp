@@ -1,3 +1,4 @@
+#include "explain_check.h"
 #include "gradient_check.h"
 #include "loss/softmax_cross_entropy.h"
 
@@ -52,4 +53,54 @@ TEST_CASE("Softmax cross-entropy gradient (ŷ − y)/B matches finite difference
   CHECK(e.max_rel < 1e-2);
   CHECK_THROWS(ce.forward(z, {0, 1}));
   CHECK_THROWS(ce.forward(z, {0, 1, 2, 3, 4, 10}));
+}
+
+TEST_CASE("Loss reduction sum (R1): L and ∂L/∂z are B times the mean's, and match finite differences",
+          "[loss][gradcheck]") {
+  Rng rng(8);
+  const Matrix z = random_matrix(10, 5, rng, 2.0);
+  const std::vector<int> labels = {1, 4, 4, 0, 9};
+  SoftmaxCrossEntropy mean, sum(Reduction::Sum);
+  const double lm = mean.forward(z, labels), ls = sum.forward(z, labels);
+  CHECK(ls == Approx(5 * lm).epsilon(1e-12));
+  CHECK(sum.mean_loss() == lm);  // what the logs print is the mean either way
+  Matrix dm, ds;
+  mean.backward(dm);
+  sum.backward(ds);
+  // ∂L/∂z = ŷ − y exactly (no 1/B) for the sum
+  Matrix want = sum.probabilities();
+  for (int n = 0; n < 5; ++n) want(labels[n], n) -= 1.0f;
+  CHECK(ds == want);
+  CHECK((ds - 5.0f * dm).cwiseAbs().maxCoeff() < 1e-6);
+  Matrix zz = z;
+  auto f = [&]() {
+    SoftmaxCrossEntropy c(Reduction::Sum);
+    return c.forward(zz, labels);
+  };
+  GradError e = check_gradient(zz, ds, f, rng, 50, 1e-3, 1e-4);
+  INFO("max relative error " << e.max_rel);
+  CHECK(e.max_rel < 1e-2);
+  CHECK(parse_reduction("sum") == Reduction::Sum);
+  CHECK_THROWS_WITH(parse_reduction("total"), Catch::Contains("mean or sum"));
+}
+
+TEST_CASE("The lesson and the explained gradient show /B for the mean and not for the sum", "[loss][explain]") {
+  CHECK(SoftmaxCrossEntropy::lesson("z³").backward == "∂L/∂z³ = (ŷ − y) / B");
+  CHECK(SoftmaxCrossEntropy::lesson("z³", Reduction::Sum).backward == "∂L/∂z³ = ŷ − y");
+  CHECK(SoftmaxCrossEntropy::lesson("z³", Reduction::Sum).forward.find("L = Σₙ −log ŷ_y") != std::string::npos);
+  Rng rng(2);
+  const Matrix z = random_matrix(10, 4, rng, 1.0);
+  const std::vector<int> labels = {3, 1, 0, 7};
+  for (Reduction r : reductions()) {
+    INFO(reduction_name(r));
+    SoftmaxCrossEntropy ce(r);
+    ce.forward(z, labels);
+    Matrix dz;
+    ce.backward(dz);
+    for (int k : {0, 3, 7}) {
+      const Explanation e = ce.explain_gradient(dz, "z³", 0, k);
+      check_adds_up(e, dz(k, 0));
+      CHECK((e.text().find("/ B") != std::string::npos) == (r == Reduction::Mean));
+    }
+  }
 }

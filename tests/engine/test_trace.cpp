@@ -139,7 +139,7 @@ TEST_CASE("A small batch: the trace's gradients equal the trainer's (up to summa
 }
 
 TEST_CASE("Finite differences through the trace agree with its gradients (MLP and LeNet-5)", "[trace][gradcheck]") {
-  const std::string layers = GENERATE(std::string(kMlp), std::string(find_preset("r0-lenet5").layers));
+  const std::string layers = GENERATE(std::string(kMlp), std::string(find_preset("r0-lenet5-improved").layers));
   INFO(layers);
   Model m = Model::from_text(layers, {1, 28, 28}, 21);
   // biases start at exactly 0, and MNIST's background pixels are exactly 0, so a fresh CNN has

@@ -140,8 +140,8 @@ TEST_CASE("Invalid training settings are refused before anything runs", "[traine
                     Catch::Contains("batch size 0"));
   CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 500, 1)),
                     Catch::Contains("larger than the 100"));
-  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 0)),
-                    Catch::Contains("epochs 0"));
+  CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, -1)),
+                    Catch::Contains("epochs -1"));
   CHECK_THROWS_WITH(Trainer(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, -0.1, 10, 1)),
                     Catch::Contains("learning rate"));
   Model wrong = Model::from_text("dense(5)", train.shape(), 3);
@@ -195,4 +195,37 @@ TEST_CASE("Sliced validation (the app's) records the same epochs as validation a
     CHECK(tb.history()[e].val_loss == Approx(ta.history()[e].val_loss).epsilon(1e-12));
   }
   CHECK(a.weights_hash() == b.weights_hash());
+}
+
+TEST_CASE("0 epochs: the trainer is done at once and trains nothing (bpl train --epochs 0 --save)", "[trainer]") {
+  const Dataset& train = mnist_train();
+  Model m = Model::from_text("dense(16), relu, dense(10)", train.shape(), 3);
+  Split s = make_split(train, 100, 0.0, 0.0, 3, nullptr, 0);
+  const auto before = m.snapshot().value;
+  Trainer t(m, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 10, 0));
+  CHECK(t.finished());
+  CHECK(t.state() == TrainState::Done);
+  t.step();
+  CHECK(t.history().empty());
+  CHECK(t.images_seen() == 0);
+  CHECK(m.snapshot().value == before);
+}
+
+TEST_CASE("Each epoch's order is a shuffle of the split by the generator alone", "[trainer][resume]") {
+  // two trainers whose generators are in the same state shuffle the same next epoch, whatever
+  // order the previous epoch left behind
+  const Dataset& train = mnist_train();
+  Split s = make_split(train, 200, 0.0, 0.0, 3, nullptr, 0);
+  Model a = Model::from_text("dense(10)", train.shape(), 1), b = Model::from_text("dense(10)", train.shape(), 1);
+  Trainer ta(a, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 20, 3));
+  ta.run_for_ms(1e9, 1);
+  Trainer tb(b, train, s, Normalizer{}, config(OptimizerKind::Sgd, 0.1, 20, 3));
+  tb.resume(ta.progress(), ta.history());
+  b.restore(a.snapshot());
+  ta.run_for_ms(1e9, 2);
+  tb.run_for_ms(1e9, 2);
+  CHECK(a.snapshot().value == b.snapshot().value);
+  CHECK(tb.history().size() == 2);
+  CHECK(tb.history().back().epoch == 2);
+  CHECK(tb.history().back().train_loss == ta.history().back().train_loss);
 }

@@ -3,10 +3,10 @@
 //   bpl train    [--preset NAME | --model "dense(128), relu, dense(10)"] [--config run.ini] [flags]
 //   bpl evaluate --load model.bplm
 //   bpl report   --load model.bplm [--out DIR]  (confusion matrix, precision/recall/F1, mistakes)
-//   bpl compare  r0|r1-mlp|r1-cnn|r2|r3     (a report's comparison table, ours beside the report's)
+//   bpl compare  r0|r1-mlp|r1-cnn|r2|r3 [--seeds N]  (a report's comparison, mean ± sd beside the report's)
 //   bpl presets
 //   bpl settings [--markdown | --examples | --link QUERY]   (the settings table; README's key list)
-//   bpl init     --preset NAME --seed N [--save F] | --load F   (prints a hash of the weights)
+//   bpl init     --preset NAME --init-seed N [--save F] | --load F   (prints a hash of the weights)
 //   bpl bench    [--quick]                    (training / inference images per second, GEMM peak)
 #include "bench/bench.h"
 #include "core/error.h"
@@ -94,47 +94,109 @@ void print_per_class(const Dataset& d, const std::vector<int>& idx, const EvalRe
 }
 
 // ------------------------------------------------------------------ train
-// keep_optimizer: the flags/INI named no optimizer settings, so a loaded model's optimizer
-// (and its state) carries on
-int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save_path, const std::string& load_path,
-              bool keep_optimizer, bool progress) {
-  Model model;
-  ModelExtras resumed;
-  if (!load_path.empty()) {
-    // continue from a saved model: its layers, weights, normalisation and optimizer state
-    LoadedModel lm = load_model(load_path);
-    model = std::move(lm.model);
-    rc.layers = model.spec();
-    rc.norm = lm.norm.kind;
-    resumed = lm.extras;
-    if (resumed.has_optimizer && keep_optimizer) rc.train.optimizer = resumed.optimizer;
-    std::printf("Backprop Lab — continuing %s (%zu epochs trained before)\n", load_path.c_str(),
-                resumed.history.size());
+// The keys the INI file and the flags set, in that order (the later wins).
+using GivenSettings = std::vector<std::map<std::string, std::string>>;
+
+bool given(const GivenSettings& g, const std::string& key) {
+  for (const auto& m : g)
+    if (m.count(key)) return true;
+  return false;
+}
+
+// What `bpl train --load FILE` continues: the file's run (format 4) with each given setting over
+// its own field, or for an older file (no run stored) the default preset's settings with the
+// file's layers, normalisation and optimizer, then the given settings.
+RunConfig resumed_config(const LoadedModel& lm, const GivenSettings& g) {
+  for (const char* k : {"model.preset", "model.layers", "model.init", "model.init_seed"})
+    if (given(g, k))
+      throw ConfigError(std::string("--load continues the saved model: ") + k +
+                        " cannot change it (train a new model without --load)");
+  RunConfig rc;
+  if (lm.extras.has_run) {
+    rc = lm.extras.run;
   } else {
-    std::printf("Backprop Lab — training preset %s\n", rc.preset.c_str());
-    model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
+    rc = RunConfig::from_preset(find_preset(kDefaultPreset));
+    rc.preset = "loaded";
+    rc.norm = lm.norm.kind;
+    if (lm.extras.has_optimizer) rc.train.optimizer = lm.extras.optimizer;
+  }
+  rc.layers = lm.model.spec();
+  for (const auto& m : g)
+    for (const auto& [k, v] : m) apply_setting(rc, k, v);
+  return rc;
+}
+
+int cmd_train(RunConfig rc, const GivenSettings& g, const std::string& data_dir, const std::string& save_path,
+              const std::string& load_path, bool progress) {
+  Model model;
+  LoadedModel lm;
+  const bool resuming = !load_path.empty();
+  if (resuming) {
+    // continue a saved run: its weights, optimizer state, normalisation, and (format 4) the
+    // whole run — settings, epoch and step counters, the shuffle and dropout generators
+    lm = load_model(load_path);
+    rc = resumed_config(lm, g);
+    model = std::move(lm.model);
+    std::printf("Backprop Lab — continuing %s: %zu epochs trained, the run goes on to epoch %d\n", load_path.c_str(),
+                lm.extras.history.size(), rc.train.epochs);
+    if (!lm.extras.has_run)
+      std::printf(
+          "  note: this file (format v%u) does not store its run: batch size, seeds, split, subset and schedule come "
+          "from preset %s and the flags, and the shuffle and dropout start afresh (not the run it came from)\n",
+          lm.version, kDefaultPreset);
+  } else {
+    if (given(g, "model.layers"))
+      std::printf("Backprop Lab — training the model %s\n", rc.layers.c_str());
+    else
+      std::printf("Backprop Lab — training preset %s\n", rc.preset.c_str());
+    model = rc.build_model();
   }
   auto t_load = Clock::now();
   Data data = load_mnist(data_dir);
   Split split = make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
-  Normalizer norm = Normalizer::make(rc.norm, data.train, split.train);
+  // a loaded model keeps its normalisation and statistics unless --normalize names one
+  Normalizer norm =
+      resuming && !given(g, "data.normalize") ? lm.norm : Normalizer::make(rc.norm, data.train, split.train);
   std::printf("data: %s — %zu train, %zu validation, %zu test (%s), loaded in %.2f s\n", data_dir.c_str(),
               split.train.size(), split.val.size(), split.test.size(),
               split.test_from_train ? "from the training file" : "official test set", seconds_since(t_load));
   std::printf("normalisation: %s\n", norm.describe().c_str());
   print_summary(model);
   Trainer trainer(model, data.train, split, norm, rc.train);
-  if (resumed.has_optimizer && resumed.optimizer.kind == rc.train.optimizer.kind)
-    trainer.optimizer().set_steps(resumed.steps);
+  if (resuming) {
+    TrainProgress p = lm.extras.has_run ? lm.extras.progress : trainer.progress();
+    if (!lm.extras.has_run) {
+      p.epoch = static_cast<int>(lm.extras.history.size());
+      p.steps = lm.extras.steps;
+      p.lr = rc.train.optimizer.lr;
+    }
+    if (given(g, "training.learning_rate")) p.lr = rc.train.optimizer.lr;  // the flag is the rate from now on
+    const OptimizerKind was = lm.extras.optimizer.kind;
+    if (lm.extras.has_optimizer && was != rc.train.optimizer.kind) {
+      // another optimizer's m (and v) mean something else: the new one starts from nothing
+      for (Param* prm : model.params()) {
+        prm->m.resize(0, 0);
+        prm->v.resize(0, 0);
+      }
+      p.steps = 0;
+      std::printf("optimizer changed from %s to %s: its state (velocity or moments, step count) starts fresh\n",
+                  kind_name(was), kind_name(rc.train.optimizer.kind));
+    }
+    trainer.resume(p, lm.extras.history);
+  }
   std::printf(
       "optimizer: %s, batch %d, %d epochs%s\n", trainer.optimizer().describe().c_str(), rc.train.batch, rc.train.epochs,
       rc.train.early_stop_patience ? (", early stop patience " + std::to_string(rc.train.early_stop_patience)).c_str()
                                    : "");
+  if (resuming && trainer.finished())
+    std::printf("nothing to train: the run already has %d epochs (--epochs is the run's total; give more to go on)\n",
+                trainer.epoch());
   const int E = rc.train.epochs;
+  const char* tag = resuming ? " (resumed)" : "";
   trainer.on_epoch = [&](const EpochStats& s) {
     if (progress) std::fprintf(stderr, "\r%*s\r", 72, "");
-    std::printf("Epoch %d/%d  train loss %.4f acc %.4f", s.epoch, E, s.train_loss, s.train_acc);
-    if (!std::isnan(s.val_loss)) std::printf("  val loss %.4f acc %.4f", s.val_loss, s.val_acc);
+    std::printf("Epoch %d/%d%s  train loss %.6f acc %.4f", s.epoch, E, tag, s.train_loss, s.train_acc);
+    if (!std::isnan(s.val_loss)) std::printf("  val loss %.6f acc %.4f", s.val_loss, s.val_acc);
     std::printf("  %.1f s  %s img/s  lr %g\n", s.seconds, human_rate(s.images_per_sec).c_str(), s.lr);
     if (s.overfitting)
       std::printf("  warning: overfitting — train accuracy %.1f%% is more than 10 points above validation %.1f%%\n",
@@ -151,7 +213,7 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
       if (pct != last_shown && b > 0) {
         last_shown = pct;
         int bars = pct * 30 / 100;
-        std::fprintf(stderr, "\rEpoch %d/%d [%.*s%*s] %3d%%  loss %.4f", trainer.epoch() + 1, E, bars,
+        std::fprintf(stderr, "\rEpoch %d/%d [%.*s%*s] %3d%%  loss %.6f", trainer.epoch() + 1, E, bars,
                      "==============================", 30 - bars, "", pct, trainer.batch_losses().back());
       }
     }
@@ -160,7 +222,7 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
   if (trainer.state() != TrainState::Done) std::printf("%s\n", trainer.message().c_str());
   if (trainer.state() == TrainState::Diverged) return 3;
   EvalResult r = evaluate(model, split.test_from_train ? data.train : data.test, split.test, norm);
-  std::printf("test: loss %.4f  accuracy %.4f (%.2f%%) on %d images\n", r.loss, r.accuracy, 100 * r.accuracy, r.count);
+  std::printf("test: loss %.6f  accuracy %.4f (%.2f%%) on %d images\n", r.loss, r.accuracy, 100 * r.accuracy, r.count);
   print_per_class(split.test_from_train ? data.train : data.test, split.test, r);
   std::printf("time: %.1f s total, %.2f s per epoch of training, %s img/s\n", total,
               trainer.train_seconds() / std::max<size_t>(1, trainer.history().size()),
@@ -171,13 +233,12 @@ int cmd_train(RunConfig rc, const std::string& data_dir, const std::string& save
     x.has_optimizer = true;
     x.optimizer = trainer.optimizer().config();
     x.steps = trainer.optimizer().steps();
-    x.history = resumed.history;
-    for (EpochStats e : trainer.history()) {
-      e.epoch += static_cast<int>(resumed.history.size());
-      x.history.push_back(e);
-    }
+    x.history = trainer.history();
+    x.has_run = true;
+    x.run = rc;
+    x.progress = trainer.progress();
     save_model(save_path, model, norm, &x);
-    std::printf("saved %s\n", save_path.c_str());
+    std::printf("saved %s (the whole run: --load continues it exactly)\n", save_path.c_str());
   }
   return 0;
 }
@@ -291,58 +352,118 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
 }
 
 // ------------------------------------------------------------------ compare
-// A seed report's comparison (R0's Table V): its presets one after another with their own
-// settings, the test accuracy measured after every epoch, and a table with the report's figure
-// beside ours. "Epochs to converge" = the first epoch whose test accuracy is within 0.5 points of
-// the last epoch's.
-int cmd_compare(const std::string& which, const std::string& data_dir, int max_epochs) {
-  std::vector<std::string> names = comparison_presets(which);
+// A seed report's comparison (R0's Table V): its presets (the reports' own systems) one after
+// another with their own settings, the test accuracy measured after every epoch, and a table with
+// the report's figure beside ours. With --seeds N every preset runs N times, seeds s, s+1, …
+// (initialisation and shuffle/split seed both), and the table shows mean ± standard deviation.
+// "Epochs to converge" = the first epoch whose test accuracy is within 0.5 points of the last's.
+int cmd_compare(const std::string& which, const std::string& data_dir, int max_epochs, int seeds, bool improved) {
+  std::vector<std::string> names = comparison_presets(which, improved);
   Data data = load_mnist(data_dir);
-  std::vector<ExperimentRun> rows;
+  struct Row {
+    ExperimentRun run;                               // the first seed's run (parameters, epochs, convergence)
+    std::vector<double> accs, vals, secs_per_epoch;  // of the seeds that trained to the end
+    int diverged = 0;                                // seeds stopped by the divergence guard
+    bool report_is_val = false;                      // the report's figure is a validation accuracy (R0, R4)
+  };
+  std::vector<Row> rows;
+  std::vector<ExperimentRun> firsts;
   for (const std::string& name : names) {
     const Preset& p = find_preset(name);
-    RunConfig rc = RunConfig::from_preset(p);
-    if (max_epochs > 0) rc.train.epochs = std::min(rc.train.epochs, max_epochs);
-    Model model = Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed);
-    Split split =
-        make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
-    const Dataset& test = split.test_from_train ? data.train : data.test;
-    Normalizer norm = Normalizer::make(rc.norm, data.train, split.train);
-    Trainer t(model, data.train, split, norm, rc.train);
-    ExperimentRun run;
-    t.on_epoch = [&](const EpochStats&) { run.test_accs.push_back(evaluate(model, test, split.test, norm).accuracy); };
-    std::printf("%-18s training %d epoch(s)…\n", name.c_str(), rc.train.epochs);
-    std::fflush(stdout);
-    while (!t.finished()) t.step();
-    if (t.state() == TrainState::Diverged) throw ConfigError(name + ": " + t.message());
-    run.name = name;
-    run.title = p.title;
-    run.params = model.param_count();
-    run.epochs = static_cast<int>(t.history().size());
-    run.seconds = t.train_seconds();
-    run.test_acc = evaluate(model, test, split.test, norm).accuracy;
-    run.report_acc = p.report_accuracy;
-    rows.push_back(run);
+    Row row;
+    row.run.name = name;
+    row.run.title = p.title;
+    row.run.report_acc = p.report_accuracy;
+    for (int k = 0; k < seeds; ++k) {
+      RunConfig rc = RunConfig::from_preset(p);
+      rc.init_seed += static_cast<uint64_t>(k);
+      rc.train.seed += static_cast<uint64_t>(k);
+      if (max_epochs > 0) rc.train.epochs = std::min(rc.train.epochs, max_epochs);
+      Model model = rc.build_model();
+      Split split =
+          make_split(data.train, rc.subset, rc.val_frac, rc.test_frac, rc.train.seed, &data.test, rc.test_subset);
+      const Dataset& test = split.test_from_train ? data.train : data.test;
+      Normalizer norm = Normalizer::make(rc.norm, data.train, split.train);
+      Trainer t(model, data.train, split, norm, rc.train);
+      ExperimentRun run;
+      t.on_epoch = [&](const EpochStats&) {
+        run.test_accs.push_back(evaluate(model, test, split.test, norm).accuracy);
+      };
+      std::printf("%-20s seed %d/%d: training %d epoch(s)…", name.c_str(), k + 1, seeds, rc.train.epochs);
+      std::fflush(stdout);
+      while (!t.finished()) t.step();
+      if (t.state() == TrainState::Diverged) {  // a result too: reported, left out of the mean
+        std::printf(" diverged: %s\n", t.message().c_str());
+        ++row.diverged;
+        row.run.params = model.param_count();
+        continue;
+      }
+      run.name = name;
+      run.title = p.title;
+      run.params = model.param_count();
+      run.epochs = static_cast<int>(t.history().size());
+      run.seconds = t.train_seconds();
+      run.test_acc = run.test_accs.empty() ? evaluate(model, test, split.test, norm).accuracy : run.test_accs.back();
+      run.report_acc = p.report_accuracy;
+      std::printf(" %.2f%%, %.1f s per epoch\n", 100 * run.test_acc, run.seconds / std::max(1, run.epochs));
+      row.accs.push_back(run.test_acc);
+      if (!t.history().empty() && !std::isnan(t.history().back().val_acc))
+        row.vals.push_back(t.history().back().val_acc);
+      row.secs_per_epoch.push_back(run.seconds / std::max(1, run.epochs));
+      if (row.accs.size() == 1) row.run = run;  // the first seed that trained
+    }
+    // the winner compares the means
+    row.run.test_acc = mean_std(row.accs).mean;
+    row.report_is_val = p.val_frac > 0 && !row.vals.empty();
+    firsts.push_back(row.run);
+    rows.push_back(row);
   }
-  const int best = experiment_winner(rows);
-  std::printf("\n%-46s %11s %7s %10s %10s %9s %9s  %s\n", "model", "parameters", "epochs", "converged", "train time",
-              "test acc", "report", "winner");
+  const int best = experiment_winner(firsts);
+  auto pct = [seeds](const std::vector<double>& v, int diverged) {
+    if (v.empty()) return std::string(diverged ? "diverged" : "—");
+    const MeanStd a = mean_std(v);
+    char b[48];
+    if (v.size() > 1)
+      std::snprintf(b, sizeof b, "%.2f ± %.2f%%", 100 * a.mean, 100 * a.std);
+    else
+      std::snprintf(b, sizeof b, "%.2f%%", 100 * a.mean);
+    std::string out = b;
+    if (diverged) out += " " + std::to_string(seeds - diverged) + "/" + std::to_string(seeds);
+    return out;
+  };
+  std::printf("\n%-48s %10s %6s %9s %9s %18s %18s %10s %7s  %s\n", "model", "parameters", "epochs", "converged",
+              "s/epoch", "test acc", "val acc", "report", "gap", "winner");
+  int any_diverged = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
-    const ExperimentRun& r = rows[i];
-    std::printf("%-46s %11s %7d %10d %9.1fs %8.2f%% %8.2f%%  %s\n", r.title.c_str(), with_commas(r.params).c_str(),
-                r.epochs, r.converged(), r.seconds, 100 * r.test_acc, 100 * r.report_acc,
+    const ExperimentRun& r = rows[i].run;
+    any_diverged += rows[i].diverged;
+    const MeanStd t = mean_std(rows[i].secs_per_epoch);
+    const double ours = mean_std(rows[i].report_is_val ? rows[i].vals : rows[i].accs).mean;
+    std::printf("%-48s %10s %6d %9d %8.1fs %18s %18s %8.2f%%%s %+7.2f  %s\n", r.title.c_str(),
+                with_commas(r.params).c_str(), r.epochs, r.converged(), t.mean,
+                pct(rows[i].accs, rows[i].diverged).c_str(), pct(rows[i].vals, rows[i].diverged).c_str(),
+                100 * r.report_acc, rows[i].report_is_val ? "v" : "t", 100 * (ours - r.report_acc),
                 static_cast<int>(i) == best ? "★" : "");
   }
+  std::printf(
+      "(%d seed%s each%s; report: t = a test, v = a validation accuracy; gap = our mean − the report's "
+      "figure of the same kind, in points)\n",
+      seeds, seeds > 1 ? "s" : "", seeds > 1 ? ", mean ± sample standard deviation" : "");
+  if (any_diverged)
+    std::printf(
+        "(n/%d: over the n seeds that trained; the others diverged — their mean loss passed 10·ln K — and are "
+        "left out)\n",
+        seeds);
   return 0;
 }
 
 // ------------------------------------------------------------------ init (determinism check)
-int cmd_init(const std::string& layers, uint64_t seed, const std::string& load, const std::string& save) {
+int cmd_init(RunConfig rc, const std::string& load, const std::string& save) {
   Model m;
   if (!load.empty())
     m = load_model(load).model;
   else
-    m = Model::from_text(layers, Shape{1, 28, 28}, seed);
+    m = rc.build_model();
   if (!save.empty()) save_model(save, m, Normalizer{});
   const uint64_t h = m.weights_hash();  // FNV-1a 64 over the float bits
   const Param* first = m.params().front();
@@ -361,6 +482,46 @@ int cmd_bench(const std::string& data_dir, bool quick) {
 #endif
   run_bench(load_test(data_dir), c);
   return 0;
+}
+
+// Where a saved run stands, one key=value a line after the settings (`bpl train --load F --dry-run`):
+// what the native and the WebAssembly build must read alike from the same file (tests/wasm).
+void print_run(const LoadedModel& lm) {
+  if (!lm.extras.has_run) {
+    std::printf("run=none (format v%u)\n", lm.version);
+    return;
+  }
+  const TrainProgress& p = lm.extras.progress;
+  auto rng = [](const RngState& r) {
+    char b[80];
+    std::snprintf(b, sizeof b, "%016llx:%016llx:%d:%s", static_cast<unsigned long long>(r.state),
+                  static_cast<unsigned long long>(r.inc), r.has_spare ? 1 : 0, exact_number(r.spare).c_str());
+    return std::string(b);
+  };
+  std::printf("run.epoch=%d\nrun.steps=%ld\nrun.lr=%s\nrun.position=%d\nrun.shuffle=%s\n", p.epoch, p.steps,
+              exact_number(p.lr).c_str(), p.pos, rng(p.shuffle).c_str());
+  for (size_t i = 0; i < p.layer_rngs.size(); ++i)
+    std::printf("run.dropout%zu=%s\n", i + 1, rng(p.layer_rngs[i]).c_str());
+  std::printf("run.best_epoch=%d\nrun.since_best=%d\nrun.weights=%016llx\n", p.best_epoch, p.since_best,
+              static_cast<unsigned long long>(const_cast<Model&>(lm.model).weights_hash()));
+}
+
+// A preset as `bpl presets` lists it: name, title, the report's figure, the layers, and the run
+// (optimizer, learning rate, reduction, batch, epochs, split, normalisation, initialisation).
+void print_preset(const Preset& p) {
+  const RunConfig rc = RunConfig::from_preset(p);
+  const TrainConfig& t = rc.train;
+  std::string run = make_optimizer(t.optimizer)->describe() + ", batch " + std::to_string(t.batch) + ", " +
+                    std::to_string(t.epochs) + " epochs";
+  if (t.schedule.kind != ScheduleKind::None) run += std::string(", ") + kind_name(t.schedule.kind) + " schedule";
+  if (t.early_stop_patience > 0) run += ", early stop " + std::to_string(t.early_stop_patience);
+  run += "; " + (p.subset > 0 ? with_commas(p.subset) + " images" : std::string("all 60,000 images"));
+  if (p.val_frac > 0) run += ", " + exact_number(100 * p.val_frac) + "% validation";
+  if (p.test_frac > 0) run += ", " + exact_number(100 * p.test_frac) + "% test from the training file";
+  const char* norm = p.norm == NormKind::Unit ? "[0, 1]" : p.norm == NormKind::Symmetric ? "[−1, 1]" : "standardised";
+  run += std::string("; pixels ") + norm + "; init " + init_name(p.init);
+  std::printf("%-22s %-48s %s\n    %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(),
+              p.layers.c_str(), run.c_str());
 }
 
 // The settings as "key=value" lines in the table's order (the link's text, one key a line,
@@ -393,9 +554,14 @@ int main(int argc, char** argv) {
         ->type_name(setting_type_name(st.type));
   }
   train->add_option("--config", config_path, "INI file with [model] [training] [data] sections");
-  train->add_option("--save", save_path, "write the trained model (weights, optimizer state, history) to this file");
+  train->add_option("--save", save_path,
+                    "write the model and its whole run (weights, optimizer state, history, settings, counters, "
+                    "generators) to this file; with --epochs 0 the untrained model");
   std::string train_load;
-  train->add_option("--load", train_load, "continue training a saved model");
+  train->add_option("--load", train_load,
+                    "continue a saved run exactly where it stopped (its settings, counters, shuffle and dropout "
+                    "generators); a flag given with it changes only its own setting; --epochs is then the run's "
+                    "total, counting the file's epochs");
   bool no_progress = false;
   train->add_flag("--no-progress", no_progress, "no progress bar");
   bool dry_run = false;
@@ -427,18 +593,26 @@ int main(int argc, char** argv) {
       app.add_subcommand("compare", "run a seed report's comparison and print it beside the report's figures");
   std::string compare_which;
   int compare_epochs = 0;
-  compare->add_option("report", compare_which, "r0 | r1-mlp | r1-cnn | r2 | r3")->required();
+  compare->add_option("report", compare_which, "r0 | r1-mlp | r1-cnn | r2 | r3 | r4")->required();
   compare->add_option("--max-epochs", compare_epochs, "cap every model's epochs (0 = the report's)");
+  bool compare_improved = false;
+  compare->add_flag("--improved", compare_improved, "run the report's '… improved' presets instead of its own systems");
+  int compare_seeds = 1;
+  compare->add_option("--seeds", compare_seeds,
+                      "train every model N times with seeds s, s+1, … and show mean ± standard deviation");
 
   app.add_subcommand("presets", "list the model presets");
 
   auto* init = app.add_subcommand("init", "initialise a model and print a hash of its weights");
   uint64_t init_seed = 42;
   std::string init_preset = "r0-lenet5";
-  init->add_option("--preset", init_preset, "model preset");
-  std::string init_layers;
-  init->add_option("--model", init_layers, "a layer list instead of a preset");
-  init->add_option("--seed", init_seed, "initialisation seed");
+  init->add_option("--preset", init_preset, "model preset (its layers and initialisation)");
+  std::string init_layers, init_kind;
+  init->add_option("--model", init_layers, "a layer list instead of the preset's");
+  init->add_option("--init-seed,--seed", init_seed,
+                   "initialisation seed (as `bpl train --init-seed`; --seed is the old name)");
+  init->add_option("--init", init_kind,
+                   "initialisation of layers without init=: xavier | he | pytorch (default: the preset's)");
   std::string init_load, init_save;
   init->add_option("--load", init_load, "hash the weights of this model file instead");
   init->add_option("--save", init_save, "also write the model to this file");
@@ -458,23 +632,26 @@ int main(int argc, char** argv) {
         ss << f.rdbuf();
         ini = parse_ini(ss.str());
       }
-      // precedence: preset < INI file < flags; a preset named in the file or by flag comes first
-      RunConfig rc = resolve_run_config(ini, flag_values);
-      if (dry_run) return print_settings(rc);
-      bool keep_optimizer = true;
-      for (const auto& src : {ini, flag_values})
-        for (const char* k :
-             {"training.optimizer", "training.learning_rate", "training.momentum", "training.weight_decay"})
-          keep_optimizer &= !src.count(k);
-      return cmd_train(rc, data_dir, save_path, train_load, keep_optimizer, !no_progress && isatty(2));
+      // precedence: preset < INI file < flags; a preset named in the file or by flag comes first.
+      // With --load: the file's run < INI file < flags.
+      const GivenSettings g = {ini, flag_values};
+      RunConfig rc =
+          train_load.empty() ? resolve_run_config(ini, flag_values) : resumed_config(load_model(train_load), g);
+      if (dry_run) {
+        print_settings(rc);
+        if (!train_load.empty()) print_run(load_model(train_load));
+        return 0;
+      }
+      return cmd_train(rc, g, data_dir, save_path, train_load, !no_progress && isatty(2));
     }
     if (*evaluate_cmd) return cmd_evaluate(load_path, data_dir, eval_subset);
     if (*report) return cmd_report(report_load, data_dir, report_subset, report_out);
-    if (*compare) return cmd_compare(compare_which, data_dir, compare_epochs);
+    if (*compare) {
+      if (compare_seeds < 1 || compare_seeds > 100) throw ConfigError("--seeds must be in 1..100");
+      return cmd_compare(compare_which, data_dir, compare_epochs, compare_seeds, compare_improved);
+    }
     if (app.got_subcommand("presets")) {
-      for (const Preset& p : presets())
-        std::printf("%-18s %-44s %s\n    %s\n", p.name.c_str(), p.title.c_str(), p.report_note.c_str(),
-                    p.layers.c_str());
+      for (const Preset& p : presets()) print_preset(p);
       return 0;
     }
     if (*settings_cmd) {
@@ -493,9 +670,16 @@ int main(int argc, char** argv) {
                       st.range_text().c_str(), st.help.c_str());
       return 0;
     }
-    if (*init)
-      return cmd_init(init_layers.empty() ? find_preset(init_preset).layers : init_layers, init_seed, init_load,
-                      init_save);
+    if (*init) {
+      RunConfig rc = RunConfig::from_preset(find_preset(init_preset));
+      if (!init_layers.empty()) {
+        rc.layers = init_layers;
+        if (!init->count("--preset")) rc.init = Init::Xavier;  // a layer list alone: the settings' default
+      }
+      if (!init_kind.empty()) rc.init = parse_init(init_kind);
+      rc.init_seed = init_seed;
+      return cmd_init(rc, init_load, init_save);
+    }
     if (*bench) return cmd_bench(data_dir, quick);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
