@@ -355,7 +355,19 @@ void App::background(double budget_ms) {
 
 // ------------------------------------------------------------------ save, restore, share
 std::vector<uint8_t> App::save_model_bytes() {
-  return session_.save_bytes(dataset_name, cfg.train.optimizer);
+  // the run as the trainer runs it: the settings it was built with (a link's text), so a file
+  // saved mid-run continues that run exactly (model file v4)
+  RunConfig run = cfg;
+  run.val_frac = val_percent / 100.0;
+  if (!trainer_query_.empty()) {
+    try {
+      bpl::apply_settings_query(run, trainer_query_);
+    } catch (const std::exception&) {
+      // the trainer's settings always parse (they were written by settings_query)
+    }
+  }
+  run.layers = model().built() ? model().spec() : layers_text;
+  return session_.save_bytes(dataset_name, cfg.train.optimizer, &run);
 }
 
 std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::string& name) {
@@ -372,12 +384,20 @@ std::string App::load_model_bytes(const uint8_t* bytes, size_t size, const std::
   }
   const bool has_optimizer = l.extras.has_optimizer;
   const OptimizerConfig optimizer = l.extras.optimizer;
+  const bool has_run = l.extras.has_run;
+  const RunConfig run = l.extras.run;
   const std::string dataset = l.extras.dataset;
   session_.adopt(std::move(l));
   session_.forget_undo();
   trainer_query_.clear();
   current_run_id.clear();  // a model from a file is a run of its own (open_run_data sets its id)
   layers_text = model().spec();
+  if (has_run) {
+    // the run the file stores (format 4): its settings, so that Start continues it exactly
+    cfg = run;
+    val_percent = static_cast<int>(std::lround(run.val_frac * 100));
+    if (val_percent == 0) val_percent = 10;  // as apply_preset: the app always shows a validation curve
+  }
   cfg.preset = "loaded";
   cfg.norm = normalizer().kind;
   if (has_optimizer) cfg.train.optimizer = optimizer;
@@ -824,11 +844,24 @@ std::string App::state_json() {
   {
     nlohmann::json runs = nlohmann::json::array();
     for (const ExperimentRun& r : exp.runs)
-      runs.push_back({{"name", r.name}, {"epochs", r.epochs}, {"test_acc", r.test_acc}, {"params", r.params}});
-    j["experiments"] = {{"running", exp.running},
-                        {"runs", runs},
-                        {"message", exp.message},
-                        {"winner", exp.running ? -1 : experiment_winner(exp.runs)}};
+      runs.push_back({{"name", r.name},
+                      {"seed", r.seed},
+                      {"epochs", r.epochs},
+                      {"test_acc", r.test_acc},
+                      {"params", r.params},
+                      {"diverged", r.diverged}});
+    // one row per preset: mean ± sd over its seeds; the winner is an index into the rows
+    const std::vector<SeedRow> rows = exp.rows();
+    nlohmann::json rj = nlohmann::json::array();
+    std::vector<ExperimentRun> means;
+    for (const SeedRow& r : rows) {
+      rj.push_back(
+          {{"name", r.run.name}, {"n", r.acc.n}, {"diverged", r.diverged}, {"mean", r.acc.mean}, {"sd", r.acc.std}});
+      means.push_back(r.run);
+    }
+    j["experiments"] = {
+        {"running", exp.running}, {"runs", runs},           {"rows", rj},
+        {"seeds", exp.seeds},     {"message", exp.message}, {"winner", exp.running ? -1 : experiment_winner(means)}};
   }
   {
     const StepperState& st = stepper;

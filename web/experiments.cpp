@@ -12,8 +12,10 @@ void Experiments::start(const TrainingSession& s) {
   runs.clear();
   total_epochs.clear();
   message.clear();
+  queue.clear();
   try {
-    queue = comparison_presets(comparison_names()[which]);
+    for (const std::string& name : comparison_presets(comparison_names()[which]))
+      for (int k = 0; k < seeds; ++k) queue.push_back({name, k});
   } catch (const std::exception& e) {
     message = e.what();
     return;
@@ -43,9 +45,13 @@ void Experiments::tick(const TrainingSession& s, double budget_ms) {
         message = "done";
         return;
       }
-      const Preset& p = find_preset(queue.back());
+      const Preset& p = find_preset(queue.back().preset);
+      const int seed = queue.back().seed;
       queue.pop_back();
       RunConfig rc = RunConfig::from_preset(p);
+      // seed k: the preset's seeds + k for the initialisation and the split and shuffle (`bpl compare --seeds`)
+      rc.init_seed += static_cast<uint64_t>(seed);
+      rc.train.seed += static_cast<uint64_t>(seed);
       if (max_epochs > 0) rc.train.epochs = std::min(rc.train.epochs, max_epochs);
       // each preset's own settings on the data loaded in the app (its subset if smaller)
       model_ = std::make_unique<Model>(Model::from_text(rc.layers, Shape{1, 28, 28}, rc.init_seed));
@@ -58,6 +64,7 @@ void Experiments::tick(const TrainingSession& s, double budget_ms) {
       run.title = p.title;
       run.params = model_->param_count();
       run.report_acc = p.report_accuracy;
+      run.seed = seed;
       runs.push_back(run);
       total_epochs.push_back(rc.train.epochs);
       trainer_->on_epoch = [this, &test](const EpochStats& st) {
@@ -71,7 +78,10 @@ void Experiments::tick(const TrainingSession& s, double budget_ms) {
     trainer_->run_for_ms(budget_ms);
     runs.back().seconds = trainer_->train_seconds();
     if (trainer_->finished()) {
-      if (trainer_->state() == TrainState::Diverged) message = runs.back().name + ": " + trainer_->message();
+      if (trainer_->state() == TrainState::Diverged) {  // a result too: shown, left out of the mean
+        runs.back().diverged = true;
+        message = runs.back().name + ": " + trainer_->message();
+      }
       trainer_.reset();
       model_.reset();
     }

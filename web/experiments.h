@@ -17,14 +17,23 @@ class Experiments {
  public:
   int which = 0;       // index into comparison_names()
   int max_epochs = 3;  // per run (0 = the preset's own)
+  int seeds = 1;       // runs per preset, seeds s, s + 1, … (mean ± sd over them, as `bpl compare --seeds`)
+  static constexpr int kMaxSeeds = 5;
   bool running = false;
-  std::vector<std::string> queue;   // presets still to run
+  struct Queued {
+    std::string preset;
+    int seed = 0;
+  };
+  std::vector<Queued> queue;        // runs still to go, the next at the back
   std::vector<ExperimentRun> runs;  // finished ones, then the current one
   std::vector<int> total_epochs;
   std::string message;
 
   void choose(int comparison) { which = comparison; }
   void set_max_epochs(int n) { max_epochs = std::max(0, std::min(n, 100)); }
+  void set_seeds(int n) { seeds = std::max(1, std::min(n, kMaxSeeds)); }
+  // the runs as the comparison's rows: one per preset, mean ± sd over its seeds
+  std::vector<SeedRow> rows() const { return rows_over_seeds(runs); }
   void start(const TrainingSession& s);
   void stop();
   void tick(const TrainingSession& s, double budget_ms);

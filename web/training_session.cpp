@@ -82,6 +82,7 @@ bool TrainingSession::build_trainer(const TrainPlan& plan) {
       history_.clear();
       epoch_offset_ = 0;
       resume_steps_ = 0;
+      resume_run_ = false;
     }
     split_ = make_split(train_, 0, plan.val_percent / 100.0, 0.0, plan.train.seed, &test_, plan.test_images);
     norm_ = Normalizer::make(plan.norm, train_, split_.train);
@@ -93,10 +94,28 @@ bool TrainingSession::build_trainer(const TrainPlan& plan) {
     }
     auto t = std::make_unique<Trainer>(model_, train_, split_, norm_, plan.train);
     if (resume_steps_ > 0) t->optimizer().set_steps(resume_steps_);  // a loaded or resumed model's Adam state
+    std::string resume_note;
+    // (a run that had finished all its epochs goes on as before: more epochs, counted on)
+    const bool finished_run = resume_progress_.pos == 0 && resume_progress_.epoch >= plan.train.epochs;
+    if (resume_run_ && !trainer_ && !finished_run) {
+      // a loaded file's run goes on exactly where it stopped: counters, the shuffle and dropout
+      // generators, the position inside the epoch (when the data and split are the run's own)
+      std::vector<EpochStats> stats;
+      for (const EpochRecord& r : history_) stats.push_back(r.stats);
+      try {
+        t->resume(resume_progress_, stats);
+        epoch_offset_ = 0;  // the trainer counts the run's epochs itself
+      } catch (const ConfigError& e) {
+        resume_note = std::string("the saved run's order could not continue (") + e.what() +
+                      "): training goes on from the next epoch with a fresh shuffle";
+        t->optimizer().set_steps(resume_steps_);
+      }
+    }
+    resume_run_ = false;
     t->on_epoch = [this](const EpochStats& s) { on_epoch(s); };
     t->set_sliced_validation(true);  // no frame holds a whole validation pass
     trainer_ = std::move(t);
-    message_.clear();
+    message_ = resume_note;
     return true;
   } catch (const std::exception& e) {
     message_ = std::string("cannot train: ") + e.what();
@@ -158,6 +177,7 @@ void TrainingSession::reset(const std::string& layers, uint64_t init_seed) {
   history_.clear();
   epoch_offset_ = 0;
   resume_steps_ = 0;
+  resume_run_ = false;
   message_.clear();
   step_epoch_target_ = -1;
   running_ = started_ = false;
@@ -238,13 +258,27 @@ void TrainingSession::apply_trace(const Trace& trace) {
 
 // ------------------------------------------------------------------ files
 std::vector<uint8_t> TrainingSession::save_bytes(const std::string& dataset_name,
-                                                 const OptimizerConfig& fallback_optimizer) {
+                                                 const OptimizerConfig& fallback_optimizer, const RunConfig* run) {
   ModelExtras x;
   x.dataset = dataset_name;
   if (trainer_) {
     x.has_optimizer = true;
     x.optimizer = trainer_->optimizer().config();
     x.steps = trainer_->optimizer().steps();
+    if (run) {
+      x.has_run = true;
+      x.run = *run;
+      x.progress = trainer_->progress();
+      x.progress.epoch += epoch_offset_;  // the run's epochs, as the history counts them
+    }
+  } else if (resume_run_ && run) {
+    // loaded and not trained since: the file's run, unchanged
+    x.has_optimizer = true;
+    x.optimizer = fallback_optimizer;
+    x.steps = resume_progress_.steps;
+    x.has_run = true;
+    x.run = *run;
+    x.progress = resume_progress_;
   } else if (resume_steps_ > 0) {
     x.has_optimizer = true;
     x.optimizer = fallback_optimizer;
@@ -275,6 +309,8 @@ void TrainingSession::adopt(LoadedModel&& l) {
   }
   epoch_offset_ = static_cast<int>(history_.size());
   resume_steps_ = l.extras.has_optimizer ? l.extras.steps : 0;
+  resume_run_ = l.extras.has_run;
+  resume_progress_ = l.extras.progress;
   running_ = started_ = false;  // Paused when it brought a history, else Idle
   step_epoch_target_ = -1;
   message_.clear();
@@ -293,6 +329,8 @@ struct TrainingSession::Undo {
   bool started = false;
   int epoch_offset = 0;
   long resume_steps = 0;
+  bool resume_run = false;
+  TrainProgress resume_progress;
   uint64_t fresh_version = 0;
 };
 
@@ -306,7 +344,8 @@ void TrainingSession::keep_model_for_new_data() {
     resume_steps_ = trainer_->optimizer().steps();
   }
   trainer_.reset();
-  undo_.reset();  // a set-aside trainer refers to the old data
+  resume_run_ = false;  // a loaded run's epoch order refers to the old data
+  undo_.reset();        // a set-aside trainer refers to the old data
   running_ = false;
   step_epoch_target_ = -1;
   pending_eval_.active = false;
@@ -328,6 +367,8 @@ void TrainingSession::reset_undoably(const std::string& layers, uint64_t init_se
     u->started = started_;
     u->epoch_offset = epoch_offset_;
     u->resume_steps = resume_steps_;
+    u->resume_run = resume_run_;
+    u->resume_progress = resume_progress_;
     u->fresh_version = fresh_version_;
     model_ = Model();
   }
@@ -356,6 +397,8 @@ bool TrainingSession::undo_reset() {
   started_ = u->started;
   epoch_offset_ = u->epoch_offset;
   resume_steps_ = u->resume_steps;
+  resume_run_ = u->resume_run;
+  resume_progress_ = u->resume_progress;
   running_ = false;
   step_epoch_target_ = -1;
   pending_eval_.active = false;

@@ -94,7 +94,11 @@ class TrainingSession {
   void apply_trace(const Trace& trace);
 
   // ---- files
-  std::vector<uint8_t> save_bytes(const std::string& dataset_name, const OptimizerConfig& fallback_optimizer);
+  // run: the settings the trainer runs with; with a trainer, the file then stores the whole run
+  // (settings, counters, the shuffle and dropout generators, the position inside the epoch), so
+  // that loading it continues exactly as if training had never stopped
+  std::vector<uint8_t> save_bytes(const std::string& dataset_name, const OptimizerConfig& fallback_optimizer,
+                                  const RunConfig* run = nullptr);
   // take over a checked, loaded model (its history and optimizer step count)
   void adopt(LoadedModel&& l);
 
@@ -146,6 +150,9 @@ class TrainingSession {
   long step_epoch_target_ = -1;
   int epoch_offset_ = 0;   // epochs trained before a loaded model came in
   long resume_steps_ = 0;  // the optimizer's step count from a loaded file
+  // a loaded file's run (format 4): the next trainer continues it (build_trainer)
+  bool resume_run_ = false;
+  TrainProgress resume_progress_;
   uint64_t weights_version_ = 0;
   uint64_t fresh_version_ = 0;  // weights_version_ when the weights were last initialised
   struct Undo;                  // what reset_undoably() set aside

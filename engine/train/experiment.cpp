@@ -30,6 +30,33 @@ MeanStd mean_std(const std::vector<double>& v) {
   return r;
 }
 
+std::vector<SeedRow> rows_over_seeds(const std::vector<ExperimentRun>& runs) {
+  std::vector<SeedRow> rows;
+  std::vector<std::vector<double>> accs, secs;
+  for (const ExperimentRun& r : runs) {
+    size_t i = 0;
+    while (i < rows.size() && rows[i].run.name != r.name) ++i;
+    if (i == rows.size()) {
+      rows.push_back(SeedRow{r, {}, 0});
+      accs.emplace_back();
+      secs.emplace_back();
+    }
+    if (r.diverged) {
+      ++rows[i].diverged;
+      continue;
+    }
+    if (accs[i].empty()) rows[i].run = r;  // the first run that finished
+    accs[i].push_back(r.test_acc);
+    secs[i].push_back(r.seconds);
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].acc = mean_std(accs[i]);
+    rows[i].run.test_acc = rows[i].acc.mean;
+    rows[i].run.seconds = mean_std(secs[i]).mean;
+  }
+  return rows;
+}
+
 int experiment_winner(const std::vector<ExperimentRun>& runs) {
   int best = -1;
   for (size_t i = 0; i < runs.size(); ++i)

@@ -19,6 +19,8 @@ struct ExperimentRun {
   double report_acc = 0;          // the report's own figure (0 if none)
   std::vector<double> test_accs;  // after every epoch
   std::vector<double> val_accs;
+  int seed = 0;           // 0, 1, …: the preset's seeds + seed (initialisation, split and shuffle)
+  bool diverged = false;  // stopped by the divergence guard: left out of the mean
   int converged() const;  // epochs to converge
 };
 
@@ -28,6 +30,16 @@ struct MeanStd {
   int n = 0;
 };
 MeanStd mean_std(const std::vector<double>& v);
+
+// One preset's runs over seeds as one row of a comparison: the first finished run (parameters,
+// epochs, convergence) with test_acc and seconds replaced by their means, the test accuracy's
+// mean ± sd over the runs that finished, and how many diverged. Rows keep the runs' order.
+struct SeedRow {
+  ExperimentRun run;
+  MeanStd acc;
+  int diverged = 0;
+};
+std::vector<SeedRow> rows_over_seeds(const std::vector<ExperimentRun>& runs);
 
 int epochs_to_converge(const std::vector<double>& accs, double tol = 0.005);
 // index of the winner (−1 for no runs)

@@ -136,3 +136,38 @@ TEST_CASE("experiments run a comparison's presets one after another", "[app][exp
   REQUIRE(app.exp.runs.size() == presets);
   for (const ExperimentRun& run : app.exp.runs) CHECK(run.epochs == 1);
 }
+
+TEST_CASE("experiments over seeds: each preset runs N times with other seeds, rows give mean ± sd",
+          "[app][experiments]") {
+  App app;
+  give_synthetic_data(app, 300, 60);
+  app.exp.choose(0);  // R0: MLP and LeNet-5
+  app.exp.set_max_epochs(1);
+  app.exp.set_seeds(9);
+  CHECK(app.exp.seeds == Experiments::kMaxSeeds);
+  app.exp.set_seeds(2);
+  app.experiments_start();
+  REQUIRE(app.exp.running);
+  const size_t queued = app.exp.queue.size();
+  REQUIRE(queued == 2 * comparison_presets("r0").size());
+  for (int i = 0; i < 100000 && app.exp.running; ++i) app.experiments_tick(20.0);
+  CHECK(app.exp.message == "done");
+  REQUIRE(app.exp.runs.size() == queued);
+  // the same preset twice, seeds +0 and +1: different runs (initialisation and shuffle differ)
+  CHECK(app.exp.runs[0].name == app.exp.runs[1].name);
+  CHECK(app.exp.runs[0].seed == 0);
+  CHECK(app.exp.runs[1].seed == 1);
+  const std::vector<SeedRow> rows = app.exp.rows();
+  REQUIRE(rows.size() == queued / 2);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const ExperimentRun &a = app.exp.runs[2 * k], &b = app.exp.runs[2 * k + 1];
+    CHECK(rows[k].run.name == a.name);
+    REQUIRE(rows[k].acc.n == 2);
+    CHECK(rows[k].acc.mean == Approx((a.test_acc + b.test_acc) / 2));
+    CHECK(rows[k].acc.std == Approx(std::abs(a.test_acc - b.test_acc) / std::sqrt(2.0)));
+  }
+  const nlohmann::json s = nlohmann::json::parse(app.state_json());
+  CHECK(s["experiments"]["seeds"] == 2);
+  CHECK(s["experiments"]["rows"].size() == rows.size());
+  CHECK(s["experiments"]["rows"][0]["n"] == 2);
+}

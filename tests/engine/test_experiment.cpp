@@ -21,3 +21,29 @@ TEST_CASE("Experiments: epochs to converge, the winner, the presets each report 
   CHECK(comparison_presets("r0") == std::vector<std::string>{"r0-mlp", "r0-lenet5"});
   CHECK_THROWS_AS(comparison_presets("r9"), ConfigError);
 }
+
+TEST_CASE("Experiments over seeds: one row per preset, mean ± sd of the finished runs", "[experiment]") {
+  auto run = [](const char* name, double acc, double secs, bool diverged = false) {
+    ExperimentRun r;
+    r.name = name;
+    r.test_acc = acc;
+    r.seconds = secs;
+    r.diverged = diverged;
+    return r;
+  };
+  const std::vector<SeedRow> rows = rows_over_seeds(
+      {run("mlp", 0.90, 1), run("mlp", 0.94, 3), run("cnn", 0.5, 9, true), run("cnn", 0.98, 5), run("mlp", 0.92, 2)});
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].run.name == "mlp");
+  CHECK(rows[0].acc.n == 3);
+  CHECK(rows[0].acc.mean == Approx(0.92));
+  CHECK(rows[0].acc.std == Approx(0.02));  // sample sd of 0.90, 0.94, 0.92
+  CHECK(rows[0].run.test_acc == Approx(0.92));
+  CHECK(rows[0].run.seconds == Approx(2.0));
+  CHECK(rows[0].diverged == 0);
+  CHECK(rows[1].run.name == "cnn");
+  CHECK(rows[1].acc.n == 1);  // the diverged seed is counted, not averaged
+  CHECK(rows[1].diverged == 1);
+  CHECK(rows[1].acc.mean == Approx(0.98));
+  CHECK(rows[1].run.seconds == Approx(5.0));
+}

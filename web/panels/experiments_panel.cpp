@@ -23,8 +23,16 @@ void ExperimentsPanel(App& app) {
   int max_epochs = e.max_epochs;
   if (ImGui::InputInt("epochs per run", &max_epochs)) app.exp.set_max_epochs(max_epochs);
   ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 6);
+  int seeds = e.seeds;
+  if (ImGui::InputInt("seeds", &seeds)) app.exp.set_seeds(seeds);
+  RecordRect(app, "exp_seeds");
+  ImGui::SameLine();
   HelpMarker(
-      "0 = each report's own number of epochs. The runs use each preset's settings on the data loaded in the "
+      "Seeds: each model is trained this many times, with seeds s, s + 1, … (initialisation, split and "
+      "shuffle), and the table shows the mean ± standard deviation: one run is not a result, the spread "
+      "between seeds is often larger than the differences between models. "
+      "Epochs: 0 = each report's own number of epochs. The runs use each preset's settings on the data loaded in the "
       "app (the MNIST subset by default: load the full MNIST from the Data menu to compare with the reports' "
       "figures, or run `bpl compare` on the command line).");
   ImGui::EndDisabled();
@@ -56,13 +64,19 @@ void ExperimentsPanel(App& app) {
       frac = static_cast<float>(e.trainer()->epoch() +
                                 static_cast<double>(e.trainer()->batch_in_epoch()) / e.trainer()->batches_per_epoch()) /
              std::max(1, e.total_epochs[i]);
-    char over[96];
-    std::snprintf(over, sizeof over, "%s · epoch %d/%d", r.name.c_str(), r.epochs, e.total_epochs[i]);
+    char over[128];
+    if (e.seeds > 1)
+      std::snprintf(over, sizeof over, "%s · seed +%d · epoch %d/%d%s", r.name.c_str(), r.seed, r.epochs,
+                    e.total_epochs[i], r.diverged ? " · diverged" : "");
+    else
+      std::snprintf(over, sizeof over, "%s · epoch %d/%d%s", r.name.c_str(), r.epochs, e.total_epochs[i],
+                    r.diverged ? " · diverged" : "");
     ImGui::ProgressBar(frac, ImVec2(fs * 18, 0), over);
     ImGui::SameLine();
     ImGui::TextDisabled("%s", r.title.c_str());
   }
-  for (const std::string& q : e.queue) ImGui::TextDisabled("waiting: %s", q.c_str());
+  for (auto q = e.queue.rbegin(); q != e.queue.rend(); ++q)
+    ImGui::TextDisabled(e.seeds > 1 ? "waiting: %s, seed +%d" : "waiting: %s", q->preset.c_str(), q->seed);
   // curves
   std::vector<Series> series;
   for (size_t i = 0; i < e.runs.size(); ++i) {
@@ -79,7 +93,10 @@ void ExperimentsPanel(App& app) {
   o.y_max_clamp = 1.0f;
   LinePlot("exp", series, ImVec2(0, fs * 14), o);
   // R0's Table V
-  const int best = e.running ? -1 : experiment_winner(e.runs);
+  const std::vector<SeedRow> rows = e.rows();
+  std::vector<ExperimentRun> means;
+  for (const SeedRow& r : rows) means.push_back(r.run);
+  const int best = e.running ? -1 : experiment_winner(means);
   // the reports' figures are MNIST's: on another data set they are no comparison, so the column
   // is left out and a line says so
   const bool mnist = app.dataset_name == "MNIST";
@@ -88,12 +105,14 @@ void ExperimentsPanel(App& app) {
                         app.dataset_name.c_str());
   if (ImGui::BeginTable("cmp", mnist ? 8 : 7,
                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-    for (const char* h : {"model", "parameters", "epochs", "converged", "train time", "test accuracy",
-                          "report's figure (MNIST)", "winner"})
+    const char* acc_head = e.seeds > 1 ? "test accuracy, mean ± sd" : "test accuracy";
+    for (const char* h :
+         {"model", "parameters", "epochs", "converged", "train time", acc_head, "report's figure (MNIST)", "winner"})
       if (mnist || h[0] != 'r') ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
-    for (size_t i = 0; i < e.runs.size(); ++i) {
-      const ExperimentRun& r = e.runs[i];
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const ExperimentRun& r = rows[i].run;
+      const MeanStd& acc = rows[i].acc;
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(r.title.c_str());
       ImGui::TableNextColumn();
@@ -105,7 +124,13 @@ void ExperimentsPanel(App& app) {
       ImGui::TableNextColumn();
       ImGui::Text("%.1f s", r.seconds);
       ImGui::TableNextColumn();
-      if (!r.test_accs.empty()) ImGui::Text("%.2f%%", 100 * r.test_acc);
+      if (acc.n > 1)
+        ImGui::Text("%.2f ± %.2f%% (%d%s)", 100 * acc.mean, 100 * acc.std, acc.n,
+                    rows[i].diverged ? (" + " + std::to_string(rows[i].diverged) + " diverged").c_str() : "");
+      else if (acc.n == 1 && !r.test_accs.empty())
+        ImGui::Text("%.2f%%", 100 * r.test_acc);
+      else if (rows[i].diverged)
+        ImGui::TextUnformatted("diverged");
       if (mnist) {
         ImGui::TableNextColumn();
         if (r.report_acc > 0) ImGui::Text("%.2f%%", 100 * r.report_acc);
@@ -116,6 +141,10 @@ void ExperimentsPanel(App& app) {
     ImGui::EndTable();
   }
   ImGui::TextDisabled("converged: the first epoch within 0.5 points of the last epoch's test accuracy");
+  if (e.seeds > 1)
+    ImGui::TextDisabled(
+        "mean ± sample standard deviation over the seeds that finished (n); parameters, epochs and convergence "
+        "of the first; train time the mean");
 }
 
 }  // namespace bpl::app
