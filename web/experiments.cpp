@@ -13,7 +13,7 @@ void Experiments::start(const TrainingSession& s) {
   total_epochs.clear();
   message.clear();
   try {
-    queue = comparison_presets(comparison_names()[which]);
+    queue = comparison_presets(comparison_names()[which], improved);
   } catch (const std::exception& e) {
     message = e.what();
     return;

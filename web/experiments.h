@@ -15,8 +15,9 @@ namespace bpl::app {
 
 class Experiments {
  public:
-  int which = 0;       // index into comparison_names()
-  int max_epochs = 3;  // per run (0 = the preset's own)
+  int which = 0;          // index into comparison_names()
+  int max_epochs = 3;     // per run (0 = the preset's own)
+  bool improved = false;  // run the reports' improved variants instead of their own systems
   bool running = false;
   std::vector<std::string> queue;   // presets still to run
   std::vector<ExperimentRun> runs;  // finished ones, then the current one
@@ -24,6 +25,7 @@ class Experiments {
   std::string message;
 
   void choose(int comparison) { which = comparison; }
+  void set_improved(bool on) { improved = on; }
   void set_max_epochs(int n) { max_epochs = std::max(0, std::min(n, 100)); }
   void start(const TrainingSession& s);
   void stop();
