@@ -742,6 +742,12 @@ void App::experiments_start() {
 
 // ------------------------------------------------------------------ state JSON
 std::string App::state_json() {
+  // a link or a file name can carry bytes that are not UTF-8 (quoted back in notices): shown as
+  // U+FFFD rather than throwing, so the state stays readable
+  return state_object().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json App::state_object(bool for_lesson) {
   nlohmann::json j;
   j["state"] = run_state_name(state());
   j["ui_scale"] = ui_scale;
@@ -784,7 +790,9 @@ std::string App::state_json() {
   j["notice"] = notice;
   j["restore_offer"] = persist.restore_offer;
   char hbuf[24];
-  std::snprintf(hbuf, sizeof hbuf, "%016llx", static_cast<unsigned long long>(model().built() ? weights_hash() : 0));
+  // (not for the lessons, which build the state each frame: hashing every weight is not free)
+  const uint64_t hash = !for_lesson && model().built() ? weights_hash() : 0;
+  std::snprintf(hbuf, sizeof hbuf, "%016llx", static_cast<unsigned long long>(hash));
   j["weights_hash"] = hbuf;
   j["ui_scale"] = ui_scale;
 #ifdef __EMSCRIPTEN__
@@ -951,9 +959,10 @@ std::string App::state_json() {
   j["ui_focused"] = ui_focused;
   j["nav_visible"] = nav_visible;
   j["tooltip"] = tooltip_shown;
-  // a link or a file name can carry bytes that are not UTF-8 (quoted back in notices): shown as
-  // U+FFFD rather than throwing, so the state stays readable
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  j["lesson"] = lessons.state();
+  if (const LessonStep* ls = lessons.answer() ? lessons.step() : nullptr)  // shown after an answer, live
+    j["lesson"]["explain"] = interpolate(ls->explain, j);
+  return j;
 }
 
 }  // namespace bpl::app

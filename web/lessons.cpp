@@ -13,6 +13,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace bpl::app {
 
@@ -325,6 +328,21 @@ std::string lesson_id_from_file(const std::string& file_name) {
   if (slash != std::string::npos) name = name.substr(slash + 1);
   if (name.size() > 3 && name.compare(name.size() - 3, 3, ".md") == 0) name.resize(name.size() - 3);
   return name;
+}
+
+std::vector<std::pair<std::string, std::string>> read_lesson_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, std::string>> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() != ".md") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    files.emplace_back(e.path().filename().string(), text.str());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 int Lesson::number() const {
@@ -657,6 +675,7 @@ void LessonState::open(const Lesson& l, int step) {
   const int last = static_cast<int>(lesson_.steps.size()) - 1;
   p.step = std::clamp(step < 0 ? p.step : step, 0, std::max(0, last));
   started_ = changed_ = true;
+  input[0] = '\0';
 }
 
 void LessonState::close() {
@@ -672,6 +691,8 @@ bool LessonState::go(int s) {
   if (s == p.step) return false;
   p.step = s;
   started_ = changed_ = true;
+  input[0] = '\0';
+  error.clear();
   return true;
 }
 

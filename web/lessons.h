@@ -77,6 +77,8 @@ struct LessonParse {
   bool ok() const { return error.empty(); }
 };
 LessonParse parse_lesson(const std::string& text, const std::string& file_name);
+// every *.md file in a folder, as (file name, text) pairs; none when the folder is missing
+std::vector<std::pair<std::string, std::string>> read_lesson_dir(const std::string& dir);
 // "01-first-network.md" → "01-first-network" (without any folder)
 std::string lesson_id_from_file(const std::string& file_name);
 
@@ -119,7 +121,8 @@ class LessonState {
   const LessonProgress& progress_of() const;
   bool step_done() const;              // the current step is completed (Next may go on)
   const LessonAnswer* answer() const;  // the current step's answer, or null
-  std::string error;                   // the last refusal (a bad file or link)
+  std::string error;                   // the last refusal (a bad file or link), or why an answer was not checked
+  char input[64] = {};                 // the player's answer field (cleared at each step)
 
   // parse and keep the shipped files' texts (name → text); a bad one is skipped and named
   void set_shipped(const std::vector<std::pair<std::string, std::string>>& files);

@@ -1,5 +1,6 @@
 // Lessons, format v1 (web/lessons.h): every rule of the format refused with its line, the
 // conditions, interpolation, answer tolerances, LessonState's progress, and the shipped files.
+#include "app_test_helpers.h"
 #include "lessons.h"
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,7 @@
 #include <string>
 
 using namespace bpl::app;
+using namespace bpl::app::test;
 using nlohmann::json;
 
 namespace {
@@ -350,4 +352,134 @@ TEST_CASE("every shipped lesson under web/lessons parses", "[lessons]") {
   // numbers are unique, so that "#lesson=N" names one lesson
   std::set<int> numbers;
   for (const Lesson& l : ls.shipped) CHECK(numbers.insert(l.number()).second);
+}
+
+namespace {
+
+// a platform that keeps the lessons' progress as the browser's storage would
+class LessonPlatform : public FakePlatform {
+ public:
+  std::string kept;
+  int cleared = 0, picked = 0;
+  void save_lessons_progress(const std::string& j) override { kept = j; }
+  std::string load_lessons_progress() override { return kept; }
+  void clear_link() override { ++cleared; }
+  void pick_lesson_file() override { ++picked; }
+};
+
+const char* kAppLesson = R"(# Train and predict
+preset: r0-mlp
+settings: training.learning_rate=0.05
+
+## Read
+Nothing to do.
+
+## Train
+@view inside
+@point start
+@until epoch >= 1
+
+## Predict
+@ask How many parameters?
+@answer params
+)";
+
+}  // namespace
+
+TEST_CASE("the App opens lessons by link and file, applies their settings, keeps progress", "[lessons][app]") {
+  LessonPlatform plat;
+  App app(&plat);
+  app.lessons.set_shipped({{"03-train.md", kAppLesson}});
+  // a link: lesson=3&step=2 opens it at step 2 and applies its preset and settings
+  CHECK(app.apply_settings_query("#lesson=3&step=2") == "");
+  REQUIRE(app.lessons.is_open());
+  CHECK(app.lessons.step_index() == 1);
+  CHECK(app.base_preset == "r0-mlp");
+  CHECK(app.cfg.train.optimizer.lr == Approx(0.05));
+  CHECK(plat.cleared == 1);
+  json st = app.state_object();
+  CHECK(st["lesson"]["step"] == 2);
+  CHECK(st["lesson"]["steps"] == 3);
+  CHECK(st["lesson"]["id"] == "03-train");
+  CHECK(st["lesson"]["done"] == false);
+  // the step's @view opens when the step starts
+  app.lessons_frame();
+  CHECK(app.view_request == kViewInside);
+  CHECK_FALSE(plat.kept.empty());
+  // the @until holds after an epoch of real training
+  give_synthetic_data(app);
+  small_model(app);
+  app.cfg.train.epochs = 1;
+  app.start();
+  train_until_stopped(app);
+  app.lessons_frame();
+  CHECK(app.state_object()["lesson"]["done"] == true);
+  app.lesson_go(2);
+  // the question's expected value comes from the state: the model's parameter count
+  CHECK(app.lesson_answer_number("12"));
+  const json lj = app.state_object()["lesson"];
+  CHECK(lj["answered"] == true);
+  CHECK(lj["correct"] == false);
+  CHECK(lj["expected"] == std::to_string(app.state_object()["params"].get<long>()));
+  CHECK(lj["answers"] == 1);
+  app.lessons_frame();
+  // a new App (a reload) finds the lesson open at its step, with its answer
+  App again(&plat);
+  again.lessons.set_shipped({{"03-train.md", kAppLesson}});
+  again.lessons.from_json(plat.load_lessons_progress());
+  REQUIRE(again.lessons.is_open());
+  CHECK(again.lessons.step_index() == 2);
+  CHECK(again.lessons.answers_count() == 1);
+}
+
+TEST_CASE("a bad lesson link or file changes nothing the learner has", "[lessons][app]") {
+  LessonPlatform plat;
+  App app(&plat);
+  app.lessons.set_shipped({{"03-train.md", kAppLesson}});
+  give_synthetic_data(app);
+  small_model(app);
+  app.cfg.train.epochs = 1;
+  app.start();
+  train_until_stopped(app);
+  const uint64_t h = app.weights_hash();
+  const std::string settings = app.settings_query();
+  CHECK(app.apply_settings_query("lesson=9&step=1") == "");  // the other keys would still apply
+  CHECK_FALSE(app.lessons.is_open());
+  CHECK(app.notice.find("there is no lesson \"9\" (the lessons: 03-train)") != std::string::npos);
+  app.apply_settings_query("lesson=3&step=7");
+  CHECK(app.notice.find("03-train has 3 steps, not 7") != std::string::npos);
+  app.apply_settings_query("lesson=3&step=x");
+  CHECK(app.notice.find("step=x is not a step number") != std::string::npos);
+  app.apply_settings_query("step=2");
+  CHECK(app.notice.find("step= needs a lesson=") != std::string::npos);
+  CHECK_FALSE(app.lessons.is_open());
+  // a malformed file: its line in the notice, nothing changed
+  CHECK(app.open_lesson_text("# Broken\n## S\n@ask Why?\n", "broken.md") == "broken.md line 3: @ask without @answer");
+  CHECK(app.notice == "the lesson file was refused: broken.md line 3: @ask without @answer");
+  CHECK(app.state_object()["lesson"]["error"] == "broken.md line 3: @ask without @answer");
+  // a lesson whose preset does not exist is refused before anything applies
+  CHECK_FALSE(app.open_lesson_text("# P\npreset: nope\n## S\n", "p.md").empty());
+  CHECK_FALSE(app.open_lesson_text("# P\nsettings: training.learning_rate=-1\n## S\n", "q.md").empty());
+  CHECK_FALSE(app.lessons.is_open());
+  CHECK(app.weights_hash() == h);
+  CHECK(app.settings_query() == settings);
+  CHECK(plat.cleared == 0);
+  // a good file opens at its first step; its preset leaves the trained model in place
+  CHECK(app.open_lesson_text(kAppLesson, "mine.md") == "");
+  CHECK(app.lessons.lesson().id == "mine");
+  CHECK(app.weights_hash() == h);
+  CHECK(app.history().size() == 1);
+}
+
+TEST_CASE("every shipped lesson's preset and settings apply in the App", "[lessons][app]") {
+  App app;
+  app.load_lessons(BPL_LESSONS_DIR);
+  REQUIRE_FALSE(app.lessons.shipped.empty());
+  for (const Lesson& l : app.lessons.shipped) {
+    INFO(l.id);
+    CHECK(app.open_lesson(l.id, 0) == "");
+    CHECK(app.lessons.is_open());
+    CHECK(app.validation() == "");
+    app.close_lesson();
+  }
 }
