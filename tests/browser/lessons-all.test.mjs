@@ -231,7 +231,7 @@ async function playLesson(L, index) {
     const once = ['start', 'step_epoch', 'exp_run'].includes(step.point);   // then it takes a while
     for (let tries = 0; !s.lesson.done && step.until && tries < 40; tries++) {
       await act(step, s);
-      s = await until((x) => x.lesson.done || (!once && x.state !== 'training'), null,
+      s = await until((x, o) => x.lesson.done || (!o && x.state !== 'training'), once,
         { timeout: 240000, what: `${L.id} "${step.title}": ${step.until}` });
     }
     if (step.until) check(s.lesson.done, `${L.id} step ${k + 1} "${step.title}": ${step.until}`);
@@ -304,9 +304,26 @@ const p = await openApp('lessons-all-phone', { width: 390, height: 844 }, { devi
 try {
   await p.page.goto(p.url + '#lesson=1&step=2');
   await p.ready();
-  const s = await p.until((x) => x.lesson && x.lesson.open && x.ui.lesson_next, null, { timeout: 10000, what: 'the lesson on a phone' });
-  p.check(s.lesson.step === 2 && !(s.ui_clipped || []).includes('lesson_next'), `the phone shows lesson 1 step 2 with its Next button`);
+  let s = await p.until((x) => x.lesson && x.lesson.open && x.ui.lesson_answer, null, { timeout: 10000, what: 'the lesson on a phone' });
+  p.check(s.lesson.step === 2, `#lesson=1&step=2 opens lesson 1 at step 2 on the phone ("${s.lesson.step_title}")`);
   await p.shot('lesson-phone-390.png');
+  // answer with a finger and the keyboard, then scroll the lesson panel to Next and tap it
+  await p.tap(...p.center(s.ui.lesson_answer));
+  for (const ch of String(s.model.params)) { await p.page.keyboard.type(ch); await p.frames(2); }
+  await p.tap(...p.center(s.ui.lesson_check));
+  s = await p.until((x) => x.lesson.answered, null, { timeout: 5000, what: 'the answer on the phone' });
+  p.check(s.lesson.correct === true, `a tapped answer (${s.lesson.given}) is checked: right`);
+  for (let i = 0; i < 20 && (s.ui_clipped || []).includes('lesson_next'); i++) {
+    const r = s.ui.lesson_panel;
+    await p.page.mouse.move(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    await p.page.mouse.wheel(0, 100);
+    await p.frames(3);
+    s = await p.state();
+  }
+  await p.shot('lesson-phone-390-answered.png');
+  await p.tap(...p.center(s.ui.lesson_next));
+  s = await p.until((x) => x.lesson.step === 3, null, { timeout: 5000, what: 'step 3 on the phone' });
+  p.check(s.lesson.step === 3, 'Next, tapped after scrolling the lesson panel, goes on to step 3');
 } catch (e) {
   await p.finish(e, { exit: false });
   process.exit(1);
