@@ -891,6 +891,9 @@ nlohmann::json App::state_object(bool for_lesson) {
                           {"params", l.params}});
     mj["layers"] = layers;
     mj["params"] = preview_.built() ? preview_.param_count() : 0;
+    // the trained model has the layers the Model panel shows (not a model of other layers, kept
+    // until a new run is confirmed): a lesson's "train it" is done only for its own model
+    mj["same_layers"] = model().built() && preview_.built() && model().spec() == preview_.spec();
     j["model"] = mj;
     nlohmann::json hj = nlohmann::json::array();
     for (const EpochRecord& r : history())

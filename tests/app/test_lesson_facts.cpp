@@ -70,6 +70,21 @@ TEST_CASE("model.layers gives each layer's output shape and parameter count from
   CHECK(state(app)["model"]["layers"][0]["params"] == 156);  // 6·5·5 + 6
 }
 
+TEST_CASE("model.same_layers: the trained model is the one the settings describe", "[app][lessons]") {
+  App app;
+  give_synthetic_data(app);
+  small_model(app);
+  app.cfg.train.epochs = 1;
+  app.start();
+  train_until_stopped(app);
+  CHECK(state(app)["model"]["same_layers"] == true);
+  app.set_layers_text("dense(8), relu, dense(10)");  // the trained model stays until a new run
+  CHECK(state(app)["model"]["same_layers"] == false);
+  CHECK(state(app)["epoch"] == 1);
+  app.set_layers_text("dense(16), relu, dense(10)");
+  CHECK(state(app)["model"]["same_layers"] == true);
+}
+
 TEST_CASE("history, split and trainer facts follow the training", "[app][lessons]") {
   App app;
   give_synthetic_data(app);

@@ -213,6 +213,36 @@ async function answer(step, s, wrong) {
   return until((x) => x.lesson.answered, null, { timeout: 5000, what: `the answer to "${step.ask}" to be checked` });
 }
 
+// What a lesson's text claims at a step, checked against the engine's values at that step
+// (a lesson must not tell the learner something this app does not do).
+const claims = {
+  '02-backprop-by-hand': {
+    'The sign of a bias gradient': (s) => [s.stepper.bias_grad < 0, `∂L/∂b⁵_y = ${s.stepper.bias_grad} < 0`],
+    'The loss after the update': (s) => [s.stepper.loss_after < s.stepper.loss_before,
+      `the loss after the update is lower: ${s.stepper.loss_before} → ${s.stepper.loss_after}`],
+  },
+  '03-convolution': {
+    'Compare': (s) => [s.experiments.runs.length === 5 && s.experiments.runs.every((r) => r.test_acc > 0.5),
+      `the improved sweep learns for every kernel size: ${s.experiments.runs.map((r) => r.test_acc.toFixed(3)).join(' / ')}`],
+  },
+  '04-lenet-vs-mlp': {
+    'Read R0\'s table': (s) => {
+      const [m, l] = s.experiments.runs;
+      return [l.test_acc > m.test_acc && l.params < m.params,
+        `LeNet-5 beats the MLP after one epoch (${l.test_acc} vs ${m.test_acc}) with fewer parameters (${l.params} vs ${m.params})`];
+    },
+  },
+  '05-when-training-goes-wrong': {
+    'What happened': (s) => [/rolled back/.test(s.trainer.message), `the trainer's message: ${s.trainer.message}`],
+    'A dead network': (s) => [s.test_accuracy < 0.2, `lr 0.3 leaves the single-kernel CNN near chance: test accuracy ${s.test_accuracy}`],
+    'Read the gap': (s) => {
+      const h = s.history[s.history.length - 1];
+      return [s.split.train === 900 && h.train_acc > h.val_acc,
+        `R4 trains on ${s.split.train} images and ends with training accuracy ${h.train_acc.toFixed(3)} above validation ${h.val_acc.toFixed(3)}`];
+    },
+  },
+};
+
 let shotWrong = false;
 async function playLesson(L, index) {
   // open it from the Lessons menu, by real clicks
@@ -228,6 +258,11 @@ async function playLesson(L, index) {
   for (let k = 0; k < L.steps.length; k++) {
     const step = L.steps[k];
     s = await until((x, n) => x.lesson.step === n, k + 1, { timeout: 10000, what: `${L.id} step ${k + 1}` });
+    if (L.id.startsWith('05') && step.title === 'Set the learning rate to 3') {
+      await page.mouse.move(5, 700); await frames(3);
+      await t.shot('lesson-point.png');   // the @point outline and arrow
+      check(s.lesson.point === 'set_learning_rate', `the step points at ${s.lesson.point}`);
+    }
     const once = ['start', 'step_epoch', 'exp_run'].includes(step.point);   // then it takes a while
     for (let tries = 0; !s.lesson.done && step.until && tries < 40; tries++) {
       await act(step, s);
@@ -265,6 +300,8 @@ async function playLesson(L, index) {
       }
     }
     s = await state();
+    const claim = (claims[L.id] || {})[step.title];
+    if (claim) { const [ok, what] = claim(s); check(ok, `${L.id} "${step.title}": ${what}`); }
     check(s.lesson.done || (!step.until && !step.ask), `${L.id} step ${k + 1} can go on`);
     await press('lesson_next');
   }
