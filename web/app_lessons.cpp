@@ -60,8 +60,7 @@ std::string App::open_lesson(const std::string& key, int step, bool from_link) {
       return err;
     }
   }
-  lessons.open(*l, step);
-  notice = "lesson: " + l->title;
+  lessons.open(*l, step);  // the panel shows it: no notice
   return "";
 }
 
