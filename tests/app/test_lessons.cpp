@@ -321,6 +321,9 @@ TEST_CASE("LessonState: steps complete by @until, answers or Next; progress roun
   // a read-only step completes with Next
   ls.go(0);
   CHECK(ls.step_done());
+  CHECK(ls.state()["completed"] == 3);  // steps 2, 3 and 4; step 1 once the learner goes on
+  ls.go(1);
+  CHECK(ls.state()["completed"] == 4);
   ls.close();
   CHECK(ls.state()["open"] == false);
 }
