@@ -30,6 +30,7 @@ std::string App::apply_lesson_settings(const Lesson& l) {
   if (!l.settings.empty()) {
     const std::string err = apply_settings_query(l.settings);
     if (!err.empty()) return err;
+    notice = "the lesson's settings applied: " + l.settings;  // not "the link's"
   }
   return "";
 }
@@ -60,8 +61,7 @@ std::string App::open_lesson(const std::string& key, int step, bool from_link) {
       return err;
     }
   }
-  lessons.open(*l, step);
-  notice = "lesson: " + l->title;
+  lessons.open(*l, step);  // the panel shows it: no notice
   return "";
 }
 

@@ -687,7 +687,10 @@ void LessonState::close() {
 bool LessonState::go(int s) {
   if (!open_ || s < 0 || s >= static_cast<int>(lesson_.steps.size())) return false;
   LessonProgress& p = progress_of();
-  if (s > p.step && step_done()) p.done.insert(p.step);  // Next on a read-only step completes it
+  if (s >= p.step && step_done() && !p.done.count(p.step)) {  // Next (or Finish) on a read-only step completes it
+    p.done.insert(p.step);
+    changed_ = true;
+  }
   if (s == p.step) return false;
   p.step = s;
   started_ = changed_ = true;
@@ -829,6 +832,7 @@ nlohmann::json LessonState::state() const {
   j["given"] = a ? a->given : "";
   j["expected"] = a ? a->expected : "";
   j["answers"] = answers_count();
+  j["completed"] = static_cast<int>(progress_of().done.size());  // steps done so far
   j["point"] = s ? s->point : "";
   return j;
 }

@@ -25,14 +25,14 @@ EM_JS(void, js_save_ui_prefs, (const char* query),
 EM_JS(void, js_save_lessons, (const char* json),
       { try { localStorage.setItem('bpl-lessons', UTF8ToString(json)); } catch (e) {} });
 EM_JS(char*, js_load_lessons, (), {
-  let t = '';
-  try { t = localStorage.getItem('bpl-lessons') || ''; } catch (e) {}
+  let t = "";
+  try { t = localStorage.getItem("bpl-lessons") || ""; } catch (e) {}
   const n = lengthBytesUTF8(t) + 1, p = _malloc(n);
   stringToUTF8(t, p, n);
   return p;
 });
 EM_JS(void, js_pick_lesson, (), { window.bplPickLesson(); });
-EM_JS(void, js_clear_link, (), { history.replaceState(null, '', location.pathname + location.search); });
+EM_JS(void, js_clear_link, (), { history.replaceState(null, "", location.pathname + location.search); });
 EM_JS(void, js_announce, (const char* text), { window.bplAnnounce(UTF8ToString(text)); });
 EM_JS(int, js_timer_loop, (), { return new URLSearchParams(location.search).get('loop') === 'timer' ? 1 : 0; });
 // clang-format on

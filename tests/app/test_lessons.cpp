@@ -1,6 +1,7 @@
 // Lessons, format v1 (web/lessons.h): every rule of the format refused with its line, the
 // conditions, interpolation, answer tolerances, LessonState's progress, and the shipped files.
 #include "app_test_helpers.h"
+#include "automation.h"
 #include "lessons.h"
 
 #include <catch2/catch.hpp>
@@ -320,6 +321,9 @@ TEST_CASE("LessonState: steps complete by @until, answers or Next; progress roun
   // a read-only step completes with Next
   ls.go(0);
   CHECK(ls.step_done());
+  CHECK(ls.state()["completed"] == 3);  // steps 2, 3 and 4; step 1 once the learner goes on
+  ls.go(1);
+  CHECK(ls.state()["completed"] == 4);
   ls.close();
   CHECK(ls.state()["open"] == false);
 }
@@ -469,6 +473,11 @@ TEST_CASE("a bad lesson link or file changes nothing the learner has", "[lessons
   CHECK(app.lessons.lesson().id == "mine");
   CHECK(app.weights_hash() == h);
   CHECK(app.history().size() == 1);
+}
+
+TEST_CASE("the desktop opens a lesson file with --lesson", "[lessons][app]") {
+  CHECK(parse_options({"--lesson", "my.md"}).lesson == "my.md");
+  CHECK_THROWS_WITH(parse_options({"--lesson"}), "--lesson needs a value");
 }
 
 TEST_CASE("every shipped lesson's preset and settings apply in the App", "[lessons][app]") {

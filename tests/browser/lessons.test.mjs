@@ -64,9 +64,39 @@ let failures = 0;
     // a reload: the lesson, its step and the answers come back
     await page.reload();
     await t.ready();
+    // the paused model was autosaved: take the restore offer, as a learner would
+    s = await until((x) => !!x.ui.restore_yes, null, { what: 'the restore offer' });
+    await click(...center(s.ui.restore_yes));
+    s = await until((x, h) => x.restore_offer === '' && x.weights_hash === h, hash, { what: 'the restored model', soft: true });
+    check(s.weights_hash === hash, `the model is restored (${s.weights_hash})`);
     s = await until((x) => x.lesson.open, null, { what: 'the lesson after a reload', soft: true });
     check(s.lesson.open && s.lesson.step === 4 && s.lesson.answers === 2 && s.lesson.correct === true,
       `after a reload: step ${s.lesson.step}, ${s.lesson.answers} answers, this one right`);
+    // the keyboard reaches the player: Tab (Escape out of a text field) and Shift+Tab move the
+    // focus ring onto its controls
+    const reach = async (shift) => {
+      let focused = '', before = '';
+      const path = [];
+      for (let i = 0; i < 80 && !focused.startsWith('lesson_'); i++) {
+        if (shift) await page.keyboard.down('Shift');
+        await key('Tab');
+        if (shift) await page.keyboard.up('Shift');
+        focused = (await state()).ui_focused;
+        if (focused && focused === before) await key('Escape');  // a text field keeps Tab: leave it
+        before = focused;
+        path.push(focused);
+      }
+      return { focused, path };
+    };
+    // (from the Report view: Tab stays in the Train view's multi-line layer text once inside it)
+    s = await state();
+    await click(...center(s.ui.tab_report));
+    await until((x) => x.view === 'report', null, { what: 'the Report view' });
+    for (const shift of [false, true]) {
+      const r = await reach(shift);
+      check(r.focused.startsWith('lesson_'), `${shift ? 'Shift+' : ''}Tab reaches the player's controls after ${r.path.length} presses (${r.path.slice(-5).join(' → ')})`);
+      await key('Escape');
+    }
     // a malformed lesson file through File → Open a lesson file…: refused with its line, nothing changes
     s = await until((x) => !!x.ui.menu_file, null, { what: 'the menu bar' });
     const hashNow = s.weights_hash;

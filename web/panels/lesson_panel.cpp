@@ -19,6 +19,20 @@ ImU32 u32(Rgb c) {
   return ImGui::ColorConvertFloat4ToU32(color(c));
 }
 
+// the text as shown: interpolated, without Markdown's `code` and **bold** marks
+std::string shown(const std::string& text, const nlohmann::json& st) {
+  std::string out = interpolate(text, st), plain;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '`') continue;
+    if (out[i] == '*' && i + 1 < out.size() && out[i + 1] == '*') {
+      ++i;
+      continue;
+    }
+    plain += out[i];
+  }
+  return plain;
+}
+
 // "Step 2 of 6" after a lesson's name in the menu, when the learner has been there
 std::string progress_hint(const App& app, const Lesson& l) {
   const auto it = app.lessons.progress.find(l.id);
@@ -68,18 +82,21 @@ void LessonPanel(App& app) {
   const nlohmann::json& st = app.lesson_view_state();
   const Lesson& L = ls.lesson();
   const float fs = ImGui::GetFontSize();
+  // the text scrolls; Back, Next and Close stay in view below it (a phone's short panel)
+  const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 + 1;
+  ImGui::BeginChild("##lesson_body", ImVec2(0, -footer), false, ImGuiWindowFlags_NavFlattened);
   ImGui::PushTextWrapPos(0.0f);  // everything wraps at the panel's edge
   ImGui::PushStyleColor(ImGuiCol_Text, color(colors().heading));
   ImGui::TextWrapped("%s", L.title.c_str());
   ImGui::PopStyleColor();
   ImGui::TextDisabled("Step %d of %d", ls.step_index() + 1, static_cast<int>(L.steps.size()));
   ImGui::SetWindowFontScale(1.15f);
-  ImGui::TextWrapped("%s", interpolate(s->title, st).c_str());
+  ImGui::TextWrapped("%s", shown(s->title, st).c_str());
   ImGui::SetWindowFontScale(1.0f);
   RecordRect(app, "lesson_step_title");
   ImGui::Separator();
   for (const LessonBlock& b : s->blocks) {
-    const std::string text = interpolate(b.text, st);
+    const std::string text = shown(b.text, st);
     if (b.equation) {  // as the stepper shows its equations: large
       ImGui::SetWindowFontScale(1.3f);
       ImGui::TextWrapped("%s", text.c_str());
@@ -101,7 +118,7 @@ void LessonPanel(App& app) {
   if (s->has_question()) {
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, color(colors().heading));
-    ImGui::TextWrapped("%s", interpolate(s->ask, st).c_str());
+    ImGui::TextWrapped("%s", shown(s->ask, st).c_str());
     ImGui::PopStyleColor();
     const LessonAnswer* a = ls.answer();
     if (!a && !s->choices.empty()) {
@@ -133,12 +150,12 @@ void LessonPanel(App& app) {
         ImGui::TextWrapped("You said %s; the app's value is %s.", a->given.c_str(), a->expected.c_str());
       else
         ImGui::TextWrapped("You chose \"%s\"; the answer is \"%s\".", a->given.c_str(), a->expected.c_str());
-      if (!s->explain.empty()) ImGui::TextWrapped("%s", interpolate(s->explain, st).c_str());
+      if (!s->explain.empty()) ImGui::TextWrapped("%s", shown(s->explain, st).c_str());
     }
   }
   ImGui::PopTextWrapPos();
+  ImGui::EndChild();
   // Back, Next, Close
-  ImGui::Spacing();
   ImGui::Separator();
   const bool last = ls.step_index() + 1 >= static_cast<int>(L.steps.size());
   ImGui::BeginDisabled(ls.step_index() == 0);
@@ -147,9 +164,12 @@ void LessonPanel(App& app) {
   RecordRect(app, "lesson_back");
   const char* next = last ? "Finish" : "Next";
   Flow(ButtonWidth(next));
-  ImGui::BeginDisabled(!ls.step_done());
-  ImGui::PushStyleColor(ImGuiCol_Button, color(colors().accent_button));
-  ImGui::PushStyleColor(ImGuiCol_Text, color(colors().accent_text));
+  const bool can_go = ls.step_done();
+  ImGui::BeginDisabled(!can_go);
+  if (can_go) {  // lit up only when the step is done
+    ImGui::PushStyleColor(ImGuiCol_Button, color(colors().accent_button));
+    ImGui::PushStyleColor(ImGuiCol_Text, color(colors().accent_text));
+  }
   if (ImGui::Button(next)) {
     if (last) {
       ls.go(ls.step_index());  // a read-only last step counts as done
@@ -158,7 +178,7 @@ void LessonPanel(App& app) {
       app.lesson_go(ls.step_index() + 1);
     }
   }
-  ImGui::PopStyleColor(2);
+  if (can_go) ImGui::PopStyleColor(2);
   ImGui::EndDisabled();
   RecordRect(app, "lesson_next");
   Flow(ButtonWidth("Close"));
