@@ -344,7 +344,19 @@ try {
   let s = await p.until((x) => x.lesson && x.lesson.open && x.ui.lesson_answer, null, { timeout: 10000, what: 'the lesson on a phone' });
   p.check(s.lesson.step === 2, `#lesson=1&step=2 opens lesson 1 at step 2 on the phone ("${s.lesson.step_title}")`);
   await p.shot('lesson-phone-390.png');
-  // answer with a finger and the keyboard, then scroll the lesson panel to Next and tap it
+  // answer with a finger and the keyboard (the lesson's text scrolled to its question), then Next
+  const scrollLesson = async (name) => {
+    for (let i = 0; i < 20 && (s.ui_clipped || []).includes(name); i++) {
+      const r = s.ui.lesson_panel;
+      await p.page.mouse.move(r[0] + r[2] / 2, r[1] + r[3] / 3);
+      await p.page.mouse.wheel(0, 100);
+      await p.frames(3);
+      s = await p.state();
+    }
+  };
+  await scrollLesson('lesson_answer');
+  await scrollLesson('lesson_check');
+  p.check(!(s.ui_clipped || []).includes('lesson_answer'), 'the answer field scrolls into the lesson panel');
   await p.tap(...p.center(s.ui.lesson_answer));
   for (const ch of String(s.model.params)) { await p.page.keyboard.type(ch); await p.frames(2); }
   await p.tap(...p.center(s.ui.lesson_check));
