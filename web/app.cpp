@@ -197,6 +197,7 @@ TrainPlan App::plan() const {
   p.norm = cfg.norm;
   p.val_percent = val_percent;
   p.test_images = test_images;
+  p.subset = cfg.subset;
   return p;
 }
 
@@ -761,6 +762,12 @@ void App::experiments_start() {
 
 // ------------------------------------------------------------------ state JSON
 std::string App::state_json() {
+  // a link or a file name can carry bytes that are not UTF-8 (quoted back in notices): shown as
+  // U+FFFD rather than throwing, so the state stays readable
+  return state_object().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json App::state_object(bool for_lesson) {
   nlohmann::json j;
   j["state"] = run_state_name(state());
   j["ui_scale"] = ui_scale;
@@ -803,7 +810,9 @@ std::string App::state_json() {
   j["notice"] = notice;
   j["restore_offer"] = persist.restore_offer;
   char hbuf[24];
-  std::snprintf(hbuf, sizeof hbuf, "%016llx", static_cast<unsigned long long>(model().built() ? weights_hash() : 0));
+  // (not for the lessons, which build the state each frame: hashing every weight is not free)
+  const uint64_t hash = !for_lesson && model().built() ? weights_hash() : 0;
+  std::snprintf(hbuf, sizeof hbuf, "%016llx", static_cast<unsigned long long>(hash));
   j["weights_hash"] = hbuf;
   j["ui_scale"] = ui_scale;
 #ifdef __EMSCRIPTEN__
@@ -900,14 +909,96 @@ std::string App::state_json() {
     }
     j["stepper"] = sj;
   }
+  {
+    // facts the lessons ask about (web/lessons/*.md): every value is the engine's own (the Model's
+    // summary, the Trace's tensors, the Trainer, the history, the classification report); nothing
+    // is recomputed here
+    nlohmann::json mj, layers = nlohmann::json::array();
+    if (preview_.built())
+      for (const LayerSummary& l : preview_.summary())
+        layers.push_back({{"name", l.name},
+                          {"output", l.output.str()},
+                          {"out_c", l.output.c},
+                          {"out_h", l.output.h},
+                          {"out_w", l.output.w},
+                          {"params", l.params}});
+    mj["layers"] = layers;
+    mj["params"] = preview_.built() ? preview_.param_count() : 0;
+    // the trained model has the layers the Model panel shows (not a model of other layers, kept
+    // until a new run is confirmed): a lesson's "train it" is done only for its own model
+    mj["same_layers"] = model().built() && preview_.built() && model().spec() == preview_.spec();
+    j["model"] = mj;
+    nlohmann::json hj = nlohmann::json::array();
+    for (const EpochRecord& r : history())
+      hj.push_back({{"epoch", r.stats.epoch},
+                    {"train_loss", num(r.stats.train_loss)},
+                    {"train_acc", num(r.stats.train_acc)},
+                    {"val_loss", num(r.stats.val_loss)},
+                    {"val_acc", num(r.stats.val_acc)},
+                    {"test_acc", num(r.test_acc)},
+                    {"lr", r.stats.lr},
+                    {"overfitting", r.stats.overfitting}});
+    j["history"] = hj;
+    j["split"] = {{"train", split().train.size()}, {"val", split().val.size()}, {"test", split().test.size()}};
+    if (Trainer* tr = session_.trainer())
+      j["trainer"] = {{"state", state_name(tr->state())},
+                      {"message", tr->message()},
+                      {"best_epoch", tr->best_epoch()},
+                      {"lr", tr->optimizer().lr()}};
+    if (!stepper.trace.empty()) {
+      // for sample 0 of the trace: ŷ_y, ∂L/∂z_y (written by the loss-gradient op: (ŷ_y − 1)/B) and
+      // ∂L/∂b_y of the last layer's bias (the last parameter's gradient tensor)
+      const Trace& tr = stepper.trace;
+      const int y = tr.labels()[0];
+      const int lg = tr.first_op(OpKind::LossBackward);
+      j["stepper"]["true_prob"] = tr.tensor(tr.probs_tensor()).at(0, y);
+      if (lg >= 0) j["stepper"]["dz_true"] = tr.tensor(tr.ops()[lg].writes[0]).at(0, y);
+      const TraceTensor* bias_grad = nullptr;
+      for (const TraceTensor& t : tr.tensors())
+        if (t.param >= 0 && t.layout == TensorLayout::Vector && t.name.rfind("∂L/∂", 0) == 0) bias_grad = &t;
+      if (bias_grad && bias_grad->size_per_sample() == 10) {
+        const float g = bias_grad->at(0, y);
+        j["stepper"]["bias_grad"] = g;
+        j["stepper"]["bias_grad_sign"] = g < 0 ? "negative" : g > 0 ? "positive" : "zero";
+      }
+      j["stepper"]["loss_change"] = tr.loss_after() - tr.loss_before();
+      j["stepper"]["checks_agree"] =
+          !stepper.checks.empty() &&
+          std::all_of(stepper.checks.begin(), stepper.checks.end(), [](const GradCheckResult& c) { return c.agrees; });
+    }
+    if (report.ready && report.rep.precision.size() == 10) {
+      j["report"]["precision"] = report.rep.precision;
+      j["report"]["recall"] = report.rep.recall;
+      j["report"]["f1"] = report.rep.f1;
+      j["report"]["support"] = report.rep.support;
+      j["report"]["micro_f1"] = report.rep.micro_f1;
+      j["report"]["weighted_f1"] = report.rep.weighted_f1;
+      nlohmann::json rows = nlohmann::json::array();
+      for (int t = 0; t < report.cm.classes; ++t) {
+        nlohmann::json row = nlohmann::json::array();
+        for (int p = 0; p < report.cm.classes; ++p) row.push_back(report.cm.at(t, p));
+        rows.push_back(row);
+      }
+      j["report"]["confusion"] = rows;
+      if (report.sel_truth >= 0 && report.sel_pred >= 0)
+        j["report"]["sel_count"] = report.cm.at(report.sel_truth, report.sel_pred);
+    }
+    j["experiments"]["comparison"] =
+        comparison_names()[std::clamp(exp.which, 0, static_cast<int>(comparison_names().size()) - 1)];
+    j["experiments"]["improved"] = exp.improved;
+    j["experiments"]["max_epochs"] = exp.max_epochs;
+    j["pad"]["teach_label"] = pad.teach_label;
+    j["pad"]["disagrees"] = pad.top >= 0 && !pad.pre.empty && pad.teach_label != pad.top;  // the label is not its guess
+  }
   for (const auto& [k, r] : ui_rects) j["ui"][k] = {r[0], r[1], r[2], r[3]};
   j["ui_clipped"] = ui_clipped;
   j["ui_focused"] = ui_focused;
   j["nav_visible"] = nav_visible;
   j["tooltip"] = tooltip_shown;
-  // a link or a file name can carry bytes that are not UTF-8 (quoted back in notices): shown as
-  // U+FFFD rather than throwing, so the state stays readable
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  j["lesson"] = lessons.state();
+  if (const LessonStep* ls = lessons.answer() ? lessons.step() : nullptr)  // shown after an answer, live
+    j["lesson"]["explain"] = interpolate(ls->explain, j);
+  return j;
 }
 
 }  // namespace bpl::app

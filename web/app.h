@@ -8,6 +8,7 @@
 //   ReportState      the evaluation report                                 report_state.h
 //   Experiments      a comparison's presets trained one after another      experiments.h
 //   Persistence      settings links, autosave, the restore offer           persistence.h
+//   LessonState      the open lesson, its step, every lesson's progress    lessons.h
 //   Platform         what the browser or the desktop does for the app      platform.h
 // and holds the settings the panels edit. Panels read fields and call methods; the methods
 // that need more than one part (the stepper needs a trained model, …) are the App's.
@@ -19,6 +20,7 @@
 #include "frame_scheduler.h"
 #include "inspector.h"
 #include "io/run_config.h"
+#include "lessons.h"
 #include "model/model.h"
 #include "persistence.h"
 #include "platform.h"
@@ -225,6 +227,8 @@ class App {
   void announce(const std::string& text);
   FrameStats frames;
   std::string state_json();  // read-only snapshot for tests and the benchmark mode
+  // the same, not yet text; for_lesson: without the weights' hash (built each frame for a lesson)
+  nlohmann::json state_object(bool for_lesson = false);
   // where key controls were drawn last frame (x, y, w, h in CSS pixels), so a browser test can
   // aim real mouse clicks at them
   std::map<std::string, std::array<float, 4>> ui_rects;
@@ -278,6 +282,29 @@ class App {
   void background(double budget_ms);  // call each frame when not training
   bool evaluating() const { return session_.evaluating(); }
 
+  // ---- lessons (lessons.h, app_lessons.cpp; the player is panels/lesson_panel.cpp)
+  LessonState lessons;
+  // the shipped lessons (every *.md in dir: web/lessons natively, /lessons embedded in the
+  // browser), then the progress the platform kept (the lesson that was open reopens at its step)
+  void load_lessons(const std::string& dir);
+  // Open a shipped lesson (its number or file stem) at `step` (0-based; < 0: where the learner
+  // left it). A lesson opened afresh or by a link applies its preset and settings through
+  // apply_preset/apply_settings_query (a trained model stays until a new run is confirmed).
+  // Returns "" or why not (also the notice); a refusal changes nothing.
+  std::string open_lesson(const std::string& key, int step = -1, bool from_link = false);
+  // a lesson file's text (File → Open a lesson file…, desktop --lesson): a malformed one is
+  // refused with "NAME line N: reason" in the notice and nothing changes
+  std::string open_lesson_text(const std::string& text, const std::string& name);
+  void pick_lesson_file();   // the platform's file picker (browser)
+  void lesson_go(int step);  // another step of the open lesson (0-based)
+  void close_lesson();
+  bool lesson_answer_number(const std::string& given);  // false: not checked (lessons.error says why)
+  bool lesson_answer_choice(int choice);
+  // each frame: while a lesson is open, the state is built once, the step's @until evaluated and
+  // a step's @view opened when it starts; changed progress goes to the platform
+  void lessons_frame();
+  const nlohmann::json& lesson_view_state() const { return lesson_json_; }  // what the player quotes
+
   // ---- experiments
   void experiments_start();
   void experiments_stop() { exp.stop(); }
@@ -306,6 +333,8 @@ class App {
   std::string validation_;
   std::map<std::string, std::string> setting_errors_;  // key → why its last value was refused
   std::string announced_;
+  nlohmann::json lesson_json_;  // the state the open lesson reads, built by lessons_frame
+  std::string apply_lesson_settings(const Lesson& l);
 };
 
 }  // namespace bpl::app

@@ -9,7 +9,7 @@ namespace bpl::app {
 
 const char* const kOptionsHelp =
     "(options: --preset NAME --load FILE --train-epochs N --screenshot FILE --frames N --bench SECONDS --view stepper "
-    "--stepper-op N --light)";
+    "--stepper-op N --light --lesson FILE.md)";
 
 Options parse_options(const std::vector<std::string>& args) {
   Options o;
@@ -31,6 +31,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.bench_seconds = std::atof(next().c_str());
     else if (a == "--load")
       o.load = next();
+    else if (a == "--lesson")
+      o.lesson = next();
     else if (a == "--view") {
       const std::string v = next();
       for (int k = 0; k < kViewCount; ++k)

@@ -22,6 +22,7 @@ struct Options {
   int view = -1;             // ≥ 0: open that view (index into kViews)
   int stepper_op = -1;       // ≥ 0: the stepper's operation to show (0-based)
   bool light = false;        // the light theme
+  std::string lesson;        // a lesson file to open (lessons.h)
 };
 
 // The desktop flags; throws std::invalid_argument with the message to print for a bad one.

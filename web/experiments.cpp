@@ -14,7 +14,7 @@ void Experiments::start(const TrainingSession& s) {
   message.clear();
   queue.clear();
   try {
-    for (const std::string& name : comparison_presets(comparison_names()[which]))
+    for (const std::string& name : comparison_presets(comparison_names()[which], improved))
       for (int k = 0; k < seeds; ++k) queue.push_back({name, k});
   } catch (const std::exception& e) {
     message = e.what();

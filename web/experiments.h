@@ -15,10 +15,11 @@ namespace bpl::app {
 
 class Experiments {
  public:
-  int which = 0;       // index into comparison_names()
-  int max_epochs = 3;  // per run (0 = the preset's own)
-  int seeds = 1;       // runs per preset, seeds s, s + 1, … (mean ± sd over them, as `bpl compare --seeds`)
+  int which = 0;          // index into comparison_names()
+  int max_epochs = 3;     // per run (0 = the preset's own)
+  int seeds = 1;          // runs per preset, seeds s, s + 1, … (mean ± sd over them, as `bpl compare --seeds`)
   static constexpr int kMaxSeeds = 5;
+  bool improved = false;  // run the reports' improved variants instead of their own systems
   bool running = false;
   struct Queued {
     std::string preset;
@@ -30,6 +31,7 @@ class Experiments {
   std::string message;
 
   void choose(int comparison) { which = comparison; }
+  void set_improved(bool on) { improved = on; }
   void set_max_epochs(int n) { max_epochs = std::max(0, std::min(n, 100)); }
   void set_seeds(int n) { seeds = std::max(1, std::min(n, kMaxSeeds)); }
   // the runs as the comparison's rows: one per preset, mean ± sd over its seeds

@@ -8,7 +8,7 @@
 //                --screenshot FILE.png (written before quitting)  --frames N (quit after N frames)
 //                --bench SECONDS (train with the UI, then headless, print both rates)
 //                --view stepper|inside|draw|report|experiments (open that view)  --light (light theme)  --stepper-op N
-//                (show its operation N, 1-based)
+//                (show its operation N, 1-based)  --lesson FILE.md (open a lesson file)
 // Browser: the same through the URL (?bench=10), and the exported functions at the bottom.
 #include "app.h"
 #include "automation.h"
@@ -47,6 +47,9 @@
 
 #ifndef BPL_ASSETS_DIR
 #define BPL_ASSETS_DIR "assets"
+#endif
+#ifndef BPL_LESSONS_DIR
+#define BPL_LESSONS_DIR "web/lessons"
 #endif
 
 using namespace bpl::app;
@@ -355,6 +358,7 @@ int main(int argc, char** argv) {
 #ifdef __EMSCRIPTEN__
   g->platform = std::make_unique<BrowserPlatform>();
   g->app.set_platform(g->platform.get());
+  g->app.load_lessons(BPL_LESSONS_DIR);  // embedded at /lessons
   SDL_AddEventWatch(resume_on_event, nullptr);
   // the page fetches the data after the UI is up (index.html) and may ask for the benchmark
   emscripten_set_main_loop(frame, browser_wants_timer_loop() ? 60 : 0, true);
@@ -370,6 +374,15 @@ int main(int argc, char** argv) {
       g->app.load_model_bytes(bytes.data(), bytes.size(), g->opt.load);
     } catch (const std::exception& e) {
       g->app.notice = std::string("could not load ") + g->opt.load + ": " + e.what();
+    }
+  }
+  g->app.load_lessons(BPL_LESSONS_DIR);
+  if (!g->opt.lesson.empty()) {
+    try {
+      const auto bytes = bpl::read_file_bytes(g->opt.lesson);
+      g->app.open_lesson_text(std::string(bytes.begin(), bytes.end()), g->opt.lesson);
+    } catch (const std::exception& e) {
+      g->app.notice = std::string("could not read ") + g->opt.lesson + ": " + e.what();
     }
   }
   apply_start_options(g->app, g->opt);
@@ -479,6 +492,13 @@ EMSCRIPTEN_KEEPALIVE int bpl_open_run(const char* id, const char* query, const u
   if (!g) return 0;
   wake();
   return g->app.open_run_data(id, query, bytes, static_cast<size_t>(size)).empty() ? 1 : 0;
+}
+
+// a lesson file's text (File → Open a lesson file…); a malformed one is refused in the notice
+EMSCRIPTEN_KEEPALIVE int bpl_open_lesson_text(const char* text, const char* name) {
+  if (!g) return 0;
+  wake();
+  return g->app.open_lesson_text(text, name).empty() ? 1 : 0;
 }
 
 EMSCRIPTEN_KEEPALIVE void bpl_start_bench(double seconds, const char* preset) {

@@ -45,6 +45,13 @@ class Platform {
   virtual void download_run(const std::string& /*run_id*/, const std::string& /*file_name*/) {}
   // remember the UI preferences ("ui.scale=1.5&ui.theme=light&…") for the next visit
   virtual void save_ui_prefs(const std::string& /*query*/) {}
+  // the lessons' progress (LessonState::to_json) kept for the next visit, and read back ("" none)
+  virtual void save_lessons_progress(const std::string& /*json*/) {}
+  virtual std::string load_lessons_progress() { return ""; }
+  virtual void pick_lesson_file() {}  // a lesson's text, handed to App::open_lesson_text
+  // take a link's keys out of the page's address once they are applied (a reload then finds
+  // the saved progress, not the link's step again)
+  virtual void clear_link() {}
   // say this to a screen reader (the page's aria-live region): what the canvas shows
   virtual void announce(const std::string& /*text*/) {}
 };

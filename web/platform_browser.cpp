@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 
 // the bodies are JavaScript: not for clang-format
 // clang-format off
@@ -21,6 +22,17 @@ EM_JS(void, js_run_op, (const char* op, const char* id, const char* arg),
       { window.bplRunOp(UTF8ToString(op), UTF8ToString(id), UTF8ToString(arg)); });
 EM_JS(void, js_save_ui_prefs, (const char* query),
       { try { localStorage.setItem('bpl-ui', UTF8ToString(query)); } catch (e) {} });
+EM_JS(void, js_save_lessons, (const char* json),
+      { try { localStorage.setItem('bpl-lessons', UTF8ToString(json)); } catch (e) {} });
+EM_JS(char*, js_load_lessons, (), {
+  let t = "";
+  try { t = localStorage.getItem("bpl-lessons") || ""; } catch (e) {}
+  const n = lengthBytesUTF8(t) + 1, p = _malloc(n);
+  stringToUTF8(t, p, n);
+  return p;
+});
+EM_JS(void, js_pick_lesson, (), { window.bplPickLesson(); });
+EM_JS(void, js_clear_link, (), { history.replaceState(null, "", location.pathname + location.search); });
 EM_JS(void, js_announce, (const char* text), { window.bplAnnounce(UTF8ToString(text)); });
 EM_JS(int, js_timer_loop, (), { return new URLSearchParams(location.search).get('loop') === 'timer' ? 1 : 0; });
 // clang-format on
@@ -75,6 +87,25 @@ void BrowserPlatform::save_ui_prefs(const std::string& query) {
 
 void BrowserPlatform::announce(const std::string& text) {
   js_announce(text.c_str());
+}
+
+void BrowserPlatform::save_lessons_progress(const std::string& json) {
+  js_save_lessons(json.c_str());
+}
+
+std::string BrowserPlatform::load_lessons_progress() {
+  char* p = js_load_lessons();
+  std::string s = p ? p : "";
+  std::free(p);
+  return s;
+}
+
+void BrowserPlatform::pick_lesson_file() {
+  js_pick_lesson();
+}
+
+void BrowserPlatform::clear_link() {
+  js_clear_link();
 }
 
 bool browser_wants_timer_loop() {

@@ -1,6 +1,6 @@
 // The browser platform: every call from C++ into the page's JavaScript (index.html defines
-// window.bplLoad, bplPickFiles, bplDownload, bplPickModel, bplShare, bplStoreRun, bplRunOp). The other direction,
-// JavaScript into C++, is the exported bpl_* functions in main.cpp.
+// window.bplLoad, bplPickFiles, bplDownload, bplPickModel, bplPickLesson, bplShare, bplStoreRun, bplRunOp). The other
+// direction, JavaScript into C++, is the exported bpl_* functions in main.cpp.
 #pragma once
 
 #include "platform.h"
@@ -25,6 +25,10 @@ class BrowserPlatform : public Platform {
   void download_run(const std::string& id, const std::string& file_name) override;
   void save_ui_prefs(const std::string& query) override;
   void announce(const std::string& text) override;
+  void save_lessons_progress(const std::string& json) override;
+  std::string load_lessons_progress() override;
+  void pick_lesson_file() override;
+  void clear_link() override;
 };
 
 // ?loop=timer in the page's address: run the frame on a 60 Hz timer instead of

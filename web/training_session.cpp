@@ -84,7 +84,8 @@ bool TrainingSession::build_trainer(const TrainPlan& plan) {
       resume_steps_ = 0;
       resume_run_ = false;
     }
-    split_ = make_split(train_, 0, plan.val_percent / 100.0, 0.0, plan.train.seed, &test_, plan.test_images);
+    split_ = make_split(train_, std::min(plan.subset, train_.size()), plan.val_percent / 100.0, 0.0, plan.train.seed,
+                        &test_, plan.test_images);
     norm_ = Normalizer::make(plan.norm, train_, split_.train);
     if (trainer_) {
       // a finished run (diverged, then resumed) goes on with the same model: the epochs count

@@ -40,6 +40,7 @@ struct TrainPlan {
   NormKind norm = NormKind::Unit;
   int val_percent = 10;
   int test_images = 0;  // 0 = all
+  int subset = 0;       // train on this many of the training images, shuffled (0 = all; R4's 1,000)
 };
 
 class TrainingSession {

@@ -54,6 +54,7 @@ void MenuBar(App& app) {
     const bool pickers = app.platform() && app.platform()->can_pick_files();
     if (pickers && ImGui::MenuItem("Load a model…", nullptr, false, !busy)) app.pick_model_file();
     RecordRect(app, "menu_load_model");
+    LessonFileMenuItem(app);
     RunsMenuItem(app);
     if (app.platform() && app.platform()->can_share_link()) {
       ImGui::Separator();
@@ -103,6 +104,7 @@ void MenuBar(App& app) {
     if (ImGui::MenuItem("Keyboard shortcuts", "?")) app.show_help = true;
     ImGui::EndMenu();
   }
+  LessonsMenu(app);
   ImGui::EndMenuBar();
 }
 
@@ -312,6 +314,7 @@ void Announce(App& app) {
 }  // namespace
 
 void draw_ui(App& app) {
+  app.lessons_frame();   // reads last frame's rectangles: before they are cleared
   app.ui_rects.clear();  // only what this frame draws
   app.ui_clipped.clear();
   app.ui_focused.clear();
@@ -342,18 +345,38 @@ void draw_ui(App& app) {
   if (view == kViewTrain) RunControls(app);
   const float top = ImGui::GetCursorScreenPos().y + gap * 0.5f;
   const ImVec2 o(vp->WorkPos.x + gap, top);
-  const float W = vp->WorkSize.x - 2 * gap;
-  const float H = std::max(fs * 4, vp->WorkPos.y + vp->WorkSize.y - status_h - gap * 0.5f - top);
+  float W = vp->WorkSize.x - 2 * gap;
+  float H = std::max(fs * 4, vp->WorkPos.y + vp->WorkSize.y - status_h - gap * 0.5f - top);
+  // an open lesson: a panel on the right of the view on a wide window, else below it (phones)
+  ImVec2 lesson_pos, lesson_size;
+  if (app.lessons.is_open()) {
+    if (vp->WorkSize.x > 1000.0f) {
+      const float lw = std::clamp(W * (app.present ? 0.36f : 0.3f), std::min(fs * 18, W * 0.5f), W * 0.45f);
+      W -= lw + gap;
+      lesson_pos = ImVec2(o.x + W + gap, o.y);
+      lesson_size = ImVec2(lw, H);
+    } else {
+      const float lh = std::clamp(H * 0.42f, std::min(fs * 9, H * 0.6f), H * 0.6f);
+      H -= lh + gap;
+      lesson_pos = ImVec2(o.x, o.y + H + gap);
+      lesson_size = ImVec2(W, lh);
+    }
+  }
   if (kViewPanels[view].body)
     Panel(app.present ? "##view" : kViewPanels[view].title, o, ImVec2(W, H), kViewPanels[view].body, app);
   else
     TrainPanels(app, o, W, H, gap);
+  if (app.lessons.is_open()) {
+    Panel("##lesson", lesson_pos, lesson_size, LessonPanel, app);
+    RecordRect(app, "lesson_panel");
+  }
   ImGui::End();
   StatusBar(app, status_h);
   RestorePopup(app);
   NewRunPopup(app);
   RunsWindow(app);
   HelpOverlay(app);
+  LessonPointer(app);
   Announce(app);
   // a tooltip drawn this frame (a finger that lifted must not leave one standing)
   app.tooltip_shown = false;

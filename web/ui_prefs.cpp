@@ -1,6 +1,7 @@
 // The UI preferences: kept across visits and settable by a link (ui.scale, ui.theme, ui.view,
-// ui.present). They are not run settings (io/settings.h holds those): a link made for a
-// lecture's slide can open the stepper in present mode without touching anyone's model.
+// ui.present). A link's lesson=N&step=K (1-based) opens a shipped lesson at a step (lessons.h). They are not run
+// settings (io/settings.h holds those): a link made for a lecture's slide can open the stepper in present mode without
+// touching anyone's model.
 #include "app.h"
 
 #include <algorithm>
@@ -56,7 +57,19 @@ std::string App::take_ui_settings(const std::string& query) {
   std::istringstream in(query);
   std::string pair;
   bool changed = false;
+  std::string lesson, step;
+  bool has_lesson = false, has_step = false;
   while (std::getline(in, pair, '&')) {
+    if (pair.rfind("lesson=", 0) == 0 || pair == "lesson") {
+      has_lesson = true;
+      lesson = pair.substr(std::min(pair.size(), sizeof "lesson=" - 1));
+      continue;
+    }
+    if (pair.rfind("step=", 0) == 0 || pair == "step") {
+      has_step = true;
+      step = pair.substr(std::min(pair.size(), sizeof "step=" - 1));
+      continue;
+    }
     if (pair.rfind("ui.", 0) != 0) {
       rest += (rest.empty() ? "" : "&") + pair;
       continue;
@@ -95,6 +108,23 @@ std::string App::take_ui_settings(const std::string& query) {
     notice = "ignored from the link: " + bad +
              " (ui.scale 0.75–3, ui.theme dark|light, ui.view train|stepper|inside|draw|report|experiments, "
              "ui.present true|false)";
+  if (has_lesson || has_step) {
+    // the lesson's own preset and settings apply first; the link's other settings after them
+    const std::string keep = bad.empty() ? "" : notice;
+    char* end = nullptr;
+    const long k = step.empty() ? 1 : std::strtol(step.c_str(), &end, 10);
+    if (!has_lesson) {
+      lessons.error = "step= needs a lesson= (e.g. #lesson=2&step=3)";
+      notice = "the lesson was not opened: " + lessons.error;
+    } else if (k < 1 || k > 1000 || (end && *end != '\0')) {
+      lessons.error = "step=" + step.substr(0, 12) + " is not a step number (1, 2, …)";
+      notice = "the lesson was not opened: " + lessons.error;
+    } else {
+      open_lesson(lesson, static_cast<int>(k) - 1, true);
+      if (lessons.is_open() && platform_) platform_->clear_link();
+    }
+    if (!keep.empty()) notice = keep + " · " + notice;
+  }
   return rest;
 }
 

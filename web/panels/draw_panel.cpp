@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 namespace bpl::app {
 
@@ -155,18 +156,14 @@ void DrawPanel(App& app) {
   static uint64_t labelled = 0;  // the label follows the guess until the learner picks one
   if (pad.top >= 0 && labelled != pad.version) app.pad.set_teach_label(pad.top), labelled = pad.version;
   int label = pad.teach_label;
-  if (ImGui::Combo("##label", &label,
-                   "0\0"
-                   "1\0"
-                   "2\0"
-                   "3\0"
-                   "4\0"
-                   "5\0"
-                   "6\0"
-                   "7\0"
-                   "8\0"
-                   "9\0"))
-    app.pad.set_teach_label(label);
+  if (ImGui::BeginCombo("##label", std::to_string(label).c_str())) {
+    for (int k = 0; k < 10; ++k) {
+      if (ImGui::Selectable(std::to_string(k).c_str(), k == label)) app.pad.set_teach_label(k);
+      RecordRect(app, "pad_label_" + std::to_string(k));  // lessons point at them, tests click them
+    }
+    ImGui::EndCombo();
+  }
+  RecordRect(app, "pad_label");
   const bool can = !pad.pre.empty;
   Flow(ButtonWidth("Teach it: add to the training set"));
   const bool teach = ImGui::Button("Teach it: add to the training set");

@@ -5,23 +5,45 @@
 #include "panels/panels.h"
 #include "widgets.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 namespace bpl::app {
 
 void ExperimentsPanel(App& app) {
   const Experiments& e = app.exp;
   const float fs = ImGui::GetFontSize();
-  static const char* labels[] = {"R0: MLP vs LeNet-5", "R1: MLP hidden sizes 32…512", "R1: CNN kernel sizes 3…11",
-                                 "R2: MLP, momentum, CNN, CNN + Adam", "R3: CNN vs MLP"};
+  static const char* labels[] = {"R0: MLP vs LeNet-5",
+                                 "R1: MLP hidden sizes 32…512",
+                                 "R1: CNN kernel sizes 3…11",
+                                 "R2: MLP, momentum, CNN, CNN + Adam",
+                                 "R3: CNN vs MLP",
+                                 "R4: LeNet-5 on 1,000 images"};
+  constexpr int kComparisons = 6;  // = comparison_names()
   ImGui::BeginDisabled(e.running);
   ImGui::SetNextItemWidth(fs * 16);
-  int which = e.which;
-  if (ImGui::Combo("comparison", &which, labels, 5)) app.exp.choose(which);
+  if (ImGui::BeginCombo("comparison", labels[std::clamp(e.which, 0, kComparisons - 1)])) {
+    for (int k = 0; k < kComparisons; ++k) {
+      if (ImGui::Selectable(labels[k], k == e.which)) app.exp.choose(k);
+      RecordRect(app, "exp_comparison_" + std::to_string(k));  // lessons point at them, tests click them
+    }
+    ImGui::EndCombo();
+  }
+  RecordRect(app, "exp_comparison");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 6);
   int max_epochs = e.max_epochs;
   if (ImGui::InputInt("epochs per run", &max_epochs)) app.exp.set_max_epochs(max_epochs);
+  RecordRect(app, "exp_epochs");
+  ImGui::SameLine();
+  bool improved = e.improved;
+  if (ImGui::Checkbox("improved variants", &improved)) app.exp.set_improved(improved);
+  RecordRect(app, "exp_improved");
+  ImGui::SameLine();
+  HelpMarker(
+      "Each report's own systems, or the lab's improved variants of them (R1's single-kernel CNNs with the "
+      "mean gradient at lr 0.1, R0's LeNet-5 with Xavier's initialisation, R2's CNN with a step decay).");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 6);
   int seeds = e.seeds;

@@ -30,10 +30,12 @@ void PresetCombo(App& app) {
         last_report = p.report;
       }
       if (ImGui::Selectable(("   " + p.title).c_str(), cur == &p)) app.apply_preset(p.name);
+      RecordRect(app, "preset_" + p.name);
       if (ImGui::IsItemHovered() && !p.report_note.empty()) ImGui::SetTooltip("report: %s", p.report_note.c_str());
     }
     ImGui::EndCombo();
   }
+  RecordRect(app, "preset");
   ImGui::SameLine();
   HelpMarker(
       "Every model of the five seed reports, with the report's optimizer, learning rate, batch size and "

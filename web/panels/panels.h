@@ -24,6 +24,11 @@ void StatusBar(App& app, float height);
 void NewRunPopup(App& app);
 void RunsMenuItem(App& app);  // the File menu's entry that opens the Runs window
 void RunsWindow(App& app);
+// the lesson player (issue 14): the menu, its panel, the outline and arrow to a step's control
+void LessonsMenu(App& app);
+void LessonFileMenuItem(App& app);  // File → Open a lesson file…
+void LessonPanel(App& app);
+void LessonPointer(App& app);  // after everything else is drawn
 
 // theme and fonts (web/theme.cpp); present: the high-contrast variant for a projector
 void apply_theme(bool dark, float scale, bool present = false);

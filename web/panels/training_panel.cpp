@@ -30,6 +30,12 @@ void HelpAndError(App& app, const Setting& s) {
   ImGui::PopStyleColor();
 }
 
+// The field's rectangle as "set_" + the key's last part ("set_learning_rate"): lessons point at it.
+void RecordSettingRect(App& app, const char* key) {
+  const std::string k = key;
+  RecordRect(app, "set_" + k.substr(k.find('.') + 1));
+}
+
 // A float's text, with the digits a float holds (0.01f → "0.01", not 0.0099999998).
 std::string float_text(float f) {
   char buf[32];
@@ -46,6 +52,7 @@ void NumberSlider(App& app, const char* key, const char* fmt) {
   if (ImGui::SliderFloat(s.label.c_str(), &f, static_cast<float>(s.slider_min), static_cast<float>(s.slider_max), fmt,
                          s.log_scale ? ImGuiSliderFlags_Logarithmic : 0))
     app.apply_setting(key, float_text(f));
+  RecordSettingRect(app, key);
   HelpAndError(app, s);
 }
 
@@ -56,6 +63,7 @@ void IntField(App& app, const char* key) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * kFieldEm);
   if (ImGui::InputInt(s.label.c_str(), &n, static_cast<int>(s.step), static_cast<int>(s.step_fast)))
     app.apply_setting(key, std::to_string(n));
+  RecordSettingRect(app, key);
   HelpAndError(app, s);
 }
 
@@ -64,6 +72,7 @@ void Checkbox(App& app, const char* key) {
   const Setting& s = entry(key);
   bool b = s.get(app.cfg) == "true";
   if (ImGui::Checkbox(s.label.c_str(), &b)) app.apply_setting(key, b ? "true" : "false");
+  RecordSettingRect(app, key);
   HelpAndError(app, s);
 }
 
