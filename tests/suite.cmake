@@ -46,7 +46,7 @@ bpl_test(wasm_cli_resume wasm COMMAND ${BPL_BASH} tests/cli/resume.sh wasm)
 bpl_test(wasm_resume_native_to_wasm wasm COMMAND ${BPL_BASH} tests/wasm/resume_cross.sh)
 
 # ---- cli: the native CLI's config file, refusals of bad input, report and compare
-foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx data_names report compare resume)
+foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx data_names report lab_report compare resume)
   bpl_test(cli_${check} cli COMMAND ${BPL_BASH} tests/cli/${check}.sh)
 endforeach()
 # every key of the settings table: flags, INI and link agree; out-of-range values refused by all three
