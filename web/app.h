@@ -22,6 +22,7 @@
 #include "model/model.h"
 #include "persistence.h"
 #include "platform.h"
+#include "report/lab_report.h"
 #include "report_state.h"
 #include "runs.h"
 #include "stepper_state.h"
@@ -277,6 +278,14 @@ class App {
   // the epoch-end test evaluation runs in slices over the next frames, before training goes on
   void background(double budget_ms);  // call each frame when not training
   bool evaluating() const { return session_.evaluating(); }
+
+  // ---- the lab report (engine/report/lab_report.h): the run as one self-contained HTML file
+  // model, settings, curves, epochs, the test evaluation (made now if the report is not of the
+  // current weights), the Experiments comparison, the lesson answers
+  std::vector<LessonAnswer> lesson_answers;  // the lessons' answers, for the lab report
+  LabReportInput lab_report_input();
+  std::string lab_report_html() { return bpl::lab_report_html(lab_report_input()); }
+  void export_lab_report();  // the platform saves it as backprop-lab-report.html
 
   // ---- experiments
   void experiments_start();
