@@ -54,7 +54,7 @@ bpl_test(cli_settings cli COMMAND ${BPL_BASH} tests/cli/settings.sh "${CMAKE_BIN
 bpl_test(wasm_cli_settings wasm COMMAND ${BPL_BASH} tests/cli/settings.sh "${BPL_WEB_BUILD_DIR}/bpl.js")
 
 # ---- browser: playwright-core in headless Chromium, one at a time
-foreach(t app stepper stepper-batchnorm views persist screens keyboard offline idle keep)
+foreach(t app stepper stepper-batchnorm views persist screens keyboard offline idle keep lab-report)
   bpl_test(browser_${t} browser SERIAL TIMEOUT 600
     COMMAND ${BPL_NODE} tests/browser/${t}.test.mjs "${BPL_WEB_BUILD_DIR}/site" "${BPL_SCREENSHOTS_DIR}")
 endforeach()
