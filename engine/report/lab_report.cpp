@@ -193,7 +193,7 @@ std::string line_chart(const std::string& id, const std::string& label, const st
     o += "<line x1=\"" + n1(lx) + "\" y1=\"14\" x2=\"" + n1(lx + 24) + "\" y2=\"14\" stroke=\"" + s.color +
          "\" stroke-width=\"2.5\"" + (s.dash.empty() ? "" : " stroke-dasharray=\"" + s.dash + "\"") +
          "/><text class=\"legend\" x=\"" + n1(lx + 30) + "\" y=\"14\" dy=\"0.35em\">" + html_escape(s.name) + "</text>";
-    lx += 40 + 7.5 * s.name.size();
+    lx += 44 + 8.5 * s.name.size();
   }
   return o + "</svg>\n";
 }
@@ -302,18 +302,25 @@ std::string model_section(const LabReportInput& in) {
   return o + "</section>\n";
 }
 
+// one table per INI section ([model], [training], [data]), side by side when there is room
 std::string settings_section(const LabReportInput& in) {
   if (in.settings.empty()) return "";
-  std::string o = section_open("settings", "Settings");
-  o += "<div class=\"scroll\"><table class=\"settings\">\n<thead><tr><th>key</th><th>value</th></tr></thead>\n"
-       "<tbody>\n";
+  std::string o = section_open("settings", "Settings") + "<div class=\"groups\">\n";
+  std::string group;
   for (const auto& [k, v] : in.settings) {
+    const std::string g = k.substr(0, k.find('.'));
+    if (g != group || group.empty()) {
+      if (!group.empty()) o += "</tbody>\n</table></div>\n";
+      group = g;
+      o += "<div class=\"scroll\"><table class=\"settings\">\n<thead><tr><th>" + html_escape(g) +
+           ".</th><th>value</th></tr></thead>\n<tbody>\n";
+    }
     // a long key breaks after its dots and underscores, not inside a word
     std::string key;
     for (char c : html_escape(k)) key += c == '.' || c == '_' ? std::string(1, c) + "<wbr>" : std::string(1, c);
     o += "<tr" + attr("data-key", k) + "><th><code>" + key + "</code></th><td>" + html_escape(v) + "</td></tr>\n";
   }
-  return o + "</tbody>\n</table></div>\n</section>\n";
+  return o + "</tbody>\n</table></div>\n</div>\n</section>\n";
 }
 
 std::string curves_section(const std::vector<EpochStats>& h) {
@@ -515,8 +522,8 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; padding-bottom: .2rem; border-bott
 p { margin: .4rem 0; }
 .meta, .note, .caption, figcaption, small { color: var(--dim); }
 .note { font-size: .9rem; }
-nav { font-size: .9rem; margin: .5rem 0 0; }
-nav a { color: var(--accent); margin-right: .7rem; white-space: nowrap; }
+nav { font-size: .9rem; margin: .5rem 0 0; display: flex; flex-wrap: wrap; gap: .2rem .8rem; }
+nav a { color: var(--accent); white-space: nowrap; }
 code { font: .88em/1.3 ui-monospace, "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .5rem; margin: 0; }
 .figures div { border: 1px solid var(--line); border-radius: 6px; padding: .45rem .6rem; }
@@ -544,8 +551,13 @@ svg.chart { width: 100%; height: auto; display: block; }
 #f1 figure { max-width: 40rem; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 svg .axis { stroke: var(--dim); stroke-width: 1; }
-svg .tick, svg .legend, svg .value { font-size: 12px; fill: var(--dim); }
-svg .label { font-size: 13px; fill: var(--fg); }
+svg .tick, svg .legend, svg .value { font-size: 15px; fill: var(--dim); }
+svg .label { font-size: 16px; fill: var(--fg); }
+figcaption { font-size: .88rem; }
+.groups { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
+.groups .scroll { margin: .25rem 0; flex: 1 1 17rem; }
+.groups table { width: 100%; }
+.settings th { font-weight: 400; }
 svg .series { fill: none; stroke-width: 2.5; stroke-linejoin: round; }
 svg .bar { fill: var(--bar); }
 .mistakes { display: flex; flex-wrap: wrap; gap: .75rem; }

@@ -26,7 +26,7 @@ const readReport = () => ({
   accuracy: Number(document.getElementById('test-accuracy').dataset.accuracy),
   accuracyText: document.getElementById('test-accuracy').textContent,
   params: Number(document.getElementById('model-total').dataset.params),
-  layerParams: [...document.querySelectorAll('table.model td[data-params]')].map((e) => Number(e.dataset.params)),
+  layerParams: [...document.querySelectorAll('table.model tbody td[data-params]')].map((e) => Number(e.dataset.params)),
   counts: [...document.querySelectorAll('#cm-counts td[data-count]')].map((e) => Number(e.dataset.count)),
   cells: [...document.querySelectorAll('#cm-counts td[data-count]')].map((e) => [Number(e.dataset.t), Number(e.dataset.p)]),
   epochs: [...document.querySelectorAll('tr[data-epoch]')].map((e) => Number(e.dataset.epoch)),
