@@ -803,7 +803,7 @@ void App::export_lab_report() {
   if (!platform_) return;
   const std::string html = lab_report_html();
   const std::string n = platform_->download(std::vector<uint8_t>(html.begin(), html.end()), "backprop-lab-report.html");
-  notice = n.empty() ? "the lab report is saved as backprop-lab-report.html" : n;
+  notice = n.empty() ? "lab report: backprop-lab-report.html, one page that opens in any browser" : n;
 }
 
 void App::experiments_start() {

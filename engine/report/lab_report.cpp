@@ -125,7 +125,7 @@ double nice_step(double range, int ticks) {
 // the axis from the lowest value's tenth below to 100%; else losses from 0.
 std::string line_chart(const std::string& id, const std::string& label, const std::vector<int>& epochs,
                        const std::vector<ChartSeries>& series, bool percent) {
-  const double W = 640, H = 300, L = 60, R = 16, T = 34, B = 44, pw = W - L - R, ph = H - T - B;
+  const double W = 480, H = 300, L = 66, R = 14, T = 34, B = 44, pw = W - L - R, ph = H - T - B;
   double lo = INFINITY, hi = -INFINITY;
   for (const ChartSeries& s : series)
     for (double v : s.y)
@@ -147,8 +147,8 @@ std::string line_chart(const std::string& id, const std::string& label, const st
   const double x1 = epochs.back() + (epochs.size() == 1 ? 0.5 : 0.0);
   auto X = [&](double e) { return L + (e - x0) / (x1 - x0) * pw; };
   auto Y = [&](double v) { return T + (1 - (v - lo) / (hi - lo)) * ph; };
-  std::string o = "<svg class=\"chart\" id=\"" + id + "\" viewBox=\"0 0 640 300\" role=\"img\" aria-label=\"" +
-                  html_escape(label) + " per epoch\">\n";
+  std::string o = "<svg class=\"chart\" id=\"" + id + "\" viewBox=\"0 0 " + n1(W) + " " + n1(H) +
+                  "\" role=\"img\" aria-label=\"" + html_escape(label) + " per epoch\">\n";
   // grid and y ticks
   for (double v = lo; v <= hi + step * 1e-6; v += step) {
     const std::string y = n1(Y(v));
@@ -167,7 +167,7 @@ std::string line_chart(const std::string& id, const std::string& label, const st
        "\"/>\n";
   o += "<text class=\"label\" x=\"" + n1(L + pw / 2) + "\" y=\"" + n1(H - 6) + "\" text-anchor=\"middle\">epoch</text>";
   o += "<text class=\"label\" transform=\"rotate(-90)\" x=\"" + n1(-(T + ph / 2)) +
-       "\" y=\"14\" text-anchor=\"middle\">" + html_escape(label) + "</text>\n";
+       "\" y=\"13\" text-anchor=\"middle\">" + html_escape(label) + "</text>\n";
   // the series, and a legend along the top
   double lx = L;
   for (const ChartSeries& s : series) {
@@ -201,12 +201,12 @@ std::string line_chart(const std::string& id, const std::string& label, const st
 // F1 per class as horizontal bars, the axis from the lowest F1's tenth below to 1 (as the app).
 std::string f1_bars(const ClassificationReport& r) {
   const int K = static_cast<int>(r.f1.size());
-  const double W = 640, L = 40, R = 70, T = 8, row = 24, pw = W - L - R, H = T + K * row + 30;
+  const double W = 420, L = 30, R = 64, T = 8, row = 26, pw = W - L - R, H = T + K * row + 30;
   double lo = 1.0;
   for (double f : r.f1) lo = std::min(lo, f);
   lo = std::max(0.0, std::floor(lo * 10 - 0.5) / 10);
   auto X = [&](double v) { return L + (v - lo) / (1.0 - lo) * pw; };
-  std::string o = "<svg class=\"chart\" id=\"f1-bars\" viewBox=\"0 0 640 " + n1(H) +
+  std::string o = "<svg class=\"chart\" id=\"f1-bars\" viewBox=\"0 0 " + n1(W) + " " + n1(H) +
                   "\" role=\"img\" aria-label=\"F1 score per class\">\n";
   const double step = nice_step(1.0 - lo, 5);
   for (double v = lo; v <= 1.0 + 1e-9; v += step) {
@@ -548,7 +548,7 @@ tr.wrong td:last-child { color: #b3261e; }
 figure { margin: .5rem 0; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); gap: 1rem; }
 svg.chart { width: 100%; height: auto; display: block; }
-#f1 figure { max-width: 40rem; }
+#f1 figure { max-width: 32rem; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 svg .axis { stroke: var(--dim); stroke-width: 1; }
 svg .tick, svg .legend, svg .value { font-size: 15px; fill: var(--dim); }

@@ -113,6 +113,15 @@ try {
   const acc = again.match(/id="test-accuracy" data-accuracy="([^"]*)"/);
   check(acc && Number(acc[1]) === s.report.accuracy && again.includes('id="cm-counts"'),
     `File → Export lab report gives the same report (accuracy ${acc && acc[1]})`);
+  // the Report view on a phone: the button is on screen, not cut by the panel
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 390, height: 844 });
+  s = await until((x) => !!x.ui.export_lab_report && x.ui.export_lab_report[0] + x.ui.export_lab_report[2] <= 390,
+    null, { timeout: 10000, what: 'the Report view at 390 px', soft: true });
+  const b = s.ui.export_lab_report;
+  check(b && b[0] >= 0 && b[0] + b[2] <= 390 && b[1] + b[3] <= 844 && !s.ui_clipped.includes('export_lab_report'),
+    `at 390 px the Report view's button is on screen (${b && b.map(Math.round)})`);
+  await t.shot('lab-report-view-phone.png');
   await t.finish();
 } catch (e) {
   await t.finish(e);
