@@ -67,3 +67,30 @@ TEST_CASE("the lab report evaluates the test split when the report is not of the
   CHECK(html.find("No epoch trained yet") != std::string::npos);
   CHECK(html.find("id=\"lessons-none\"") != std::string::npos);
 }
+
+TEST_CASE("the lab report lists an Experiments comparison that ran, without the reports' figures off MNIST",
+          "[app][report][experiments]") {
+  FakePlatform platform;
+  App app(&platform);
+  give_synthetic_data(app, 300, 60);
+  app.dataset_name = "synthetic";
+  CHECK(app.lab_report_html().find("id=\"comparison\"") == std::string::npos);
+  app.exp.choose(0);  // R0: MLP and LeNet-5
+  app.exp.set_max_epochs(1);
+  app.experiments_start();
+  for (int i = 0; i < 100000 && app.exp.running; ++i) app.experiments_tick(20.0);
+  REQUIRE(app.exp.runs.size() == 2);
+  const std::string html = app.lab_report_html();
+  const std::regex row(R"re(<tr data-name="([^"]*)" data-params="(\d+)" data-test-acc="([^"]*)">)re");
+  std::vector<std::smatch> rows;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), row); it != std::sregex_iterator(); ++it)
+    rows.push_back(*it);
+  REQUIRE(rows.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    CHECK(rows[i][1] == app.exp.runs[i].name);
+    CHECK(std::stol(rows[i][2]) == app.exp.runs[i].params);
+    CHECK(std::strtod(rows[i][3].str().c_str(), nullptr) == app.exp.runs[i].test_acc);
+  }
+  CHECK(html.find("report's figure") == std::string::npos);  // the reports' figures are MNIST's
+  CHECK(html.find("there is nothing to compare them with") != std::string::npos);
+}
