@@ -134,9 +134,9 @@ std::string line_chart(const std::string& id, const std::string& label, const st
   double step;
   if (percent) {
     hi = 1.0;
-    lo = std::max(0.0, std::floor(lo * 10 - 1e-9) / 10);
-    if (lo >= hi) lo = 0.9;
-    step = nice_step(hi - lo, 5);
+    const double tenth = std::max(0.0, std::min(0.9, std::floor(lo * 10 - 1e-9) / 10));
+    step = nice_step(hi - tenth, 5);
+    lo = std::max(0.0, std::floor(lo / step - 1e-9) * step);  // a tick at the bottom, one at 100%
   } else {
     lo = 0;
     if (hi <= 0) hi = 1;
@@ -529,6 +529,7 @@ code { font: .88em/1.3 ui-monospace, "DejaVu Sans Mono", monospace; overflow-wra
 .figures div { border: 1px solid var(--line); border-radius: 6px; padding: .45rem .6rem; }
 .figures dt { color: var(--dim); font-size: .85rem; }
 .figures dd { margin: 0; font-size: 1.3rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.figures dd small { font-size: .8rem; font-weight: 400; }
 .warning { margin: 1rem 0; padding: .7rem .9rem; border-left: 4px solid #e69f00; background: var(--warn-bg);
   color: var(--warn); border-radius: 4px; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: .5rem 0; }

@@ -268,13 +268,14 @@ int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_
 LabReportInput lab_report_input(const std::string& path, LoadedModel& lm, const Dataset& test, TestEvaluation ev) {
   LabReportInput in;
   const ModelExtras& x = lm.extras;
-  std::string name = path.substr(path.find_last_of('/') + 1);
+  const std::string file = path.substr(path.find_last_of('/') + 1);
+  std::string name;
   if (x.has_run) {
     for (const Preset& p : presets())
-      if (p.name == x.run.preset) name = p.title + " (" + name + ")";
+      if (p.name == x.run.preset) name = p.title + " · ";
     in.settings = settings_rows(x.run);
   }
-  in.title = name + (x.dataset.empty() ? "" : " on " + x.dataset);
+  in.title = name + file + (x.dataset.empty() ? "" : " · " + x.dataset);
   const std::time_t now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
