@@ -46,7 +46,7 @@ bpl_test(wasm_cli_resume wasm COMMAND ${BPL_BASH} tests/cli/resume.sh wasm)
 bpl_test(wasm_resume_native_to_wasm wasm COMMAND ${BPL_BASH} tests/wasm/resume_cross.sh)
 
 # ---- cli: the native CLI's config file, refusals of bad input, report and compare
-foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx data_names report compare resume)
+foreach(check config_ini unknown_ini_key negative_lr impossible_model truncated_idx data_names report lab_report compare resume)
   bpl_test(cli_${check} cli COMMAND ${BPL_BASH} tests/cli/${check}.sh)
 endforeach()
 # every key of the settings table: flags, INI and link agree; out-of-range values refused by all three
@@ -54,7 +54,7 @@ bpl_test(cli_settings cli COMMAND ${BPL_BASH} tests/cli/settings.sh "${CMAKE_BIN
 bpl_test(wasm_cli_settings wasm COMMAND ${BPL_BASH} tests/cli/settings.sh "${BPL_WEB_BUILD_DIR}/bpl.js")
 
 # ---- browser: playwright-core in headless Chromium, one at a time
-foreach(t app stepper stepper-batchnorm views persist screens keyboard offline idle keep lessons lessons-all)
+foreach(t app stepper stepper-batchnorm views persist screens keyboard offline idle keep lessons lessons-all lab-report)
   bpl_test(browser_${t} browser SERIAL TIMEOUT 600
     COMMAND ${BPL_NODE} tests/browser/${t}.test.mjs "${BPL_WEB_BUILD_DIR}/site" "${BPL_SCREENSHOTS_DIR}")
 endforeach()

@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include "core/error.h"
+#include "core/format.h"
 #include "data/idx.h"
 #include "io/model_file.h"
 #include "io/settings.h"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 
@@ -754,6 +756,89 @@ void App::report_run() {
   report.run(session_);
 }
 
+// ------------------------------------------------------------------ the lab report
+LabReportInput App::lab_report_input() {
+  LabReportInput in;
+  // the test evaluation of the weights as they are (the Report view shows the same)
+  if (data_ready() && (!report.ready || report.at_weights != weights_version())) report_run();
+  const RunInfo* run = runs.find(current_run_id);
+  std::string title = run ? run->name : "";
+  if (title.empty()) {
+    for (const Preset& p : presets())
+      if (p.name == cfg.preset) title = p.title;
+    if (title.empty()) title = model().built() ? model().spec() : layers_text;
+    title += " on " + dataset_name;
+  }
+  in.title = title;
+  const std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  in.date = date;
+  in.dataset = dataset_name;
+  if (data_ready())
+    in.dataset += " (" + with_commas(train_data().size()) + " training and " + with_commas(test_data().size()) +
+                  " test images loaded)";
+  const Split& sp = split();
+  if (!sp.train.empty())
+    in.split = with_commas(static_cast<long>(sp.train.size())) + " training · " +
+               with_commas(static_cast<long>(sp.val.size())) + " validation · " +
+               with_commas(static_cast<long>(sp.test.size())) + " test images";
+  if (model().built()) {
+    in.input = model().input_shape();
+    in.layers = model().summary();
+    in.params = model().param_count();
+  }
+  // the settings the model was trained with (the panels may already say others)
+  try {
+    RunConfig rc;
+    bpl::apply_settings_query(rc, trainer_query_.empty() ? settings_query() : trainer_query_);
+    in.settings = settings_rows(rc);
+  } catch (const std::exception&) {
+  }
+  for (const EpochRecord& r : history()) {
+    EpochStats s = r.stats;
+    s.test_acc = r.test_acc;
+    s.test_loss = r.test_loss;
+    in.history.push_back(s);
+  }
+  if (report.ready) {
+    in.has_test = true;
+    in.test.idx = report.idx;
+    in.test.truth = report.truth;
+    in.test.eval = report.eval;
+    in.test.cm = report.cm;
+    in.test.rep = report.rep;
+    in.test.mistakes = report.mistakes;
+    in.test_epoch = report.epoch;
+    in.test_images = &test_data();
+  }
+  // a comparison that ran: its finished runs (the one training now is not a result yet), one row
+  // per model (over several seeds, the mean test accuracy and time)
+  std::vector<ExperimentRun> finished = exp.runs;
+  if (exp.running && !finished.empty()) finished.pop_back();
+  for (const SeedRow& r : rows_over_seeds(finished)) {
+    in.comparison.push_back(r.run);
+    if (r.acc.n > 1) in.comparison.back().title += " (mean of " + std::to_string(r.acc.n) + " seeds)";
+  }
+  in.comparison_report_figures = dataset_name == "MNIST";
+  // the lessons' answers, lesson by lesson, step by step
+  for (const auto& [id, progress] : lessons.progress) {
+    const Lesson* l = lessons.find(id);
+    const bool open = lessons.is_open() && lessons.lesson().id == id;
+    const std::string title = l ? l->title : open ? lessons.lesson().title : id;
+    for (const auto& [step, a] : progress.answers)
+      in.lessons.push_back(bpl::LessonAnswer{title, a.question, a.given, a.expected, a.correct});
+  }
+  return in;
+}
+
+void App::export_lab_report() {
+  if (!platform_) return;
+  const std::string html = lab_report_html();
+  const std::string n = platform_->download(std::vector<uint8_t>(html.begin(), html.end()), "backprop-lab-report.html");
+  notice = n.empty() ? "lab report: backprop-lab-report.html, one page that opens in any browser" : n;
+}
+
 void App::experiments_start() {
   if (!data_ready()) return;
   if (state() == RunState::Running) pause();
@@ -839,6 +924,10 @@ nlohmann::json App::state_object(bool for_lesson) {
       mistakes.push_back(report.idx[report.mistakes[k]]);
     j["report"]["gallery_cell"] = cell;
     j["report"]["gallery_mistakes"] = mistakes;
+    // what the lab report must repeat: the test images and the trained model's parameters (the
+    // confusion counts are with the lessons' facts below)
+    j["report"]["count"] = report.ready ? report.cm.total() : 0;
+    j["model_params"] = model().built() ? model().param_count() : 0;
   }
   {
     nlohmann::json rj = nlohmann::json::array();

@@ -24,6 +24,7 @@
 #include "model/model.h"
 #include "persistence.h"
 #include "platform.h"
+#include "report/lab_report.h"
 #include "report_state.h"
 #include "runs.h"
 #include "stepper_state.h"
@@ -304,6 +305,13 @@ class App {
   // a step's @view opened when it starts; changed progress goes to the platform
   void lessons_frame();
   const nlohmann::json& lesson_view_state() const { return lesson_json_; }  // what the player quotes
+
+  // ---- the lab report (engine/report/lab_report.h): the run as one self-contained HTML file
+  // model, settings, curves, epochs, the test evaluation (made now if the report is not of the
+  // current weights), the Experiments comparison, the lesson answers
+  LabReportInput lab_report_input();
+  std::string lab_report_html() { return bpl::lab_report_html(lab_report_input()); }
+  void export_lab_report();  // the platform saves it as backprop-lab-report.html
 
   // ---- experiments
   void experiments_start();

@@ -1,6 +1,8 @@
 #include "report_state.h"
 
-#include <algorithm>
+#include "report/evaluation.h"
+
+#include <utility>
 
 namespace bpl::app {
 
@@ -9,18 +11,14 @@ void ReportState::run(TrainingSession& s) {
 }
 
 void ReportState::set(const TrainingSession& s, const EvalResult& e, int at_epoch) {
-  const Dataset& test = s.test_data();
-  idx = s.split().test;
-  truth.clear();
-  for (int i : idx) truth.push_back(test.labels[i]);
-  eval = e;
-  cm = confusion_matrix(truth, eval.predicted, test.classes);
-  rep = classification_report(cm);
-  mistakes.clear();
-  for (size_t i = 0; i < idx.size(); ++i)
-    if (eval.predicted[i] != truth[i]) mistakes.push_back(static_cast<int>(i));
-  std::stable_sort(mistakes.begin(), mistakes.end(),
-                   [&](int a, int b) { return eval.confidence[a] > eval.confidence[b]; });
+  // the confusion matrix, classification report and mistakes as bpl report and the lab report make them
+  TestEvaluation t = make_test_evaluation(s.test_data(), s.split().test, e);
+  idx = std::move(t.idx);
+  truth = std::move(t.truth);
+  eval = std::move(t.eval);
+  cm = std::move(t.cm);
+  rep = std::move(t.rep);
+  mistakes = std::move(t.mistakes);
   epoch = at_epoch;
   at_weights = s.weights_version();
   ready = true;

@@ -56,6 +56,13 @@ void MenuBar(App& app) {
     RecordRect(app, "menu_load_model");
     LessonFileMenuItem(app);
     RunsMenuItem(app);
+    const bool lab_report = ImGui::MenuItem("Export lab report", nullptr, false, app.platform() != nullptr);
+    RecordRect(app, "menu_lab_report");
+    if (lab_report) app.export_lab_report();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "One HTML page with this run: model, settings, learning curves, time per epoch,\nconfusion matrix, "
+          "per-class precision/recall/F1, the most confident mistakes, lesson answers.");
     if (app.platform() && app.platform()->can_share_link()) {
       ImGui::Separator();
       if (ImGui::MenuItem("Share these settings as a link")) app.share_settings_link();

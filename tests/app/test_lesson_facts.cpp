@@ -156,7 +156,7 @@ TEST_CASE("experiments: the comparison's name, the improved variants and epochs 
   CHECK(e["max_epochs"] == 1);
   app.experiments_start();
   REQUIRE(app.exp.queue.size() == 5);
-  CHECK(app.exp.queue.back() == "r1-cnn-k3-improved");  // popped from the back: k = 3 runs first
+  CHECK(app.exp.queue.back().preset == "r1-cnn-k3-improved");  // popped from the back: k = 3 runs first
   app.experiments_stop();
   app.exp.choose(5);
   CHECK(state(app)["experiments"]["comparison"] == "r4");

@@ -2,7 +2,8 @@
 //
 //   bpl train    [--preset NAME | --model "dense(128), relu, dense(10)"] [--config run.ini] [flags]
 //   bpl evaluate --load model.bplm
-//   bpl report   --load model.bplm [--out DIR]  (confusion matrix, precision/recall/F1, mistakes)
+//   bpl report   --load model.bplm [--out DIR] [--html F.html]  (confusion matrix, precision/recall/F1,
+//                mistakes; --html: the lab report, one self-contained page)
 //   bpl compare  r0|r1-mlp|r1-cnn|r2|r3 [--seeds N]  (a report's comparison, mean ± sd beside the report's)
 //   bpl presets
 //   bpl settings [--markdown | --examples | --link QUERY]   (the settings table; README's key list)
@@ -18,20 +19,20 @@
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "model/presets.h"
+#include "report/evaluation.h"
+#include "report/lab_report.h"
 #include "train/experiment.h"
 #include "train/step.h"
 #include "train/trainer.h"
 
 #include <CLI/CLI.hpp>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
-
 #include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -260,16 +261,54 @@ int cmd_evaluate(const std::string& path, const std::string& data_dir, int test_
 // ------------------------------------------------------------------ report
 // R3's evaluation report from a saved model: confusion matrix (counts and row-normalised),
 // precision/recall/F1/support with macro and weighted averages, R0's per-class accuracy, R2's most
-// confident mistakes; with --out DIR also as CSV files and a confusion-matrix PNG.
-int cmd_report(const std::string& path, const std::string& data_dir, int test_subset, const std::string& out_dir) {
+// confident mistakes; with --out DIR also as CSV files and a confusion-matrix PNG, with --html
+// F.html as the lab report (engine/report/lab_report.h).
+
+// The lab report of a saved model: its run's settings and history when the file has them.
+LabReportInput lab_report_input(const std::string& path, LoadedModel& lm, const Dataset& test, TestEvaluation ev) {
+  LabReportInput in;
+  const ModelExtras& x = lm.extras;
+  const std::string file = path.substr(path.find_last_of('/') + 1);
+  std::string name;
+  if (x.has_run) {
+    for (const Preset& p : presets())
+      if (p.name == x.run.preset) name = p.title + " · ";
+    in.settings = settings_rows(x.run);
+  }
+  in.title = name + file + (x.dataset.empty() ? "" : " · " + x.dataset);
+  const std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  in.date = date;
+  in.dataset = x.dataset.empty() ? "not recorded in the model file" : x.dataset;
+  std::string split;
+  if (x.has_run) {
+    const RunConfig& rc = x.run;
+    split = "trained on " + (rc.subset > 0 ? with_commas(rc.subset) : std::string("all")) + " training images, " +
+            (rc.val_frac > 0 ? exact_number(100 * rc.val_frac) + "% of them for validation" : "no validation split") +
+            (rc.test_frac > 0 ? ", " + exact_number(100 * rc.test_frac) + "% for testing" : "") + "; ";
+  }
+  in.split = split + "tested on " + with_commas(static_cast<long>(ev.idx.size())) + " images of " + test.name;
+  in.input = lm.model.input_shape();
+  in.layers = lm.model.summary();
+  in.params = lm.model.param_count();
+  in.history = x.history;
+  in.test_epoch = x.history.empty() ? 0 : x.history.back().epoch;
+  in.has_test = true;
+  in.test = std::move(ev);
+  in.test_images = &test;
+  return in;
+}
+
+int cmd_report(const std::string& path, const std::string& data_dir, int test_subset, const std::string& out_dir,
+               const std::string& html_path) {
   LoadedModel lm = load_model(path);
   Dataset test = load_test(data_dir);
   Split s = make_split(test, 0, 0.0, 0.0, 0, &test, test_subset);
-  EvalResult r = evaluate(lm.model, test, s.test, lm.norm);
-  std::vector<int> truth(s.test.size());
-  for (size_t i = 0; i < s.test.size(); ++i) truth[i] = test.labels[s.test[i]];
-  ConfusionMatrix cm = confusion_matrix(truth, r.predicted, 10);
-  ClassificationReport rep = classification_report(cm);
+  const TestEvaluation ev = make_test_evaluation(test, s.test, evaluate(lm.model, test, s.test, lm.norm));
+  const EvalResult& r = ev.eval;
+  const ConfusionMatrix& cm = ev.cm;
+  const ClassificationReport& rep = ev.rep;
   std::printf("model %s on %d test images: accuracy %.4f, loss %.4f\n\n", path.c_str(), r.count, r.accuracy, r.loss);
   std::printf("confusion matrix (rows: true digit, columns: predicted)\n      ");
   for (int p = 0; p < 10; ++p) std::printf("%6d", p);
@@ -293,61 +332,27 @@ int cmd_report(const std::string& path, const std::string& data_dir, int test_su
   std::printf("  weighted   %9.4f  %6.4f  %8.4f  %7ld\n", rep.weighted_precision, rep.weighted_recall, rep.weighted_f1,
               cm.total());
   std::printf("  accuracy %.4f, micro-F1 %.4f, macro-F1 %.4f\n", rep.accuracy, rep.micro_f1, rep.macro_f1);
-  // the most confident mistakes
-  std::vector<size_t> wrong;
-  for (size_t i = 0; i < truth.size(); ++i)
-    if (r.predicted[i] != truth[i]) wrong.push_back(i);
-  std::sort(wrong.begin(), wrong.end(), [&](size_t a, size_t b) { return r.confidence[a] > r.confidence[b]; });
   std::printf("\nmost confident mistakes (test index: true → predicted, confidence)\n");
-  for (size_t j = 0; j < std::min<size_t>(10, wrong.size()); ++j)
-    std::printf("  #%d: %d → %d  %.3f\n", s.test[wrong[j]], truth[wrong[j]], r.predicted[wrong[j]],
-                r.confidence[wrong[j]]);
-  if (out_dir.empty()) return 0;
-  auto open = [&](const std::string& name) {
-    std::string f = out_dir + "/" + name;
-    FILE* fp = std::fopen(f.c_str(), "w");
-    if (!fp) throw FormatError("cannot write " + f);
-    return fp;
-  };
-  FILE* f = open("confusion.csv");
-  std::fprintf(f, "true\\predicted");
-  for (int p = 0; p < 10; ++p) std::fprintf(f, ",%d", p);
-  std::fprintf(f, "\n");
-  for (int t = 0; t < 10; ++t) {
-    std::fprintf(f, "%d", t);
-    for (int p = 0; p < 10; ++p) std::fprintf(f, ",%ld", cm.at(t, p));
-    std::fprintf(f, "\n");
+  for (size_t j = 0; j < std::min<size_t>(10, ev.mistakes.size()); ++j) {
+    const int i = ev.mistakes[j];
+    std::printf("  #%d: %d → %d  %.3f\n", ev.idx[i], ev.truth[i], r.predicted[i], r.confidence[i]);
   }
-  std::fclose(f);
-  f = open("report.csv");
-  std::fprintf(f, "class,precision,recall,f1,support\n");
-  for (int k = 0; k < 10; ++k)
-    std::fprintf(f, "%d,%.6f,%.6f,%.6f,%ld\n", k, rep.precision[k], rep.recall[k], rep.f1[k], rep.support[k]);
-  std::fprintf(f, "macro avg,%.6f,%.6f,%.6f,%ld\n", rep.macro_precision, rep.macro_recall, rep.macro_f1, cm.total());
-  std::fprintf(f, "weighted avg,%.6f,%.6f,%.6f,%ld\n", rep.weighted_precision, rep.weighted_recall, rep.weighted_f1,
-               cm.total());
-  std::fclose(f);
-  f = open("mistakes.csv");
-  std::fprintf(f, "test_index,true,predicted,confidence\n");
-  for (size_t i : wrong) std::fprintf(f, "%d,%d,%d,%.6f\n", s.test[i], truth[i], r.predicted[i], r.confidence[i]);
-  std::fclose(f);
-  // confusion matrix as a heatmap: 10×10 cells of 32 px, row-normalised, white → blue
-  const int cell = 32, W = 10 * cell;
-  std::vector<unsigned char> img(static_cast<size_t>(W) * W * 3);
-  for (int t = 0; t < 10; ++t)
-    for (int p = 0; p < 10; ++p) {
-      const double v = std::sqrt(cm.row_normalized(t, p));  // sqrt: the rare confusions stay visible
-      const unsigned char rr = static_cast<unsigned char>(255 - v * 255),
-                          gg = static_cast<unsigned char>(255 - v * 141), bb = static_cast<unsigned char>(255 - v * 77);
-      for (int y = 1; y < cell; ++y)
-        for (int x = 1; x < cell; ++x) {
-          unsigned char* px = &img[(static_cast<size_t>(t * cell + y) * W + p * cell + x) * 3];
-          px[0] = rr, px[1] = gg, px[2] = bb;
-        }
-    }
-  const std::string png = out_dir + "/confusion.png";
-  if (!stbi_write_png(png.c_str(), W, W, 3, img.data(), W * 3)) throw FormatError("cannot write " + png);
-  std::printf("\nwrote %s/confusion.csv, report.csv, mistakes.csv, confusion.png\n", out_dir.c_str());
+  auto write = [](const std::string& file, const std::string& text) {
+    std::ofstream f(file, std::ios::binary);
+    if (!(f << text)) throw FormatError("cannot write " + file);
+  };
+  if (!out_dir.empty()) {
+    write(out_dir + "/confusion.csv", confusion_csv(cm));
+    write(out_dir + "/report.csv", report_csv(ev));
+    write(out_dir + "/mistakes.csv", mistakes_csv(ev));
+    const std::vector<uint8_t> png = confusion_png(cm);
+    write(out_dir + "/confusion.png", std::string(png.begin(), png.end()));
+    std::printf("\nwrote %s/confusion.csv, report.csv, mistakes.csv, confusion.png\n", out_dir.c_str());
+  }
+  if (!html_path.empty()) {
+    write(html_path, lab_report_html(lab_report_input(path, lm, test, ev)));
+    std::printf("\nwrote the lab report %s\n", html_path.c_str());
+  }
   return 0;
 }
 
@@ -583,11 +588,14 @@ int main(int argc, char** argv) {
 
   auto* report =
       app.add_subcommand("report", "evaluation report of a saved model: confusion matrix, per-class metrics");
-  std::string report_load, report_out;
+  std::string report_load, report_out, report_html;
   int report_subset = 0;
   report->add_option("--load", report_load, "model file")->required();
   report->add_option("--test-subset", report_subset, "first N test images (0 = all)");
   report->add_option("--out", report_out, "also write CSV files and confusion.png into this folder");
+  report->add_option("--html", report_html,
+                     "also write the lab report: one self-contained HTML file (model, settings, curves, "
+                     "per-epoch table, confusion matrix, per-class metrics, mistakes)");
 
   auto* compare =
       app.add_subcommand("compare", "run a seed report's comparison and print it beside the report's figures");
@@ -645,7 +653,7 @@ int main(int argc, char** argv) {
       return cmd_train(rc, g, data_dir, save_path, train_load, !no_progress && isatty(2));
     }
     if (*evaluate_cmd) return cmd_evaluate(load_path, data_dir, eval_subset);
-    if (*report) return cmd_report(report_load, data_dir, report_subset, report_out);
+    if (*report) return cmd_report(report_load, data_dir, report_subset, report_out, report_html);
     if (*compare) {
       if (compare_seeds < 1 || compare_seeds > 100) throw ConfigError("--seeds must be in 1..100");
       return cmd_compare(compare_which, data_dir, compare_epochs, compare_seeds, compare_improved);

@@ -190,6 +190,11 @@ void ReportPanel(App& app) {
   if (ImGui::Button("Evaluate now")) app.report_run();
   RecordRect(app, "report_run");
   ImGui::SameLine();
+  if (ImGui::Button("Export lab report") && app.platform()) app.export_lab_report();
+  RecordRect(app, "export_lab_report");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("This run as one HTML page (images inside, nothing fetched): open it anywhere, print it.");
+  ImGui::SameLine();
   if (!r.ready) {
     ImGui::TextDisabled("the report is made after each epoch, or now with the button");
     return;
