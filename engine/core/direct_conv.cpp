@@ -187,10 +187,9 @@ inline void forward_pool_block(const float* in, int cin, long plane_in, int ld_i
   }
 }
 
-template <int COB>
+template <int COB, int NV>
 void forward_pool_channels(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias,
                            int cout_r, int kh, int kw, int ho, int wo_r, float* out, long plane_out, int ld_out) {
-  constexpr int NV = kPoolVectors;
   for (int co = 0; co < cout_r; co += COB) {
     const float *w = wk + co, *b = bias + co;
     for (int i = 0; i + 1 < ho; i += 2) {
@@ -318,15 +317,21 @@ void forward(const float* in, int cin, long plane_in, int ld_in, const float* wk
 
 void forward_pool(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r,
                   int kh, int kw, int ho, int wo_r, float* out, long plane_out, int ld_out) {
+  if (!kWide && wo_r >= 2 * L && cout_r % 2 == 0)  // 16 registers: 2 channels × 2 rows × 2 vectors
+    return forward_pool_channels<2, 2>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out, plane_out,
+                                       ld_out);
   switch (channel_block(cout_r)) {
     case 8:
-      forward_pool_channels<8>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out, plane_out, ld_out);
+      forward_pool_channels<8, kPoolVectors>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out,
+                                             plane_out, ld_out);
       break;
     case 6:
-      forward_pool_channels<6>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out, plane_out, ld_out);
+      forward_pool_channels<6, kPoolVectors>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out,
+                                             plane_out, ld_out);
       break;
     default:
-      forward_pool_channels<4>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out, plane_out, ld_out);
+      forward_pool_channels<4, kPoolVectors>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out,
+                                             plane_out, ld_out);
       break;
   }
 }
