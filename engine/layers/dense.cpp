@@ -46,10 +46,15 @@ void Dense::forward(const Matrix& x, Matrix& y, Mode) {
 // Eigen's GEMM, as forward. relu: max(0, ·) as the bias is added.
 void Dense::infer_gemm(const Matrix& x, Matrix& y, bool relu) {
   const int B = static_cast<int>(x.cols()), in = static_cast<int>(x.rows());
-  if (gemm_abt_is_simd()) {
+  if (gemm_abt_is_simd() && units_ >= 16) {
     xt_ = x.transpose();
     y.resize(units_, B);
     gemm_abt(W_.value.data(), units_, xt_.data(), B, y.data(), units_, units_, B, in);  // y = W · (xᵀ)ᵀ
+  } else if (gemm_abt_is_simd()) {  // few outputs (a classifier's 10): the kernel's 8 rows run over images
+    xt_ = x.transpose();
+    yt_.resize(B, units_);
+    gemm_abt(xt_.data(), B, W_.value.data(), units_, yt_.data(), B, B, units_, in);  // yᵀ = xᵀ · Wᵀ
+    y = yt_.transpose();
   } else {
     y.noalias() = W_.value * x;
   }

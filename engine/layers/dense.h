@@ -44,7 +44,7 @@ class Dense : public Layer {
   int units_;
   Init init_;
   Param W_{"W"}, b_{"b"};
-  Matrix xt_;  // infer: xᵀ, one image per row
+  Matrix xt_, yt_;  // infer: xᵀ and yᵀ, one image per row
   void infer_gemm(const Matrix& x, Matrix& y, bool relu);
 };
 

@@ -46,10 +46,11 @@ TEST_CASE("Dense refuses bad specs with a readable message", "[dense]") {
 }
 
 TEST_CASE("Dense's evaluation pass (and with ReLU) equals its reference loops", "[dense]") {
-  // outputs and images that are not whole blocks of the WebAssembly GEMM kernel (8 × 4): 1, 13,
-  // 120 units; 1, 5, 16 and 37 images; inputs not a multiple of 4
+  // outputs and images that are not whole blocks of the WebAssembly GEMM kernel (8 × 4): 1 and
+  // 13 units (run with images as the kernel's rows), 16 and 120 (units as its rows); 1, 5, 16 and
+  // 37 images; inputs not a multiple of 4
   Rng rng(3);
-  for (int units : {1, 13, 120})
+  for (int units : {1, 13, 16, 120})
     for (int images : {1, 5, 16, 37}) {
       Dense d(units);
       d.setup(Shape{30, 1, 1}, rng);
