@@ -16,19 +16,23 @@ namespace {
 
 #if defined(__wasm_simd128__)
 #define BPL_LANES 4
-constexpr int kRowVectors = 2;  // vectors of one output row per step (registers: 16 in V8 on x86-64)
+constexpr int kRowVectors = 2;   // vectors of one output row per step (registers: 16 in V8 on x86-64)
+constexpr int kPoolVectors = 1;  // forward_pool: vectors of each of 2 rows
 constexpr bool kWide = false;
 #elif defined(__AVX512F__)
 #define BPL_LANES 8
-constexpr int kRowVectors = 3;  // 32 vector registers: up to 8 × 3 accumulators
+constexpr int kRowVectors = 3;   // 32 vector registers: up to 8 × 3 accumulators
+constexpr int kPoolVectors = 2;  // up to 6 channels × 2 rows × 2
 constexpr bool kWide = true;
 #elif defined(__AVX__)
 #define BPL_LANES 8
 constexpr int kRowVectors = 2;
+constexpr int kPoolVectors = 1;
 constexpr bool kWide = true;
 #else
 #define BPL_LANES 4
 constexpr int kRowVectors = 2;
+constexpr int kPoolVectors = 1;
 constexpr bool kWide = false;
 #endif
 constexpr int L = BPL_LANES;
@@ -123,6 +127,83 @@ void forward_channels(const float* in, int cin, long plane_in, int ld_in, const 
       }
       for (; j < wo_r; j += L)
         forward_block<COB, 1>(src + j, cin, plane_in, ld_in, w, cout_r, b, kh, kw, dst + j, plane_out, L, L, relu);
+    }
+  }
+}
+
+// Evaluation: a convolution followed by ReLU and 2×2 max pooling (stride 2) in one pass. COB
+// output channels × 2 output rows (one pooling window's rows) × NV vectors of those rows stay
+// in registers while the kh·kw·cin terms are added (each term in forward_block's order, so
+// every sum is forward's); then max(0, ·), the maximum down the window (the two rows) and
+// across it (neighbouring lanes, by two shuffles) are taken in registers and only the pooled
+// values are stored: NV/2 whole vectors, or half of one for an odd NV.
+// in → (ci 0, row 2p, column j), out → (channel co0, pooled row p, column j/2)
+inline vf pool_pairs(vf a, vf b) {  // max of lanes (2m, 2m+1) of a then b
+#if BPL_LANES == 8
+  const vf even = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+  const vf odd = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+#else
+  const vf even = __builtin_shufflevector(a, b, 0, 2, 4, 6);
+  const vf odd = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+#endif
+  return even > odd ? even : odd;  // both ≥ +0 after ReLU (no NaN, no −0): any maximum is the maximum
+}
+
+template <int COB, int NV>
+inline void forward_pool_block(const float* in, int cin, long plane_in, int ld_in, const float* wk, int cout_r,
+                               const float* bias, int kh, int kw, float* out, long plane_out) {
+  vf acc[COB][2][NV];
+  for (int c = 0; c < COB; ++c)
+    for (int r = 0; r < 2; ++r)
+      for (int b = 0; b < NV; ++b) acc[c][r][b] = splat(bias[c]);
+  for (int ci = 0; ci < cin; ++ci)
+    for (int u = 0; u < kh; ++u) {
+      const float* row = in + ci * plane_in + static_cast<long>(u) * ld_in;
+      const float* w = wk + static_cast<long>((ci * kh + u) * kw) * cout_r;
+      for (int v = 0; v < kw; ++v, w += cout_r) {
+        vf x[2][NV];
+        for (int r = 0; r < 2; ++r)
+          for (int b = 0; b < NV; ++b) x[r][b] = load(row + r * ld_in + v + b * L);
+        for (int c = 0; c < COB; ++c) {
+          const vf wc = splat(w[c]);
+          for (int r = 0; r < 2; ++r)
+            for (int b = 0; b < NV; ++b) acc[c][r][b] += wc * x[r][b];  // + W[co, ci, u, v] · x[ci, i+u, j+v]
+        }
+      }
+    }
+  for (int c = 0; c < COB; ++c) {
+    vf m[NV];
+    for (int b = 0; b < NV; ++b) {
+      const vf a0 = acc[c][0][b] > 0.0f ? acc[c][0][b] : 0.0f, a1 = acc[c][1][b] > 0.0f ? acc[c][1][b] : 0.0f;
+      m[b] = a0 > a1 ? a0 : a1;  // max(0, z), then the maximum down the window
+    }
+    float* o = out + c * plane_out;
+    int b = 0;
+    for (; b + 2 <= NV; b += 2, o += L) store(o, pool_pairs(m[b], m[b + 1]));  // and across it
+    if (b < NV) {
+      const vf p = pool_pairs(m[b], m[b]);
+      std::memcpy(o, &p, sizeof(float) * L / 2);
+    }
+  }
+}
+
+template <int COB, int NV>
+void forward_pool_channels(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias,
+                           int cout_r, int kh, int kw, int ho, int wo_r, float* out, long plane_out, int ld_out) {
+  for (int co = 0; co < cout_r; co += COB) {
+    const float *w = wk + co, *b = bias + co;
+    for (int i = 0; i + 1 < ho; i += 2) {
+      const float* src = in + static_cast<long>(i) * ld_in;
+      float* dst = out + co * plane_out + static_cast<long>(i / 2) * ld_out;
+      int j = 0;
+      for (; j + NV * L <= wo_r; j += NV * L)
+        forward_pool_block<COB, NV>(src + j, cin, plane_in, ld_in, w, cout_r, b, kh, kw, dst + j / 2, plane_out);
+      if (NV > 2 && j + 2 * L <= wo_r) {
+        forward_pool_block<COB, 2>(src + j, cin, plane_in, ld_in, w, cout_r, b, kh, kw, dst + j / 2, plane_out);
+        j += 2 * L;
+      }
+      for (; j < wo_r; j += L)
+        forward_pool_block<COB, 1>(src + j, cin, plane_in, ld_in, w, cout_r, b, kh, kw, dst + j / 2, plane_out);
     }
   }
 }
@@ -230,6 +311,27 @@ void forward(const float* in, int cin, long plane_in, int ld_in, const float* wk
       break;
     default:
       forward_channels<4>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out, plane_out, ld_out, relu);
+      break;
+  }
+}
+
+void forward_pool(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r,
+                  int kh, int kw, int ho, int wo_r, float* out, long plane_out, int ld_out) {
+  if (!kWide && wo_r >= 2 * L && cout_r % 2 == 0)  // 16 registers: 2 channels × 2 rows × 2 vectors
+    return forward_pool_channels<2, 2>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out, plane_out,
+                                       ld_out);
+  switch (channel_block(cout_r)) {
+    case 8:
+      forward_pool_channels<8, kPoolVectors>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out,
+                                             plane_out, ld_out);
+      break;
+    case 6:
+      forward_pool_channels<6, kPoolVectors>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out,
+                                             plane_out, ld_out);
+      break;
+    default:
+      forward_pool_channels<4, kPoolVectors>(in, cin, plane_in, ld_in, wk, bias, cout_r, kh, kw, ho, wo_r, out,
+                                             plane_out, ld_out);
       break;
   }
 }

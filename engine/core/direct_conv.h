@@ -29,6 +29,12 @@ inline int round_up(int n, int m) {
 void forward(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r, int kh,
              int kw, int ho, int wo_r, float* out, long plane_out, int ld_out, bool relu = false);
 
+// evaluation of convolution → ReLU → 2×2 max pooling (stride 2) in one pass: the pooled rows
+// p < ho/2 (ho even), columns q < wo_r/2 of out[co, p, q] = max over i ∈ {2p, 2p+1},
+// j ∈ {2q, 2q+1} of max(0, forward's out[co, i, j]); ld_out ≥ wo_r/2 (every column < wo_r/2 written)
+void forward_pool(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r,
+                  int kh, int kw, int ho, int wo_r, float* out, long plane_out, int ld_out);
+
 // forward's sum for ∂L/∂x: in = ∂L/∂y (`rows` rows per plane) padded by kh−1 zero rows above and
 // below; the kernel rows that would read only the zero rows are skipped
 void backward_data(const float* in, int cin, long plane_in, int ld_in, const float* wk, const float* bias, int cout_r,

@@ -246,13 +246,65 @@ void Conv2D::forward_direct(const Matrix& x, Matrix& y, bool keep, bool relu) {
 
 void Conv2D::infer(const Matrix& x, Matrix& y) {
   if (g_.stride != 1) return forward(x, y, Mode::Eval);
-  forward_direct(x, y, false, false);
+  infer_direct(x, y, false, false);
 }
 
 bool Conv2D::infer_relu(const Matrix& x, Matrix& y) {
   if (g_.stride != 1) return false;
-  forward_direct(x, y, false, true);
+  infer_direct(x, y, true, false);
   return true;
+}
+
+bool Conv2D::infer_relu_pool(const Matrix& x, int pool, Matrix& y) {
+  if (g_.stride != 1 || pool != 2 || g_.ho % 2 || g_.wo % 2) return false;
+  infer_direct(x, y, true, true);
+  return true;
+}
+
+// Evaluation only (nothing kept for backward): the direct kernels image by image, reading the
+// image in place when it needs no padding (a valid convolution whose output rows are whole
+// vectors: its rows are then exactly the kernel's padded rows), otherwise from a zero-padded copy
+// of one image. pool: ReLU and 2×2 max pooling as the kernel stores (direct_conv::forward_pool).
+void Conv2D::infer_direct(const Matrix& x, Matrix& y, bool relu, bool pool) {
+  const int B = static_cast<int>(x.cols()), K = g_.patch_size();
+  const DirectLayout d = direct_layout();
+  wk_.assign(static_cast<size_t>(K) * d.cout_r, 0.0f);
+  for (int k = 0; k < K; ++k)
+    for (int co = 0; co < filters_; ++co) wk_[static_cast<size_t>(k) * d.cout_r + co] = W_.value(co, k);
+  bias_r_.assign(d.cout_r, 0.0f);
+  for (int co = 0; co < filters_; ++co) bias_r_[co] = b_.value(co, 0);
+  const bool unpadded = !g_.pt && !g_.pb && !g_.pl && !g_.pr && d.ld_x == g_.w;
+  if (!unpadded) xpad_.assign(static_cast<size_t>(d.image_x), 0.0f);
+  xpad_valid_ = 0;
+  // the output: ho × wo per channel, or ho/2 × wo/2 pooled; written in place when its rows are
+  // whole vectors (halves of them, pooled) and no channel is padding
+  const int ho = pool ? g_.ho / 2 : g_.ho, wo = pool ? g_.wo / 2 : g_.wo, wo_r = pool ? d.wo_r / 2 : d.wo_r;
+  const long plane_y = static_cast<long>(ho) * wo;
+  y.resize(static_cast<Eigen::Index>(filters_) * plane_y, B);
+  const bool in_place = wo_r == wo && d.cout_r == filters_;
+  const long plane_o = in_place ? plane_y : static_cast<long>(ho) * wo_r;
+  if (!in_place) outs_.resize(static_cast<size_t>(d.cout_r) * plane_o);
+  for (int n = 0; n < B; ++n) {
+    const float* xp = x.col(n).data();
+    if (!unpadded) {
+      for (int ci = 0; ci < g_.cin; ++ci)
+        for (int r = 0; r < g_.h; ++r)
+          std::memcpy(&xpad_[ci * d.plane_x + static_cast<long>(r + g_.pt) * d.ld_x + g_.pl],
+                      x.col(n).data() + (static_cast<long>(ci) * g_.h + r) * g_.w, sizeof(float) * g_.w);
+      xp = xpad_.data();
+    }
+    float* out = in_place ? y.col(n).data() : outs_.data();
+    if (pool)
+      direct_conv::forward_pool(xp, g_.cin, d.plane_x, d.ld_x, wk_.data(), bias_r_.data(), d.cout_r, g_.kh, g_.kw,
+                                g_.ho, d.wo_r, out, plane_o, in_place ? wo : wo_r);
+    else
+      direct_conv::forward(xp, g_.cin, d.plane_x, d.ld_x, wk_.data(), bias_r_.data(), d.cout_r, g_.kh, g_.kw, g_.ho,
+                           d.wo_r, out, plane_o, in_place ? wo : wo_r, relu);
+    if (in_place) continue;
+    for (int co = 0; co < filters_; ++co)
+      for (int i = 0; i < ho; ++i)
+        std::memcpy(y.col(n).data() + co * plane_y + i * wo, &outs_[co * plane_o + i * wo_r], sizeof(float) * wo);
+  }
 }
 
 void Conv2D::backward_direct(const Matrix& dy, Matrix* dx) {

@@ -50,6 +50,7 @@ class Conv2D : public Layer {
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
   void infer(const Matrix& x, Matrix& y) override;
   bool infer_relu(const Matrix& x, Matrix& y) override;
+  bool infer_relu_pool(const Matrix& x, int pool, Matrix& y) override;
   std::vector<Param*> params() override { return {&W_, &b_}; }
   void forward_reference(const Matrix& x, Matrix& y, Mode mode) override;
   void backward_reference(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
@@ -80,6 +81,7 @@ class Conv2D : public Layer {
   // keep: the padded batch stays for backward (training, and evaluation's forward); relu: max(0, ·)
   void forward_direct(const Matrix& x, Matrix& y, bool keep, bool relu);
   void backward_direct(const Matrix& dy, Matrix* dx);
+  void infer_direct(const Matrix& x, Matrix& y, bool relu, bool pool);  // evaluation only
   struct DirectLayout {
     int cout_r, wo_r, hp, ld_x;  // padded output channels and width, padded input rows, row stride
     long plane_x, image_x;       // floats per padded input plane and image

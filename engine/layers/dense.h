@@ -23,6 +23,8 @@ class Dense : public Layer {
   Shape setup(const Shape& in, Rng& rng) override;
   void forward(const Matrix& x, Matrix& y, Mode mode) override;
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+  void infer(const Matrix& x, Matrix& y) override;
+  bool infer_relu(const Matrix& x, Matrix& y) override;
   std::vector<Param*> params() override { return {&W_, &b_}; }
   void forward_reference(const Matrix& x, Matrix& y, Mode mode) override;
   void backward_reference(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
@@ -42,6 +44,8 @@ class Dense : public Layer {
   int units_;
   Init init_;
   Param W_{"W"}, b_{"b"};
+  Matrix xt_, yt_;  // infer: xᵀ and yᵀ, one image per row
+  void infer_gemm(const Matrix& x, Matrix& y, bool relu);
 };
 
 }  // namespace bpl

@@ -24,6 +24,10 @@
 //                     a layer has a leaner way (max pooling without its winners)
 //   infer_relu(x, y)  y = max(0, f(x)) in one pass, for a layer followed by ReLU
 //                     (is_rectifier()) in an evaluation batch; false: the layer cannot
+//   infer_relu_pool(x, k, y)
+//                     y = k×k max pooling (stride k) of max(0, f(x)) in one pass, for a layer
+//                     followed by ReLU and a max pooling whose max_pool_size() is k; false:
+//                     the layer cannot
 //
 // The lesson (what the stepper, the panels and the CLI ask a layer, never its type)
 //   describe()        one line for a model summary, e.g. "Conv2D 6@5×5 stride 1 valid"
@@ -133,7 +137,9 @@ class Layer {
   virtual void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) = 0;
   virtual void infer(const Matrix& x, Matrix& y) { forward(x, y, Mode::Eval); }
   virtual bool infer_relu(const Matrix&, Matrix&) { return false; }
+  virtual bool infer_relu_pool(const Matrix&, int, Matrix&) { return false; }
   virtual bool is_rectifier() const { return false; }  // y = max(0, x): ReLU
+  virtual int max_pool_size() const { return 0; }      // k of k×k max pooling with stride k, else 0
   virtual std::vector<Param*> params() { return {}; }
   virtual std::vector<Matrix*> buffers() { return {}; }
   virtual void forward_reference(const Matrix& x, Matrix& y, Mode mode) { forward(x, y, mode); }

@@ -26,6 +26,7 @@ class Pool2D : public Layer {
   void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
   void forward_reference(const Matrix& x, Matrix& y, Mode mode) override;
   void infer(const Matrix& x, Matrix& y) override;
+  int max_pool_size() const override { return max_ && k_ == s_ ? k_ : 0; }
 
   std::string kind() const override { return max_ ? "MaxPool" : "AvgPool"; }
   Lesson lesson(const TensorNames& n) const override;

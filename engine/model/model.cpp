@@ -95,12 +95,19 @@ const Matrix& Model::forward_chunked(const Matrix& x) {
     for (size_t i = 0; i < layers_.size(); ++i) {
       const double t0 = profiling_ ? now_ms() : 0.0;
       // nothing is kept for backward (there is none); a layer followed by ReLU may apply it as it
-      // writes its output (one pass over the activations less), which is then ReLU's output
-      const bool fused =
-          i + 1 < layers_.size() && layers_[i + 1]->is_rectifier() && layers_[i]->infer_relu(*in, acts_[i + 1]);
-      if (!fused) layers_[i]->infer(*in, acts_[i]);
+      // writes, and a max pooling after that may be taken before anything is stored (the
+      // pooling's output then)
+      const bool relu = i + 1 < layers_.size() && layers_[i + 1]->is_rectifier();
+      const int pool = relu && i + 2 < layers_.size() ? layers_[i + 2]->max_pool_size() : 0;
+      int fused = 0;  // layers after i whose work layer i did
+      if (pool && layers_[i]->infer_relu_pool(*in, pool, acts_[i + 2]))
+        fused = 2;
+      else if (relu && layers_[i]->infer_relu(*in, acts_[i + 1]))
+        fused = 1;
+      else
+        layers_[i]->infer(*in, acts_[i]);
       if (profiling_) fwd_ms_[i] += now_ms() - t0;
-      if (fused) ++i;
+      i += fused;
       in = &acts_[i];
     }
     logits_.middleCols(s, n) = acts_.back();

@@ -1,5 +1,6 @@
 #include "gradient_check.h"
 #include "layers/conv2d.h"
+#include "layers/pool2d.h"
 
 #include <catch2/catch.hpp>
 
@@ -81,6 +82,42 @@ TEST_CASE("Conv2D's fast paths (direct kernels at stride 1, im2col + GEMM otherw
               .cwiseAbs()
               .maxCoeff() < 1e-3);
   }
+}
+
+TEST_CASE("Conv2D's evaluation pass with ReLU and 2×2 max pooling fused equals the reference loops", "[conv2d]") {
+  // every stride-1 case whose output has even rows and columns: rows of whole vectors (written
+  // in place) and not (14, 12, 28 columns; 6 pooled), channel counts that are not a block (7, 1),
+  // more than one block (32), padding; odd batch sizes
+  Rng rng(13);
+  int fused = 0;
+  for (const Case& c : kCases)
+    for (int images : {1, 3, 5}) {
+      auto layer = make(c);
+      auto& conv = static_cast<Conv2D&>(*layer);
+      const Shape out = conv.setup(c.in, rng);
+      conv.bias().value = random_matrix(c.filters, 1, rng);
+      const Matrix x = random_matrix(c.in.size(), images, rng);
+      Matrix want, pooled, y;
+      conv.forward_reference(x, want, Mode::Eval);
+      const bool even = out.h % 2 == 0 && out.w % 2 == 0;
+      INFO(conv.spec() << " on " << c.in.str() << ", " << images << " images");
+      CHECK(conv.infer_relu_pool(x, 2, y) == (c.stride == 1 && even));
+      CHECK_FALSE(conv.infer_relu_pool(x, 3, y));  // only 2×2 windows
+      if (c.stride != 1 || !even) continue;
+      ++fused;
+      Pool2D pool(true, 2, 2);
+      pool.setup(out, rng);
+      pool.forward_reference(want.cwiseMax(0.0f), pooled, Mode::Eval);  // max pooling of max(0, z)
+      REQUIRE(y.rows() == pooled.rows());
+      REQUIRE(y.cols() == images);
+      CHECK((y - pooled).cwiseAbs().maxCoeff() < 1e-4);
+      // and exactly what the unfused evaluation gives: the same sums, a maximum is a maximum
+      Matrix yr, yp;
+      conv.infer_relu(x, yr);
+      pool.infer(yr, yp);
+      CHECK(y == yp);
+    }
+  CHECK(fused == 7 * 3);
 }
 
 TEST_CASE("Conv2D backward matches finite differences (stride, padding, channels)", "[conv2d][gradcheck]") {

@@ -44,3 +44,27 @@ TEST_CASE("Dense refuses bad specs with a readable message", "[dense]") {
   CHECK(make_layer(parse_layer_spec("dense(12, init=he)"))->spec() == "dense(12, init=he)");
   CHECK(make_layer(parse_layer_spec("dense(12, init=xavier)"))->spec() == "dense(12)");
 }
+
+TEST_CASE("Dense's evaluation pass (and with ReLU) equals its reference loops", "[dense]") {
+  // outputs and images that are not whole blocks of the WebAssembly GEMM kernel (8 × 4): 1 and
+  // 13 units (run with images as the kernel's rows), 16 and 120 (units as its rows); 1, 5, 16 and
+  // 37 images; inputs not a multiple of 4
+  Rng rng(3);
+  for (int units : {1, 13, 16, 120})
+    for (int images : {1, 5, 16, 37}) {
+      Dense d(units);
+      d.setup(Shape{30, 1, 1}, rng);
+      d.weights().value = random_matrix(units, 30, rng);
+      d.bias().value = random_matrix(units, 1, rng);
+      const Matrix x = random_matrix(30, images, rng);
+      Matrix want, y;
+      d.forward_reference(x, want, Mode::Eval);
+      INFO(units << " units, " << images << " images");
+      d.infer(x, y);
+      REQUIRE(y.rows() == units);
+      REQUIRE(y.cols() == images);
+      CHECK((y - want).cwiseAbs().maxCoeff() < 1e-4);
+      CHECK(d.infer_relu(x, y));
+      CHECK((y - want.cwiseMax(0.0f)).cwiseAbs().maxCoeff() < 1e-4);
+    }
+}

@@ -191,3 +191,28 @@ TEST_CASE("A large evaluation batch runs in chunks and gives the logits of image
   CHECK(m.activation(m.size() - 1).cols() == B);
   CHECK((z - batched).cwiseAbs().maxCoeff() < 1e-5f);
 }
+
+TEST_CASE("Evaluation in chunks equals image-by-image evaluation where layers fuse and where they cannot", "[model]") {
+  // conv → ReLU → max pooling fused (padded, 5 channels), ReLU only (before an average pooling),
+  // a strided convolution (no direct kernel), pooling before ReLU; dense layers with and without
+  // ReLU after them; a batch of whole chunks and a remainder of 1
+  const char* models[] = {
+      "conv(5, 3, pad=same), relu, maxpool(2), conv(8, 3), relu, avgpool(2), flatten, dense(12), relu, dense(10)",
+      "conv(4, 3, stride=2, pad=1), relu, maxpool(2), flatten, dense(10)",
+      "conv(3, 5), maxpool(2), relu, flatten, dense(16), tanh, dense(10)",
+  };
+  for (const char* layers : models) {
+    INFO(layers);
+    Model m = Model::from_text(layers, Shape{1, 28, 28}, 5);
+    Rng rng(6);
+    const int B = 2 * Model::kEvalChunk + 1;
+    const Matrix x = random_matrix(784, B, rng, 0.5);
+    const Matrix batched = m.forward(x, Mode::Eval);
+    REQUIRE(batched.cols() == B);
+    for (int n = 0; n < B; ++n) {
+      const Matrix one = m.forward(x.col(n), Mode::Eval);
+      INFO("image " << n);
+      CHECK((batched.col(n) - one).cwiseAbs().maxCoeff() < 1e-5f);
+    }
+  }
+}
