@@ -73,4 +73,4 @@ echo "$out" | grep -q '^Epoch' && fail "--epochs 0 trained"
   || fail "--epochs 0 --save did not save the initial weights"
 out="$(bpl train --load "$TMP/u.bplm" --epochs 1 --no-progress 2>&1)" || fail "$out"
 echo "$out" | grep -q '^Epoch 1/1 (resumed)' || { echo "$out"; fail "the untrained model does not resume at epoch 1"; }
-ok "exact resume, overrides, optimizer change, normalisation, --epochs 0 ($1)"
+ok "exact resume, overrides, optimizer change, normalisation, --epochs 0 (${1:-native})"
