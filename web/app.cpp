@@ -444,9 +444,13 @@ std::string App::apply_settings_query(const std::string& query_in) {
   try {
     bpl::apply_settings_query(rc, query);
     layers = rc.layers;
-    // an old link without the validation share keeps the app's
-    val = query.find("data.val_fraction=") != std::string::npos ? static_cast<int>(std::lround(rc.val_frac * 100))
-                                                                : val_percent;
+    // the share the link gives, or its preset's (a preset resets it); an old link with neither keeps the app's
+    if (query.find("data.val_fraction=") != std::string::npos || query.find("model.preset=") != std::string::npos) {
+      val = static_cast<int>(std::lround(rc.val_frac * 100));
+      if (val == 0) val = 10;  // as apply_preset: the app always shows a validation curve
+    } else {
+      val = val_percent;
+    }
     Model probe = Model::from_text(without_final_softmax(layers), Shape{1, 28, 28}, rc.init_seed);
     if (probe.output_shape().size() != 10) throw ConfigError("the model must end with 10 outputs");
     rc.train.validate(1 << 20);
