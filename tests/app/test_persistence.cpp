@@ -274,3 +274,13 @@ TEST_CASE("a link with invalid UTF-8 is refused and the state stays readable JSO
   // invalid bytes become U+FFFD (the replacement character), the rest is kept
   CHECK(j["notice"].get<std::string>() == "bad bytes: \xEF\xBF\xBD\xEF\xBF\xBD");
 }
+
+TEST_CASE("a link that names only a preset opens as that preset, with its validation share", "[app][persist]") {
+  App app;
+  give_synthetic_data(app);
+  REQUIRE(app.apply_settings_query("#model.preset=r0-lenet5").empty());
+  CHECK(app.cfg.preset == "r0-lenet5");
+  CHECK(app.val_percent == 20);  // R0 validates on 20%
+  REQUIRE(app.apply_settings_query("model.preset=r2-mlp").empty());
+  CHECK(app.cfg.preset == "r2-mlp");
+}
