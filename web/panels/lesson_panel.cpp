@@ -19,6 +19,34 @@ ImU32 u32(Rgb c) {
   return ImGui::ColorConvertFloat4ToU32(color(c));
 }
 
+// Text wrapped at spaces only (Dear ImGui 1.86 also breaks after '.', so "0.0401" could end a
+// line as "0." with "0401" on the next); a '\n' starts a new line.
+void Prose(const std::string& text) {
+  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string para = text.substr(start, nl - start);
+    std::string line;
+    for (size_t i = 0; i <= para.size();) {
+      size_t sp = para.find(' ', i);
+      if (sp == std::string::npos) sp = para.size();
+      const std::string word = para.substr(i, sp - i);
+      const std::string longer = line.empty() ? word : line + " " + word;
+      if (!line.empty() && ImGui::CalcTextSize(longer.c_str()).x > width) {
+        ImGui::TextUnformatted(line.c_str());
+        line = word;
+      } else {
+        line = longer;
+      }
+      i = sp + 1;
+    }
+    ImGui::TextUnformatted(line.c_str());
+    start = nl + 1;
+  }
+}
+
 // the text as shown: interpolated, without Markdown's `code` and **bold** marks
 std::string shown(const std::string& text, const nlohmann::json& st) {
   std::string out = interpolate(text, st), plain;
@@ -87,11 +115,11 @@ void LessonPanel(App& app) {
   ImGui::BeginChild("##lesson_body", ImVec2(0, -footer), false, ImGuiWindowFlags_NavFlattened);
   ImGui::PushTextWrapPos(0.0f);  // everything wraps at the panel's edge
   ImGui::PushStyleColor(ImGuiCol_Text, color(colors().heading));
-  ImGui::TextWrapped("%s", L.title.c_str());
+  Prose(L.title);
   ImGui::PopStyleColor();
   ImGui::TextDisabled("Step %d of %d", ls.step_index() + 1, static_cast<int>(L.steps.size()));
   ImGui::SetWindowFontScale(1.15f);
-  ImGui::TextWrapped("%s", shown(s->title, st).c_str());
+  Prose(shown(s->title, st));
   ImGui::SetWindowFontScale(1.0f);
   RecordRect(app, "lesson_step_title");
   ImGui::Separator();
@@ -99,10 +127,10 @@ void LessonPanel(App& app) {
     const std::string text = shown(b.text, st);
     if (b.equation) {  // as the stepper shows its equations: large
       ImGui::SetWindowFontScale(1.3f);
-      ImGui::TextWrapped("%s", text.c_str());
+      Prose(text);
       ImGui::SetWindowFontScale(1.0f);
     } else {
-      ImGui::TextWrapped("%s", text.c_str());
+      Prose(text);
     }
     ImGui::Spacing();
   }
@@ -118,7 +146,7 @@ void LessonPanel(App& app) {
   if (s->has_question()) {
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, color(colors().heading));
-    ImGui::TextWrapped("%s", shown(s->ask, st).c_str());
+    Prose(shown(s->ask, st));
     ImGui::PopStyleColor();
     const LessonAnswer* a = ls.answer();
     if (!a && !s->choices.empty()) {
@@ -145,12 +173,11 @@ void LessonPanel(App& app) {
     if ((a = ls.answer())) {
       ImGui::TextColored(color(a->correct ? colors().good : colors().error), "%s", a->correct ? "Right." : "Wrong.");
       RecordRect(app, "lesson_verdict");
-      ImGui::SameLine();
       if (s->choices.empty())
-        ImGui::TextWrapped("You said %s; the app's value is %s.", a->given.c_str(), a->expected.c_str());
+        Prose("You said " + a->given + "; the app's value is " + a->expected + ".");
       else
-        ImGui::TextWrapped("You chose \"%s\"; the answer is \"%s\".", a->given.c_str(), a->expected.c_str());
-      if (!s->explain.empty()) ImGui::TextWrapped("%s", shown(s->explain, st).c_str());
+        Prose("You chose \"" + a->given + "\"; the answer is \"" + a->expected + "\".");
+      if (!s->explain.empty()) Prose(shown(s->explain, st));
     }
   }
   ImGui::PopTextWrapPos();
