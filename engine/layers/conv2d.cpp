@@ -208,15 +208,21 @@ Conv2D::DirectLayout Conv2D::direct_layout() const {
   return d;
 }
 
-void Conv2D::forward_direct(const Matrix& x, Matrix& y, bool keep, bool relu) {
-  const int B = static_cast<int>(x.cols()), P = g_.patches(), K = g_.patch_size();
-  const DirectLayout d = direct_layout();
-  // W packed k-major (wk[k·cout_r + co]), channels past `filters` zero
+// W packed k-major for the direct kernels (wk[k·cout_r + co]) and the bias, channels past
+// `filters` zero
+void Conv2D::pack_weights(const DirectLayout& d) {
+  const int K = g_.patch_size();
   wk_.assign(static_cast<size_t>(K) * d.cout_r, 0.0f);
   for (int k = 0; k < K; ++k)
     for (int co = 0; co < filters_; ++co) wk_[static_cast<size_t>(k) * d.cout_r + co] = W_.value(co, k);
   bias_r_.assign(d.cout_r, 0.0f);
   for (int co = 0; co < filters_; ++co) bias_r_[co] = b_.value(co, 0);
+}
+
+void Conv2D::forward_direct(const Matrix& x, Matrix& y, bool keep, bool relu) {
+  const int B = static_cast<int>(x.cols()), P = g_.patches();
+  const DirectLayout d = direct_layout();
+  pack_weights(d);
   // the zero-padded batch, kept for backward's ∂W; evaluation pads one image at a time (the
   // border stays zero, only the image is copied in)
   xpad_.assign(static_cast<size_t>(d.image_x) * (keep ? B : 1), 0.0f);
@@ -266,13 +272,9 @@ bool Conv2D::infer_relu_pool(const Matrix& x, int pool, Matrix& y) {
 // vectors: its rows are then exactly the kernel's padded rows), otherwise from a zero-padded copy
 // of one image. pool: ReLU and 2×2 max pooling as the kernel stores (direct_conv::forward_pool).
 void Conv2D::infer_direct(const Matrix& x, Matrix& y, bool relu, bool pool) {
-  const int B = static_cast<int>(x.cols()), K = g_.patch_size();
+  const int B = static_cast<int>(x.cols());
   const DirectLayout d = direct_layout();
-  wk_.assign(static_cast<size_t>(K) * d.cout_r, 0.0f);
-  for (int k = 0; k < K; ++k)
-    for (int co = 0; co < filters_; ++co) wk_[static_cast<size_t>(k) * d.cout_r + co] = W_.value(co, k);
-  bias_r_.assign(d.cout_r, 0.0f);
-  for (int co = 0; co < filters_; ++co) bias_r_[co] = b_.value(co, 0);
+  pack_weights(d);
   const bool unpadded = !g_.pt && !g_.pb && !g_.pl && !g_.pr && d.ld_x == g_.w;
   if (!unpadded) xpad_.assign(static_cast<size_t>(d.image_x), 0.0f);
   xpad_valid_ = 0;

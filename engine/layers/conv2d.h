@@ -87,6 +87,7 @@ class Conv2D : public Layer {
     long plane_x, image_x;       // floats per padded input plane and image
   };
   DirectLayout direct_layout() const;
+  void pack_weights(const DirectLayout& d);  // wk_ and bias_r_ for the direct kernels
   std::vector<float> wk_, bias_r_, xpad_, outs_, dys_, dyp_, wflip_, dxp_, dwk_, zeros_;
   int xpad_valid_ = 0;  // images of the last kept forward in xpad_
 };
