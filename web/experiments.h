@@ -15,9 +15,9 @@ namespace bpl::app {
 
 class Experiments {
  public:
-  int which = 0;          // index into comparison_names()
-  int max_epochs = 3;     // per run (0 = the preset's own)
-  int seeds = 1;          // runs per preset, seeds s, s + 1, … (mean ± sd over them, as `bpl compare --seeds`)
+  int which = 0;       // index into comparison_names()
+  int max_epochs = 3;  // per run (0 = the preset's own)
+  int seeds = 1;       // runs per preset, seeds s, s + 1, … (mean ± sd over them, as `bpl compare --seeds`)
   static constexpr int kMaxSeeds = 5;
   bool improved = false;  // run the reports' improved variants instead of their own systems
   bool running = false;
