@@ -174,18 +174,25 @@ TEST_CASE("The same seed gives bit-identical initial weights, another seed does 
   CHECK(any_diff);
 }
 
+// The logits of a batch evaluated at once (in chunks) against each image evaluated alone; returns
+// the batch's logits.
+static Matrix eval_equals_image_by_image(Model& m, const Matrix& x) {
+  const Matrix batched = m.forward(x, Mode::Eval);
+  REQUIRE(batched.cols() == x.cols());
+  for (int n = 0; n < x.cols(); ++n) {
+    const Matrix one = m.forward(x.col(n), Mode::Eval);
+    INFO("image " << n);
+    CHECK((batched.col(n) - one).cwiseAbs().maxCoeff() < 1e-5f);
+  }
+  return batched;
+}
+
 TEST_CASE("A large evaluation batch runs in chunks and gives the logits of image-by-image evaluation", "[model]") {
   Model m = Model::from_text(find_preset("r0-lenet5").layers, Shape{1, 28, 28}, 3);
   Rng rng(4);
   const int B = 2 * Model::kEvalChunk + 5;  // two whole chunks and a partial one
   const Matrix x = random_matrix(784, B, rng, 0.5);
-  const Matrix batched = m.forward(x, Mode::Eval);
-  REQUIRE(batched.cols() == B);
-  for (int n = 0; n < B; ++n) {
-    const Matrix one = m.forward(x.col(n), Mode::Eval);
-    INFO("image " << n);
-    CHECK((batched.col(n) - one).cwiseAbs().maxCoeff() < 1e-5f);
-  }
+  const Matrix batched = eval_equals_image_by_image(m, x);
   // training-mode batches are never chunked: backward needs every layer's whole output
   const Matrix& z = m.forward(x, Mode::Train);
   CHECK(m.activation(m.size() - 1).cols() == B);
@@ -205,14 +212,7 @@ TEST_CASE("Evaluation in chunks equals image-by-image evaluation where layers fu
     INFO(layers);
     Model m = Model::from_text(layers, Shape{1, 28, 28}, 5);
     Rng rng(6);
-    const int B = 2 * Model::kEvalChunk + 1;
-    const Matrix x = random_matrix(784, B, rng, 0.5);
-    const Matrix batched = m.forward(x, Mode::Eval);
-    REQUIRE(batched.cols() == B);
-    for (int n = 0; n < B; ++n) {
-      const Matrix one = m.forward(x.col(n), Mode::Eval);
-      INFO("image " << n);
-      CHECK((batched.col(n) - one).cwiseAbs().maxCoeff() < 1e-5f);
-    }
+    const Matrix x = random_matrix(784, 2 * Model::kEvalChunk + 1, rng, 0.5);
+    eval_equals_image_by_image(m, x);
   }
 }
